@@ -18,6 +18,7 @@ Every problem is collected with file, row, column and value; :func:`load_survey`
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,7 +28,7 @@ import pandas as pd
 
 from . import columns as C
 from .errors import DataValidationError, InputFileError, Problem
-from .instrument import ID_FIELDS, Codebook, code_key, normalise_text
+from .instrument import ID_FIELDS, Codebook, code_key, normalise_column, normalise_text
 from .project import Project, SurveyFile
 from .readers import RawTable, read_raw
 
@@ -38,6 +39,14 @@ log = logging.getLogger("evaluation")
 SOSCI_MISSING = {"-1": C.CANNOT_JUDGE, "-2": C.NO_ANSWER, "-3": C.NO_ANSWER,
                  "-8": C.FAULTY, "-9": C.NO_ANSWER}
 STATUS_DTYPE = pd.CategoricalDtype(list(C.STATUSES))
+# system columns the survey tools add to every export; they carry no answers
+SYSTEM_COLUMNS = {
+    "limesurvey": ("id", "submitdate", "lastpage", "startlanguage", "seed", "startdate",
+                   "datestamp", "ipaddr", "refurl"),
+    "sosci": ("SERIAL", "REF", "QUESTNNR", "MODE", "STARTED", "FINISHED", "Q_VIEWER",
+              "LASTPAGE", "MAXPAGE", "MISSING", "MISSREL", "TIME_RSI", "DEG_TIME", "LASTDATA"),
+}
+SOSCI_TIME_COLUMN = re.compile(r"time\d+", re.IGNORECASE)
 
 
 @dataclass(kw_only=True)
@@ -72,6 +81,14 @@ class Dialect:
     missing_codes: dict[str, str]
     blank: str
     answer_codes: dict[str, float | str]
+    system_columns: frozenset[str] = frozenset()
+    format: str = "csv"
+
+    def is_system_column(self, column: str) -> bool:
+        name = normalise_column(column)
+        if name in self.system_columns:
+            return True
+        return self.format == "sosci" and SOSCI_TIME_COLUMN.fullmatch(name) is not None
 
 
 def dialect_for(codebook: Codebook, survey_file: SurveyFile) -> Dialect:
@@ -85,7 +102,9 @@ def dialect_for(codebook: Codebook, survey_file: SurveyFile) -> Dialect:
     for code, category in (options.get("missing_codes") or {}).items():
         missing[code_key(code)] = category
     blank = options.get("blank", blank)
-    return Dialect(missing_codes=missing, blank=blank, answer_codes=codebook.answer_codes)
+    system = frozenset(normalise_column(c) for c in SYSTEM_COLUMNS.get(survey_file.format, ()))
+    return Dialect(missing_codes=missing, blank=blank, answer_codes=codebook.answer_codes,
+                   system_columns=system, format=survey_file.format)
 
 
 def read_survey_file(survey_file: SurveyFile, codebook: Codebook, *,
@@ -135,7 +154,7 @@ class _TidyParser:
         targets: dict[str, str] = {}
         claimed: dict[str, str] = {}
         for column in self.raw.frame.columns:
-            if self.book.is_ignored(column):
+            if self.book.is_ignored(column) or self.dialect.is_system_column(column):
                 continue
             target = self.book.target_of(column)
             if target is None:
@@ -413,7 +432,8 @@ def read_project_survey(project: Project) -> SurveyData:
 
 def combine(parts: list[SurveyData]) -> SurveyData:
     if not parts:
-        return SurveyData(respondents=pd.DataFrame(columns=[C.RESPONDENT, C.SITE, C.WAVE]),
+        return SurveyData(respondents=pd.DataFrame(columns=[C.RESPONDENT, C.SITE, C.WAVE,
+                                                            C.SOURCE_FILE, C.SOURCE_ROW]),
                           responses=pd.DataFrame(columns=[C.RESPONDENT, C.SITE, C.WAVE, C.ITEM,
                                                           C.VALUE, C.STATUS]))
     respondents = pd.concat([p.respondents for p in parts], ignore_index=True)

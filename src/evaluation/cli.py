@@ -1,0 +1,120 @@
+"""The ``transfer-eval`` command.
+
+``transfer-eval validate PROJECT``
+    check a project's codebook, configuration and data; print the data-quality summary;
+    exit 1 when errors are found.
+``transfer-eval demo``
+    run the main job on the bundled example project.
+
+Errors the user can fix are printed as messages, never as tracebacks (``--debug`` shows them).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import __version__
+from .errors import EvaluationError
+
+log = logging.getLogger("evaluation")
+
+EXIT_OK = 0
+EXIT_DATA_ERRORS = 1
+EXIT_USAGE = 2
+
+
+def example_project() -> Path:
+    """The bundled example project (``surveys/example`` in the source tree)."""
+    here = Path(__file__).resolve()
+    for parent in here.parents:
+        candidate = parent / "surveys" / "example" / "project.yml"
+        if candidate.is_file():
+            return candidate.parent
+    raise EvaluationError("the example project (surveys/example) was not found; run from a "
+                          "source checkout of transfer-evaluation")
+
+
+def _configure_logging(verbose: int) -> None:
+    level = logging.WARNING - 10 * min(verbose, 2)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
+    log.handlers[:] = [handler]
+    log.setLevel(level)
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from .project import load_project
+    from .validate import format_summary, validate_project
+
+    project = load_project(args.project)
+    result = validate_project(project)
+    print(format_summary(result))
+    return EXIT_OK if result.ok else EXIT_DATA_ERRORS
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from .pipeline import run_project
+
+    project = example_project()
+    out = Path(args.out) if args.out else Path("reports") / "example"
+    return run_project(project, out, jobs=args.jobs)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from .pipeline import run_project
+
+    project = Path(args.project)
+    out = Path(args.out) if args.out else Path("reports") / project.resolve().name
+    return run_project(project, out, jobs=args.jobs)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="transfer-eval",
+        description="Evaluate municipal integration networks: survey and participation data "
+                    "to site reports, evaluator notebooks and conference digests.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("-v", "--verbose", action="count", default=0,
+                        help="more log output (-vv for debug)")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("validate", help="check a project and print the data-quality summary")
+    p.add_argument("project", help="project folder or project.yml")
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("run", help="validate, compute and write all outputs of a project")
+    p.add_argument("project", help="project folder or project.yml")
+    p.add_argument("--out", help="output folder (default: reports/<project folder name>)")
+    p.add_argument("--jobs", type=int, default=None, help="parallel workers (default: cores)")
+    p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("demo", help="run the bundled example project into reports/example")
+    p.add_argument("--out", help="output folder (default: reports/example)")
+    p.add_argument("--jobs", type=int, default=None, help="parallel workers (default: cores)")
+    p.set_defaults(func=cmd_demo)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    _configure_logging(args.verbose)
+    try:
+        return int(args.func(args))
+    except EvaluationError as exc:
+        if args.debug:
+            raise
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_DATA_ERRORS
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
