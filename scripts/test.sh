@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Set up and run the whole test suite (slow end-to-end tests included).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/bootstrap.sh "test,dask"
+# headless Chromium for the tests about what a person sees (Debian package)
+if ! command -v chromium >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "installing Debian's chromium for the browser tests ..." >&2
+    apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null
+  else
+    echo "warning: chromium is not installed; browser tests will be skipped" >&2
+  fi
+fi
+exec .venv/bin/python -m pytest "$@"
