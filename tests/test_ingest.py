@@ -283,7 +283,8 @@ def test_text_that_is_not_in_the_declared_encoding_is_reported_with_its_row(
     _write_sites(folder)
     data = read_project_survey(load_project(folder))
     assert len(data.errors) == 1
-    assert "row 3: text is not valid utf-8" in data.errors[0].message
+    assert data.errors[0].row == 3
+    assert "text is not valid utf-8" in data.errors[0].message
 
 
 def test_binary_garbage_is_refused_as_not_a_text_export(tmp_path, codebook):

@@ -78,9 +78,16 @@ class DataValidationError(ProblemsError):
 class InputFileError(EvaluationError, ValueError):
     """A file cannot be read at all (missing, empty, undecodable, unknown format)."""
 
-    def __init__(self, path: str | Path, message: str) -> None:
+    def __init__(self, path: str | Path, message: str, *, row: int | None = None) -> None:
         self.path = str(path)
-        super().__init__(f"{path}: {message}")
+        self.detail = message
+        self.row = row
+        where = f"{path}, row {row}" if row is not None else str(path)
+        super().__init__(f"{where}: {message}")
+
+    def as_problem(self) -> Problem:
+        """The same error as a :class:`Problem`, to be listed with the others."""
+        return Problem(file=self.path, row=self.row, message=self.detail)
 
 
 class ParameterError(EvaluationError, TypeError):

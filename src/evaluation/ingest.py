@@ -409,20 +409,22 @@ def read_project_survey(project: Project) -> SurveyData:
             part = read_survey_file(survey_file, project.codebook, sites=sites,
                                     waves=project.wave_keys)
         except InputFileError as exc:
-            problems.append(Problem(file=str(survey_file.path), message=str(exc).split(": ", 1)[-1]))
+            problems.append(exc.as_problem())
             continue
         parts.append(part)
         problems.extend(part.problems)
     data = combine(parts)
     data.problems = problems
     # duplicates across files of the same wave
+    full_path = {f.path.name: str(f.path) for f in project.survey_files}
     seen: dict[tuple[str, str], str] = {}
     for row in data.respondents[[C.WAVE, C.RESPONDENT, C.SOURCE_FILE, C.SOURCE_ROW]
                                 ].itertuples(index=False):
         k = (row[0], row[1])
         here = f"{row[2]} row {row[3]}"
         if k in seen and not seen[k].startswith(f"{row[2]} "):
-            problems.append(Problem(file=row[2], row=int(row[3]), column=C.RESPONDENT,
+            problems.append(Problem(file=full_path.get(row[2], row[2]), row=int(row[3]),
+                                    column=C.RESPONDENT,
                                     value=row[1], message=f"respondent appears twice in wave "
                                     f"{row[0]!r} (also in {seen[k]})",
                                     expected="one row per respondent and wave"))

@@ -147,7 +147,7 @@ def read_table(name: str, path: Path, *, problems: list[Problem]) -> pd.DataFram
     try:
         raw = read_raw(path)
     except InputFileError as exc:
-        problems.append(Problem(file=str(path), message=str(exc).split(": ", 1)[-1]))
+        problems.append(exc.as_problem())
         return None
     problems.extend(raw.notes)
     file = str(path)

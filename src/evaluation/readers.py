@@ -82,9 +82,10 @@ def decode_text(path: Path, data: bytes, encoding: str | None) -> tuple[str, lis
             return data.decode(encoding), notes
         except UnicodeDecodeError as exc:
             line = data[: exc.start].count(b"\n") + 1
-            raise InputFileError(path, f"row {line}: text is not valid {encoding} (byte "
+            raise InputFileError(path, f"text is not valid {encoding} (byte "
                                  f"0x{data[exc.start]:02x} at offset {exc.start}); save the "
-                                 "file as UTF-8 or set 'encoding' in the project file") from None
+                                 "file as UTF-8 or set 'encoding' in the project file",
+                                 row=line) from None
         except LookupError:
             raise InputFileError(path, f"unknown encoding {encoding!r}") from None
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):

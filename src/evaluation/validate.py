@@ -109,6 +109,11 @@ def straightlining(survey: SurveyData, project: Project) -> pd.DataFrame:
     return table.reset_index()
 
 
+def sort_problems(problems: list[Problem]) -> list[Problem]:
+    """Order problems by file, then row (file-level first), then column."""
+    return sorted(problems, key=lambda p: (p.file, p.row or 0, p.column or ""))
+
+
 def format_summary(result: ValidationResult, *, max_problems: int = 200) -> str:
     """A readable plain-text data-quality summary for the terminal."""
     project = result.project
@@ -157,8 +162,8 @@ def format_summary(result: ValidationResult, *, max_problems: int = 200) -> str:
         lines.append(f"Straight-lining: {total} of {int(sl[C.N].sum())} respondents gave "
                      "the same answer to every success-factor item")
         lines.append("")
-    warnings = [p for p in result.problems if p.severity != "error"]
-    errors = result.errors
+    warnings = sort_problems([p for p in result.problems if p.severity != "error"])
+    errors = sort_problems(result.errors)
     if warnings:
         lines.append(f"Warnings ({len(warnings)}):")
         lines += [f"  - {p}" for p in warnings[:max_problems]]
