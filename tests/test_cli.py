@@ -1,0 +1,44 @@
+"""The transfer-eval command: validate."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from evaluation.cli import main
+
+from .conftest import EXAMPLE, ROOT
+
+DIRTY = ROOT / "surveys" / "example-dirty"
+
+
+def test_validate_prints_the_summary_of_the_example_and_exits_zero(capsys):
+    assert main(["validate", str(EXAMPLE)]) == 0
+    out = capsys.readouterr().out
+    assert "Respondents per site and wave" in out
+    assert "K18           39 (65%)        3 (5%)" in out
+    assert "below the minimum group size 5" in out
+    assert "cannot judge" in out
+    assert "Straight-lining:" in out
+    assert "No errors found." in out
+
+
+def test_validate_lists_every_planted_error_of_the_dirty_copy_and_exits_nonzero(capsys):
+    assert main(["validate", str(DIRTY)]) == 1
+    out = capsys.readouterr().out
+    assert "ERRORS (14):" in out
+    for fragment in ("survey_w1.csv, row 4, column 'trust_2'",
+                     "survey_w1.csv, row 12, column 'site'",
+                     "survey_w3.csv, row 6: text is not valid utf-8",
+                     "goals.csv: the file is empty",
+                     "ties.csv, row 6, column 'alter': organisation missing from the roster"):
+        assert fragment in out
+
+
+def test_a_missing_project_is_a_message_not_a_traceback():
+    result = subprocess.run([sys.executable, "-m", "evaluation.cli", "validate",
+                             "/nonexistent/project"], capture_output=True, text=True,
+                            check=False)
+    assert result.returncode == 1
+    assert result.stderr.startswith("error: /nonexistent/project/project.yml: file not found")
+    assert "Traceback" not in result.stderr
