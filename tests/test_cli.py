@@ -40,5 +40,5 @@ def test_a_missing_project_is_a_message_not_a_traceback():
                              "/nonexistent/project"], capture_output=True, text=True,
                             check=False)
     assert result.returncode == 1
-    assert result.stderr.startswith("error: /nonexistent/project/project.yml: file not found")
+    assert result.stderr.startswith("error: /nonexistent/project: file not found")
     assert "Traceback" not in result.stderr
