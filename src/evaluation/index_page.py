@@ -1,0 +1,77 @@
+"""The index page of a batch: links to every report, for the evaluation team."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+import markupsafe
+
+from .project import Project
+from .render import TEMPLATE_DIR, TEMPLATE_NAME, _failure_environment, _report_context
+
+if TYPE_CHECKING:
+    from .pipeline import RunSummary
+
+TEXT = {
+    "de": {
+        "title": "Berichte der Evaluation",
+        "synthetic": "Synthetische Daten: Alle Zahlen dieses Beispielprojekts sind erfunden.",
+        "intro": "Übersicht für das Evaluationsteam. Jede Kommune erhält nur ihren eigenen "
+                 "Partnerbericht; diese Seite und die Evaluationsfassungen bleiben im Team.",
+        "synthesis_heading": "Standortübergreifende Auswertung",
+        "synthesis": "Synthese aller Kommunen",
+        "sites_heading": "Berichte je Kommune",
+        "caption": "Partner- und Evaluationsbericht je Kommune",
+        "columns": ["Kürzel", "Kommune", "Partnerbericht", "Evaluationsfassung"],
+        "partner": "Partnerbericht",
+        "evaluator": "Evaluationsfassung",
+        "failed": "Fehlgeschlagen",
+        "failed_one": "fehlgeschlagen",
+        "note": "Fehlgeschlagene Berichte sind durch eine Seite ersetzt, die den Fehler nennt.",
+    },
+    "en": {
+        "title": "Evaluation reports",
+        "synthetic": "Synthetic data: every figure of this example project is invented.",
+        "intro": "Overview for the evaluation team. Each municipality receives only its own "
+                 "partner report; this page and the evaluator editions stay with the team.",
+        "synthesis_heading": "Cross-site analysis",
+        "synthesis": "Synthesis of all sites",
+        "sites_heading": "Reports per site",
+        "caption": "Partner and evaluator report per site",
+        "columns": ["Code", "Municipality", "Partner report", "Evaluator edition"],
+        "partner": "Partner report",
+        "evaluator": "Evaluator edition",
+        "failed": "Failed",
+        "failed_one": "failed",
+        "note": "Failed reports are replaced by a page that names the error.",
+    },
+}
+
+
+def index_html(project: Project, summary: RunSummary, *, wave: str, date_iso: str) -> str:
+    """The index page; links are relative so the folder can be moved or zipped."""
+    language = project.language
+    text = TEXT[language]
+    report = _report_context(nb=None, edition="evaluator", language=language,
+                             branding=project.branding,
+                             source_date=dt.datetime.fromisoformat(date_iso), provenance=None,
+                             title=f"{text['title']} – {project.name}")
+    failed = {r["key"] for r in summary.reports if r.get("failed")}
+    written = {r["key"] for r in summary.reports}
+    rows = []
+    for site in project.sites:
+        links = []
+        for edition in ("partner", "evaluator"):
+            key = f"{edition}/{site.key}"
+            links.append({"href": f"{key}.html" if key in written else None,
+                          "label": text[edition], "failed": key in failed})
+        rows.append({"key": site.key, "name": site.name, "links": links})
+    css = (TEMPLATE_DIR / TEMPLATE_NAME / "static" / "report.css").read_text(encoding="utf-8")
+    css_block = markupsafe.Markup('<style type="text/css">\n{}</style>').format(
+        markupsafe.Markup(css))
+    template = _failure_environment().get_template("index_page.html.j2")
+    return template.render(report=report, css_block=css_block, text=text, rows=rows,
+                           synthetic=project.synthetic, synthesis_href="synthesis.html",
+                           synthesis_failed="synthesis" in failed,
+                           failures=sorted(failed), wave=wave)

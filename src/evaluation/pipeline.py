@@ -1,0 +1,312 @@
+"""The batch: validate, compute once, render every report, write the index and the manifest.
+
+:func:`run_pipeline` reads like the script it is:
+
+1. load the project file and check it;
+2. validate all data in one pass (errors stop the run before anything is written);
+3. compute every statistic once into the run folder ``OUT/_run`` (reused when the data, the
+   parameters and the package version are unchanged);
+4. check the parameters of every report before any kernel starts;
+5. render each site's partner and evaluator report and the cross-site synthesis in parallel
+   (a failing report gets a page saying what failed; the batch goes on);
+6. write ``index.html`` and ``manifest.json``.
+
+Outputs (``OUT`` is e.g. ``reports/example``)::
+
+    index.html                 links to every report (for the evaluation team)
+    partner/<site>.html        one per site, for the municipal coordinator
+    evaluator/<site>.html      one per site, for the evaluation team
+    synthesis.html             cross-site synthesis (evaluation team)
+    manifest.json              data hash, parameters, versions, outputs with their hashes
+    _run/                      computed results (see :mod:`evaluation.results_io`)
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import logging
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import nbformat
+
+from . import __version__
+from . import columns as C
+from .analysis import Results, compute_results
+from .errors import EvaluationError
+from .executors import Executor, PapermillExecutor, Task, TaskResult, check_parameters, run_batch
+from .index_page import index_html
+from .project import Branding, Project, load_project
+from .provenance import data_hash, manifest, manifest_json, source_date, versions
+from .render import failure_page, render_html, write_atomic
+from .results_io import cached_key, load_results, save_results
+from .validate import ValidationResult, validate_project
+
+log = logging.getLogger("evaluation")
+
+NOTEBOOK_DIR = Path(__file__).resolve().parents[2] / "notebooks"
+SITE_NOTEBOOK = "site_report.ipynb"
+SYNTHESIS_NOTEBOOK = "synthesis.ipynb"
+RUN_DIR = "_run"
+#: parameters of the computation that enter the cache key
+COMPUTE_PARAMETERS = {"n_boot": 500}
+
+
+@dataclass(kw_only=True)
+class RunSummary:
+    """What a run did: reports written, failures, whether results were reused."""
+
+    project: Project | None
+    out_dir: Path
+    validation: ValidationResult | None = None
+    reused_results: bool = False
+    reports: list[dict[str, Any]] = field(default_factory=list)
+    failures: list[TaskResult] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return (self.validation is None or self.validation.ok) and not self.failures
+
+
+def input_files(project: Project) -> list[Path]:
+    """Every file whose content determines the results."""
+    files = [project.path, project.instrument_path]
+    files += [f.path for f in project.survey_files]
+    files += list(project.participation.values())
+    if project.branding.logo is not None:
+        files.append(project.branding.logo)
+    return sorted(set(files))
+
+
+def cache_key(project: Project) -> dict[str, Any]:
+    """What must be unchanged for computed results to be reused."""
+    root = Path(*_common_root(input_files(project)))
+    return {"data_sha256": data_hash(input_files(project), root=root),
+            "package_version": __version__, "parameters": dict(COMPUTE_PARAMETERS)}
+
+
+def _common_root(paths: list[Path]) -> tuple[str, ...]:
+    parts = [p.resolve().parts for p in paths]
+    common: list[str] = []
+    for items in zip(*parts, strict=False):
+        if len(set(items)) != 1:
+            break
+        common.append(items[0])
+    return tuple(common)
+
+
+def load_or_compute(project: Project, validation: ValidationResult, run_dir: Path,
+                    key: dict[str, Any]) -> tuple[Results, bool]:
+    """Results from the run folder when its key matches, else computed and stored."""
+    if cached_key(run_dir) == key:
+        log.info("inputs unchanged: reusing computed results in %s", run_dir)
+        return load_results(run_dir), True
+    log.info("computing all statistics")
+    results = compute_results(project, validation.survey, validation.participation,
+                              n_boot=COMPUTE_PARAMETERS["n_boot"])
+    results.meta.update(results_meta(project, key))
+    save_results(results, run_dir, key=key)
+    return results, False
+
+
+def results_meta(project: Project, key: dict[str, Any]) -> dict[str, Any]:
+    """Metadata the report notebooks need besides the tables."""
+    book = project.codebook
+    return {
+        "project": project.name,
+        "synthetic": project.synthetic,
+        "language": project.language,
+        "report_date": project.report_date.isoformat() if project.report_date else None,
+        "data_sha256": key["data_sha256"],
+        "min_group_size": project.privacy.min_group_size,
+        "open_benchmarking": project.privacy.open_benchmarking,
+        "waves": [{"key": w.key, "label_de": w.label.de, "label_en": w.label.en,
+                   "date": w.date.isoformat() if w.date else None} for w in project.waves],
+        "sites": [{"key": s.key, "name": s.name, **s.attributes} for s in project.sites],
+        "instrument_path": str(project.instrument_path),
+        "instrument": f"{book.name} {book.version}",
+        "scales": [{"key": s.key, "kind": s.kind, "label_de": s.label.de,
+                    "label_en": s.label.en, "items": list(s.items)}
+                   for s in book.scales.values()],
+        "items": {k: {"de": i.label.de, "en": i.label.en, "scale": i.scale,
+                      "reverse": i.reverse, "kind": i.kind} for k, i in book.items.items()},
+        "attribute_labels": {a.key: {v.key: {"de": v.label.de, "en": v.label.en}
+                                     for v in a.values} for a in book.attributes.values()},
+    }
+
+
+def pool_composition(results: Results, wave: str) -> dict[str, Any]:
+    """The pool a report compares with: how many sites and respondents entered it."""
+    shown = results.tables["shown"]
+    rows = shown[(shown[C.WAVE] == wave) & shown["shown"]]
+    return {"wave": wave, "sites": int(len(rows)), "respondents": int(rows[C.N].sum())}
+
+
+@dataclass(frozen=True, kw_only=True)
+class RenderJob:
+    """Everything the worker needs to turn an executed notebook into a written report."""
+
+    target: Path
+    edition: str
+    language: str
+    branding: Branding
+    date_iso: str
+    provenance: dict[str, Any]
+
+
+def finish_report(nb: nbformat.NotebookNode, task: Task, *, job: RenderJob) -> dict[str, Any]:
+    """Render an executed notebook and write it atomically (runs in the worker)."""
+    import datetime as dt
+
+    html_text = render_html(nb, edition=job.edition, language=job.language,
+                            branding=job.branding,
+                            source_date=dt.datetime.fromisoformat(job.date_iso),
+                            provenance=job.provenance)
+    write_atomic(job.target, html_text)
+    return {"path": str(job.target), "sha256": hashlib.sha256(html_text.encode()).hexdigest()}
+
+
+def report_tasks(project: Project, results: Results, out_dir: Path, *, wave: str,
+                 date_iso: str, key: dict[str, Any], notebooks: Path) -> list[Task]:
+    """One task per site and edition, plus the synthesis; parameters checked here."""
+    tasks: list[Task] = []
+    site_nb = notebooks / SITE_NOTEBOOK
+    synth_nb = notebooks / SYNTHESIS_NOTEBOOK
+    pool = pool_composition(results, wave)
+    vers = versions()
+
+    def job(target: Path, edition: str, params: dict[str, Any], **extra: Any) -> RenderJob:
+        record = manifest(parameters=params, data_sha256=key["data_sha256"],
+                          source_date=_date(date_iso), versions=vers, pool=pool,
+                          project=project.name, edition=edition, **extra)
+        return RenderJob(target=target, edition=edition, language=project.language,
+                         branding=project.branding, date_iso=date_iso, provenance=record)
+
+    for edition in project.editions:
+        for site in project.site_keys:
+            params = {"run_dir": RUN_DIR, "site": site, "wave": wave, "edition": edition,
+                      "language": project.language}
+            params = check_parameters(site_nb, params)
+            target = out_dir / edition / f"{site}.html"
+            tasks.append(Task(key=f"{edition}/{site}", notebook=site_nb, params=params,
+                              cwd=out_dir, finish=functools.partial(
+                                  finish_report, job=job(target, edition, params, site=site))))
+    params = check_parameters(synth_nb, {"run_dir": RUN_DIR, "wave": wave,
+                                         "language": project.language})
+    tasks.append(Task(key="synthesis", notebook=synth_nb, params=params, cwd=out_dir,
+                      finish=functools.partial(finish_report, job=job(
+                          out_dir / "synthesis.html", "evaluator", params))))
+    return tasks
+
+
+def _date(iso: str) -> Any:
+    import datetime as dt
+
+    return dt.datetime.fromisoformat(iso)
+
+
+def run_pipeline(project_path: str | Path, out_dir: str | Path, *, jobs: int | None = None,
+                 executor: Executor | None = None, progress: bool | None = None,
+                 notebooks: Path | None = None) -> RunSummary:
+    """Run the whole batch for a project; see the module docstring."""
+    started = time.perf_counter()
+    project = load_project(project_path)
+    out = Path(out_dir).resolve()
+    summary = RunSummary(project=project, out_dir=out)
+
+    validation = validate_project(project)
+    summary.validation = validation
+    summary.seconds["validate"] = time.perf_counter() - started
+    if not validation.ok:
+        return summary
+
+    key = cache_key(project)
+    t0 = time.perf_counter()
+    results, summary.reused_results = load_or_compute(project, validation, out / RUN_DIR, key)
+    summary.seconds["compute"] = time.perf_counter() - t0
+
+    wave = report_wave(project, results)
+    date_iso = source_date(project.report_date).isoformat()
+    tasks = report_tasks(project, results, out, wave=wave, date_iso=date_iso, key=key,
+                         notebooks=notebooks or NOTEBOOK_DIR)
+    t0 = time.perf_counter()
+    own_executor = executor is None
+    executor = executor or PapermillExecutor()
+    try:
+        outcomes = run_batch(tasks, executor, jobs=jobs, progress=progress)
+    finally:
+        if own_executor:
+            executor.close()
+    summary.seconds["render"] = time.perf_counter() - t0
+
+    for task, outcome in zip(tasks, outcomes, strict=True):
+        target = _target(out, task.key)
+        if outcome.ok:
+            summary.reports.append({"key": task.key, **outcome.value})
+            continue
+        summary.failures.append(outcome)
+        edition = "evaluator" if task.key == "synthesis" else task.key.split("/")[0]
+        site = task.params.get("site", "synthesis")
+        page = failure_page(site, wave, outcome.error or "", project.language,
+                            edition=edition, branding=project.branding,
+                            source_date=_date(date_iso))
+        write_atomic(target, page)
+        summary.reports.append({"key": task.key, "path": str(target), "failed": True,
+                                "sha256": hashlib.sha256(page.encode()).hexdigest()})
+
+    write_atomic(out / "index.html", index_html(project, summary, wave=wave,
+                                                date_iso=date_iso))
+    record = manifest(parameters={"wave": wave, "editions": list(project.editions),
+                                  **COMPUTE_PARAMETERS},
+                      data_sha256=key["data_sha256"], source_date=_date(date_iso),
+                      project=project.name,
+                      outputs={r["key"]: {"path": str(Path(r["path"]).relative_to(out)),
+                                          "sha256": r["sha256"],
+                                          "failed": bool(r.get("failed"))}
+                               for r in summary.reports},
+                      pool=pool_composition(results, wave))
+    write_atomic(out / "manifest.json", manifest_json(record))
+    summary.seconds["total"] = time.perf_counter() - started
+    return summary
+
+
+def report_wave(project: Project, results: Results) -> str:
+    """The wave reports are made for: the last wave of the project that has respondents."""
+    counts = results.tables["counts"]
+    with_data = set(counts.loc[counts[C.N] > 0, C.WAVE])
+    for wave in reversed(project.wave_keys):
+        if wave in with_data:
+            return wave
+    raise EvaluationError("no wave of the project has any respondents")
+
+
+def _target(out: Path, key: str) -> Path:
+    return out / "synthesis.html" if key == "synthesis" else out / f"{key}.html"
+
+
+def run_project(project_path: str | Path, out_dir: str | Path, *,
+                jobs: int | None = None) -> int:
+    """CLI entry: run the batch, print what happened, return the exit code."""
+    from .validate import format_summary
+
+    summary = run_pipeline(project_path, out_dir, jobs=jobs)
+    if summary.validation is not None and not summary.validation.ok:
+        print(format_summary(summary.validation))
+        print("\nNothing was written: fix the errors above and run again.")
+        return 1
+    n_ok = sum(1 for r in summary.reports if not r.get("failed"))
+    reuse = " (computed results reused)" if summary.reused_results else ""
+    print(f"{n_ok} of {len(summary.reports)} reports written to {summary.out_dir}{reuse}")
+    print(f"index: {summary.out_dir / 'index.html'}")
+    timing = ", ".join(f"{k} {v:.1f} s" for k, v in summary.seconds.items())
+    print(f"time: {timing}")
+    if summary.failures:
+        print(f"\n{len(summary.failures)} report(s) FAILED:")
+        for failure in summary.failures:
+            print(f"  - {failure.key}: {failure.error}")
+        return 1
+    return 0
