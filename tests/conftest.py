@@ -92,3 +92,10 @@ def write_project(folder: Path, codebook: dict[str, Any], survey: list[dict[str,
     (folder / "project.yml").write_text(yaml.safe_dump(config, allow_unicode=True),
                                         encoding="utf-8")
     return folder
+
+
+@pytest.fixture(autouse=True)
+def _no_pseudonym_key_from_the_developer(monkeypatch):
+    """Tests see no pseudonym key unless they set one (results must not depend on it)."""
+    monkeypatch.delenv("TRANSFER_EVAL_KEY", raising=False)
+    monkeypatch.delenv("TRANSFER_EVAL_KEY_FILE", raising=False)

@@ -336,3 +336,35 @@ def test_an_unreadable_file_type_is_refused(tmp_path):
     path.write_bytes(b"%PDF-1.4")
     with pytest.raises(InputFileError, match="unknown file type"):
         read_raw(path)
+
+
+def test_identifiers_are_replaced_by_keyed_pseudonyms_that_link_waves(tmp_path, codebook,
+                                                                      monkeypatch):
+    monkeypatch.setenv("TRANSFER_EVAL_KEY", "k" * 32)
+    folder = tmp_path / "p"
+    (folder / "data").mkdir(parents=True)
+    write_csv(wide_survey(), folder / "data" / "survey.csv")
+    write_project(folder, codebook, [{"path": "data/survey.csv"}])
+    _write_sites(folder)
+    data = tidy(folder)
+    ids = data.respondents.set_index(C.WAVE)[C.RESPONDENT]
+    assert not set(ids) & {"R1", "R2", "R3"}
+    assert all(i.startswith("P") and len(i) == 17 for i in ids)
+    assert ids["w2"] in set(ids["w1"])  # R1 in both waves keeps one pseudonym
+    assert set(data.responses[C.RESPONDENT]) == set(ids)
+
+
+def test_direct_identifiers_without_a_key_are_an_error(tmp_path, codebook, monkeypatch):
+    monkeypatch.delenv("TRANSFER_EVAL_KEY", raising=False)
+    monkeypatch.delenv("TRANSFER_EVAL_KEY_FILE", raising=False)
+    frame = wide_survey()
+    frame["respondent"] = ["anna.schmidt@example.org", "R2", "R3", "anna.schmidt@example.org"]
+    folder = tmp_path / "p"
+    (folder / "data").mkdir(parents=True)
+    write_csv(frame, folder / "data" / "survey.csv")
+    write_project(folder, codebook, [{"path": "data/survey.csv"}])
+    _write_sites(folder)
+    data = read_project_survey(load_project(folder))
+    assert len(data.errors) == 1
+    assert "TRANSFER_EVAL_KEY" in data.errors[0].message
+    assert "anna.schmidt" not in data.errors[0].message

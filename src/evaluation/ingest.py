@@ -415,6 +415,7 @@ def read_project_survey(project: Project) -> SurveyData:
         problems.extend(part.problems)
     data = combine(parts)
     data.problems = problems
+    _pseudonymise(data, project, problems)
     # duplicates across files of the same wave
     full_path = {f.path.name: str(f.path) for f in project.survey_files}
     seen: dict[tuple[str, str], str] = {}
@@ -430,6 +431,34 @@ def read_project_survey(project: Project) -> SurveyData:
                                     expected="one row per respondent and wave"))
         seen.setdefault(k, here)
     return data
+
+
+def _pseudonymise(data: SurveyData, project: Project, problems: list[Problem]) -> None:
+    """Replace respondent identifiers by keyed pseudonyms, in place.
+
+    With a key (environment variable or key file outside the project, see
+    :func:`evaluation.privacy.load_key`) every identifier is replaced, so links across waves
+    keep working; without one, identifiers that look direct (e-mail, names, phone numbers)
+    are an error, and codes that are already pseudonymous (``R0001``) are kept.
+    """
+    from .errors import EvaluationError
+    from .privacy import pseudonymise, require_key
+
+    ids = data.respondents[C.RESPONDENT] if len(data.respondents) else None
+    if ids is None:
+        return
+    try:
+        key = require_key(project.privacy, ids, forbidden=[project.folder])
+    except EvaluationError as exc:
+        problems.append(Problem(file=str(project.path), column=C.RESPONDENT,
+                                message=str(exc)))
+        return
+    if key is None:
+        return
+    mapping = dict(zip(ids, pseudonymise(ids, key), strict=True))
+    data.respondents[C.RESPONDENT] = ids.map(mapping)
+    data.responses[C.RESPONDENT] = data.responses[C.RESPONDENT].map(mapping)
+    log.info("respondent identifiers replaced by keyed pseudonyms")
 
 
 def combine(parts: list[SurveyData]) -> SurveyData:
