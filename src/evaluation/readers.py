@@ -25,6 +25,9 @@ from .errors import InputFileError, Problem
 log = logging.getLogger("evaluation")
 
 DELIMITERS = (";", ",", "\t")
+#: more data rows than this in one file are refused before parsing (memory safety); survey
+#: exports of network actors have hundreds or thousands of rows, not millions
+MAX_ROWS = 500_000
 TEXT_SUFFIXES = (".csv", ".txt", ".tsv", ".dat")
 
 
@@ -129,6 +132,12 @@ def read_csv(path: Path, *, encoding: str | None = None,
     if not text.strip():
         raise InputFileError(path, "the file has no content")
     sep = delimiter or sniff_delimiter(text)
+    lines = text.count("\n")
+    if lines > MAX_ROWS:
+        raise InputFileError(path, f"the file has about {lines:,} rows, more than the limit of "
+                             f"{MAX_ROWS:,} rows per survey file; split the export by wave or "
+                             "site")
+    notes += _ragged_rows(path, text, sep)
     try:
         frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False,
                             na_filter=False, skipinitialspace=False, engine="c")
@@ -140,6 +149,30 @@ def read_csv(path: Path, *, encoding: str | None = None,
     frame.columns = [str(c).strip() for c in frame.columns]
     _check_header(path, frame)
     return RawTable(path=path, frame=frame, first_row=2, notes=notes)
+
+
+def _ragged_rows(path: Path, text: str, sep: str, *, limit: int = 50) -> list[Problem]:
+    """Rows with fewer or more fields than the header (a truncated file, a lost delimiter)."""
+    # one huge cell must not stop the check (the csv module's default limit is 128 KiB)
+    csv.field_size_limit(min(max(csv.field_size_limit(), len(text) + 1), 2**31 - 1))
+    reader = csv.reader(io.StringIO(text), delimiter=sep)
+    problems: list[Problem] = []
+    width = None
+    record = 0
+    for fields in reader:
+        if not fields or fields == [""]:
+            continue  # blank lines are skipped, as the parser does
+        record += 1
+        if width is None:
+            width = len(fields)
+            continue
+        if len(fields) != width and len(problems) < limit:
+            problems.append(Problem(
+                file=str(path), row=record, value=f"{len(fields)} fields",
+                message="row has a different number of fields than the header "
+                        "(truncated file or a missing delimiter?)",
+                expected=f"{width} fields separated by {sep!r}"))
+    return problems
 
 
 def read_xlsx(path: Path, *, sheet: str | int | None = None) -> RawTable:
