@@ -1,0 +1,41 @@
+"""Command line of the synthetic example: ``python -m evaluation.synthetic``."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+
+from .design import DEFAULT_SEED
+from .dirty import generate_dirty
+from .example import generate_example
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Regenerate ``surveys/example`` and ``surveys/example-dirty``.
+
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        Command-line arguments (default: ``sys.argv[1:]``).
+
+    Returns
+    -------
+    int
+        Exit status 0.
+    """
+    from . import __doc__ as package_doc  # the package docstring, as before the split
+
+    parser = argparse.ArgumentParser(prog="python -m evaluation.synthetic",
+                                     description=package_doc.split("\n\n")[0])
+    # src/evaluation/synthetic/cli.py -> the repository root is parents[3]
+    default = Path(__file__).resolve().parents[3] / "surveys"
+    parser.add_argument("--out", type=Path, default=default,
+                        help=f"folder holding example/ and example-dirty/ (default {default})")
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    generate_example(args.out / "example", seed=args.seed)
+    generate_dirty(args.out / "example", args.out / "example-dirty")
+    return 0
