@@ -22,7 +22,7 @@ import pandas as pd
 from . import columns as C
 from .aggregation import aggregation_table
 from .compare import site_vs_pool
-from .drivers import driver_model, wide_scores
+from .drivers import DEFAULT_LABELS, driver_model, wide_scores
 from .groups import eye_level
 from .ideas import analyse_ideas
 from .ingest import SurveyData
@@ -149,7 +149,10 @@ def compute_results(project: Project, survey: SurveyData, participation: Partici
 
     log.info("drivers of %s", OUTCOME_FOR_DRIVERS)
     if OUTCOME_FOR_DRIVERS in book.scales:
-        labels = {key: (s.label.de, s.label.en) for key, s in book.scales.items()}
+        # (English, German) wording for the sentences; the default instrument's keys have
+        # built-in labels with the German article, custom scales use the codebook labels
+        labels = {key: (s.label.en, s.label.de) for key, s in book.scales.items()
+                  if key not in DEFAULT_LABELS}
         drivers = []
         for w in waves:
             wide = wide_scores(pooled[pooled[C.WAVE] == w])

@@ -129,6 +129,7 @@ def results_meta(project: Project, key: dict[str, Any]) -> dict[str, Any]:
         "sites": [{"key": s.key, "name": s.name, **s.attributes} for s in project.sites],
         "instrument_path": str(project.instrument_path),
         "instrument": f"{book.name} {book.version}",
+        "min_valid_share": book.min_valid_share,
         "scales": [{"key": s.key, "kind": s.kind, "label_de": s.label.de,
                     "label_en": s.label.en, "items": list(s.items)}
                    for s in book.scales.values()],

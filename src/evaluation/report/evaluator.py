@@ -1,0 +1,330 @@
+"""Evaluator-only sections of a site report (cells tagged ``evaluator-only``).
+
+Data quality, item analysis with flagged reverse-keyed items, reliability, aggregation
+diagnostics, eye-level tests, the drivers model and paired change. These read the full
+results; they are never part of the partner edition. All headings are ``h3`` under the
+``h2`` from :func:`evaluation.report.sections.evaluator_heading`.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .. import columns as C
+from ..analysis import Results
+from ..formatting import fmt_percent, fmt_pvalue, html_table
+from .fragments import heading, note, paragraph
+from .labels import Labels, labels_from_meta
+from .sections import ci_text
+from .view import SiteView
+
+VERDICTS = {
+    "meaningful": ("aussagekräftig", "meaningful"),
+    "usable_with_care": ("mit Vorsicht nutzbar", "usable with care"),
+    "unreliable": ("unzuverlässig", "unreliable"),
+    "no_site_differences": ("keine Standortunterschiede", "no site differences"),
+}
+VERDICT_NOTES = {
+    "meaningful": ("Die Standorte unterscheiden sich deutlich, und ihre Mittelwerte sind "
+                   "verlässlich.", "Sites differ clearly and their means are reliable."),
+    "usable_with_care": ("Die Standorte unterscheiden sich, aber ein Standortmittelwert ist nur "
+                         "mäßig verlässlich; immer mit dem Vertrauensintervall lesen.",
+                         "Sites differ, but a site mean is only moderately reliable; always "
+                         "read it with its confidence interval."),
+    "unreliable": ("Die Unterschiede zwischen den Standorten sind klein im Vergleich zur "
+                   "Streuung innerhalb der Standorte; Standortmittelwerte sind für Vergleiche "
+                   "nicht verlässlich genug.",
+                   "Differences between sites are small compared with the spread within "
+                   "sites; site means are not reliable enough for comparisons."),
+    "no_site_differences": ("Kein Hinweis auf Unterschiede zwischen den Standorten.",
+                            "No indication of differences between sites."),
+}
+ATTRIBUTES = {"employment": ("haupt-/ehrenamtlich", "paid/volunteer"),
+              "actor_type": ("Akteursgruppe", "actor type")}
+EFFECT_SIZES = {"rank_biserial": ("Rang-biseriales r", "rank-biserial r"),
+                "epsilon_squared": ("\u03b5\u00b2", "\u03b5\u00b2")}
+#: Item-rest correlation below which an item is listed as weak.
+WEAK_ITEM_REST_R = 0.3
+
+
+def _t(de: str, en: str, language: str) -> str:
+    return de if language == "de" else en
+
+
+def _pick(pair: tuple[str, str], language: str) -> str:
+    return pair[0] if language == "de" else pair[1]
+
+
+def _p(p: float, language: str) -> str:
+    return fmt_pvalue(p, language, prefix=False)
+
+
+def _wave_rows(results: Results, name: str, wave: str) -> pd.DataFrame:
+    table = results.tables.get(name)
+    if table is None or table.empty or C.WAVE not in table:
+        return pd.DataFrame()
+    return table[table[C.WAVE] == wave]
+
+
+def full_labels(results: Results) -> Labels:
+    """Labels with every site name (evaluator documents may name sites)."""
+    return labels_from_meta(results.meta, results.tables)
+
+
+def data_quality(results: Results, view: SiteView, language: str = "de") -> str:
+    """Counts and response rates of the site per wave, straight-lining, item missingness."""
+    labels = full_labels(results)
+    counts = results.tables["counts"]
+    own = counts[counts[C.SITE] == view.site]
+    sl = results.tables.get("straightlining", pd.DataFrame())
+    sl = sl[sl[C.SITE] == view.site].set_index(C.WAVE) if not sl.empty else sl
+    shown = results.tables["shown"].set_index([C.SITE, C.WAVE])["shown"]
+    table = pd.DataFrame({
+        _t("Welle", "Wave", language): [labels.wave_label(w, language) for w in own[C.WAVE]],
+        "n": own[C.N].astype(int).to_numpy(),
+        _t("eingeladen", "invited", language): own["invited"].to_numpy(),
+        _t("Rücklauf", "response rate", language): [fmt_percent(x, 0, language)
+                                                    for x in own["response_rate"]],
+        _t("Gleichförmig (Straight-Lining)", "Straight-lining", language): [
+            int(sl.loc[w, "n_straightlining"]) if w in getattr(sl, "index", []) else None
+            for w in own[C.WAVE]],
+        _t(f"gezeigt (k = {view.k})", f"shown (k = {view.k})", language): [
+            bool(shown.get((view.site, w), False)) for w in own[C.WAVE]],
+    })
+    parts = [heading(3, _t("Datenqualität", "Data quality", language), anchor="quality"),
+             html_table(table, caption=_t(f"Rücklauf in {view.site_name} je Welle",
+                                          f"Responses in {view.site_name} per wave", language),
+                        language=language, index=False,
+                        row_header=_t("Welle", "Wave", language))]
+    quality = results.tables.get("item_quality")
+    if quality is not None and not quality.empty:
+        worst = quality.assign(missing=1 - quality["share_valid"]).sort_values(
+            ["missing", "item"], ascending=[False, True], kind="stable").head(10)
+        items = pd.DataFrame({
+            "Item": worst["item"].astype(str).to_numpy(),
+            _t("gültig", "valid", language): [fmt_percent(x, 1, language)
+                                              for x in worst["share_valid"]],
+            _t("keine Antwort", "no answer", language): [fmt_percent(x, 1, language)
+                                                         for x in worst["share_no_answer"]],
+            _t("kann ich nicht beurteilen", "cannot judge", language): [
+                fmt_percent(x, 1, language) for x in worst["share_cannot_judge"]],
+        })
+        parts.append(html_table(items, caption=_t(
+            "Die zehn Items mit den meisten fehlenden Antworten (alle Standorte und Wellen)",
+            "The ten items with the most missing answers (all sites and waves)", language),
+            language=language, index=False, row_header="Item"))
+    return "\n".join(parts)
+
+
+def item_analysis(results: Results, wave: str, language: str = "de", *, level: int = 3) -> str:
+    """Reverse-keyed and weak items of the pool in this wave; flagged reversals named."""
+    items = _wave_rows(results, "items", wave)
+    labels = full_labels(results)
+    parts = [heading(level, _t("Itemanalyse", "Item analysis", language), anchor="items")]
+    if items.empty:
+        return parts[0] + note(_t("Keine Itemanalyse vorhanden.", "No item analysis.", language))
+    show = items[items["reverse"].astype(bool) | (items["item_rest_r"] < WEAK_ITEM_REST_R)
+                 | items["reverse_problem"].astype(bool)]
+    flagged = items[items["reverse_problem"].astype(bool)]["item"].astype(str).tolist()
+    if flagged:
+        parts.append(paragraph(_t(
+            f"Umgepolte Items, die nicht wie erwartet funktionieren (Trennschärfe nach Umpolung "
+            f"nahe null oder negativ): {', '.join(flagged)}. Vermutlich wurde die Verneinung "
+            "überlesen; Item vor der nächsten Welle umformulieren oder aus der Skala nehmen.",
+            f"Reverse-keyed items that do not work as expected (item-rest r after reversal near "
+            f"zero or negative): {', '.join(flagged)}. Respondents probably overlooked the "
+            "negation; reword the item before the next wave or drop it from the scale.",
+            language)))
+    table = pd.DataFrame({
+        "Item": show["item"].astype(str).to_numpy(),
+        _t("Skala", "Scale", language): [labels.scale_label(s, language) for s in show["scale"]],
+        _t("umgepolt", "reversed", language): show["reverse"].astype(bool).to_numpy(),
+        _t("Trennschärfe (r it)", "item-rest r", language): show["item_rest_r"].to_numpy(float),
+        _t("α ohne Item", "α if dropped", language): show["alpha_if_dropped"].to_numpy(float),
+        _t("Boden", "floor", language): [fmt_percent(x, 0, language) for x in show["floor"]],
+        _t("Decke", "ceiling", language): [fmt_percent(x, 0, language) for x in show["ceiling"]],
+        _t("Umpolung prüfen", "check reversal", language):
+            show["reverse_problem"].astype(bool).to_numpy(),
+    })
+    parts.append(html_table(table, caption=_t(
+        f"Umgepolte Items und Items mit Trennschärfe unter {WEAK_ITEM_REST_R} (Pool, "
+        f"{labels.wave_label(wave, language)})",
+        f"Reverse-keyed items and items with item-rest r below {WEAK_ITEM_REST_R} (pool, "
+        f"{labels.wave_label(wave, language)})", language),
+        language=language, index=False, row_header="Item"))
+    return "\n".join(parts)
+
+
+def reliability(results: Results, view: SiteView, language: str = "de") -> str:
+    """Cronbach's alpha and McDonald's omega with CIs (pool) and the site's alpha."""
+    rel = _wave_rows(results, "reliability", view.wave)
+    parts = [heading(3, _t("Reliabilität", "Reliability", language), anchor="reliability")]
+    if rel.empty:
+        return parts[0] + note(_t("Keine Angaben.", "No data.", language))
+    pool = rel[rel["level"] == "pool"].set_index(C.SCALE)
+    own = rel[(rel["level"] == "site") & (rel[C.SITE] == view.site)].set_index(C.SCALE)
+    keys = view.labels.scale_order(k for k in pool.index if pool.loc[k, "n_items"] > 1)
+    table = pd.DataFrame({
+        _t("Skala", "Scale", language): [view.labels.scale_label(k, language) for k in keys],
+        "Items": [int(pool.loc[k, "n_items"]) for k in keys],
+        "n": [int(pool.loc[k, C.N]) for k in keys],
+        "α": [pool.loc[k, "alpha"] for k in keys],
+        _t("95-%-KI α", "95% CI α", language): [
+            ci_text(pool.loc[k, "alpha_ci_low"], pool.loc[k, "alpha_ci_high"], language)
+            for k in keys],
+        "ω": [pool.loc[k, "omega"] for k in keys],
+        _t("95-%-KI ω", "95% CI ω", language): [
+            ci_text(pool.loc[k, "omega_ci_low"], pool.loc[k, "omega_ci_high"], language)
+            for k in keys],
+        f"α {view.site}": [own.loc[k, "alpha"] if k in own.index else None for k in keys],
+    })
+    parts.append(html_table(table, caption=_t(
+        "Reliabilität der Skalen im Pool (Bootstrap-KI) und im Standort",
+        "Reliability of the scales in the pool (bootstrap CI) and at the site", language),
+        language=language, index=False, row_header=_t("Skala", "Scale", language),
+        note=_t("– = nicht berechenbar (zu wenige vollständige Fälle oder Modell nicht "
+                "konvergiert).", "– = not computable (too few complete cases or model did "
+                "not converge).", language)))
+    return "\n".join(parts)
+
+
+def aggregation(results: Results, wave: str, language: str = "de", *, level: int = 3) -> str:
+    """ICC(1), ICC(2), rwg(j) per scale with a verdict and its reading."""
+    agg = _wave_rows(results, "aggregation", wave)
+    labels = full_labels(results)
+    parts = [heading(level, _t("Aggregation auf Standortebene", "Aggregation to the site level",
+                           language), anchor="aggregation")]
+    if agg.empty:
+        return parts[0] + note(_t("Keine Angaben.", "No data.", language))
+    agg = agg.set_index(C.SCALE)
+    keys = labels.scale_order(agg.index)
+    table = pd.DataFrame({
+        _t("Skala", "Scale", language): [labels.scale_label(k, language) for k in keys],
+        "ICC(1)": [agg.loc[k, "icc1"] for k in keys],
+        "ICC(2)": [agg.loc[k, "icc2"] for k in keys],
+        "rwg(j)": [agg.loc[k, "rwg_mean"] for k in keys],
+        _t("Urteil", "Verdict", language): [_pick(VERDICTS.get(str(agg.loc[k, "verdict"]),
+                                                               (str(agg.loc[k, "verdict"]),) * 2),
+                                                  language) for k in keys],
+    })
+    parts.append(html_table(table, caption=_t(
+        "Übereinstimmung innerhalb und Unterschiede zwischen Standorten",
+        "Agreement within and differences between sites", language), language=language,
+        index=False, row_header=_t("Skala", "Scale", language)))
+    items = []
+    for verdict in VERDICTS:
+        scales = [labels.scale_label(k, language) for k in keys
+                  if str(agg.loc[k, "verdict"]) == verdict]
+        if scales:
+            items.append(f"<li><strong>{_esc(_pick(VERDICTS[verdict], language))}</strong> "
+                         f"({_esc(', '.join(scales))}): "
+                         f"{_esc(_pick(VERDICT_NOTES[verdict], language))}</li>")
+    if items:
+        parts.append("<ul>" + "".join(items) + "</ul>")
+    return "\n".join(parts)
+
+
+def _esc(text: str) -> str:
+    import html
+
+    return html.escape(text, quote=True)
+
+
+def eye_level(results: Results, wave: str, language: str = "de", *, level: int = 3) -> str:
+    """Augenhöhe: differences by paid/volunteer and actor type, Holm-adjusted."""
+    eye = _wave_rows(results, "eye_level", wave)
+    labels = full_labels(results)
+    parts = [heading(level, _t("Augenhöhe: Unterschiede zwischen Gruppen",
+                           "Eye level: differences between groups", language), anchor="eye")]
+    if eye.empty:
+        return parts[0] + note(_t("Keine Angaben.", "No data.", language))
+    table = pd.DataFrame({
+        _t("Skala", "Scale", language): [labels.scale_label(s, language)
+                                         for s in eye[C.SCALE]],
+        _t("Merkmal", "Attribute", language): [_pick(ATTRIBUTES.get(a, (a, a)), language)
+                                               for a in eye["attribute"]],
+        "n": eye[C.N].astype(int).to_numpy(),
+        _t("Effektstärke", "Effect size", language): eye["effect_size"].to_numpy(float),
+        _t("Maß", "Measure", language): [_pick(EFFECT_SIZES.get(k, (k, k)), language)
+                                         for k in eye["effect_size_kind"]],
+        _t("p (korrigiert)", "p (adjusted)", language): [_p(p, language)
+                                                         for p in eye[C.PVALUE_ADJ]],
+    })
+    parts.append(html_table(table, caption=_t(
+        "Gruppenunterschiede im Pool (Mann-Whitney, Kruskal-Wallis; Holm-Korrektur)",
+        "Group differences in the pool (Mann-Whitney, Kruskal-Wallis; Holm adjustment)",
+        language), language=language, index=False, row_header=_t("Skala", "Scale", language)))
+    readings = [str(r) for r in eye[f"reading_{language}"].dropna()]
+    parts.append("<ul>" + "".join(f"<li>{_esc(r)}</li>" for r in readings) + "</ul>")
+    return "\n".join(parts)
+
+
+def drivers(results: Results, wave: str, language: str = "de", *, level: int = 3) -> str:
+    """Standardised coefficients of the mixed model of the outcome on all factors."""
+    d = _wave_rows(results, "drivers", wave)
+    labels = full_labels(results)
+    parts = [heading(level, _t("Zusammenhänge mit der wahrgenommenen Wirkung",
+                           "Associations with the perceived impact", language),
+                     anchor="drivers")]
+    if d.empty:
+        return parts[0] + note(_t("Kein Modell.", "No model.", language))
+    outcome = labels.scale_label(str(d["outcome"].iloc[0]), language)
+    d = d.sort_values("rank", kind="stable")
+    table = pd.DataFrame({
+        _t("Faktor", "Factor", language): [labels.scale_label(f, language)
+                                           for f in d["factor"]],
+        "β": d["estimate"].to_numpy(float),
+        _t("95-%-KI", "95% CI", language): [ci_text(lo, hi, language) for lo, hi in
+                                           zip(d["ci_low"], d["ci_high"], strict=True)],
+        "p": [_p(p, language) for p in d[C.PVALUE]],
+        "VIF": d["vif"].to_numpy(float),
+    })
+    n, converged = int(d[C.N].iloc[0]), bool(d["converged"].all())
+    parts.append(paragraph(_t(
+        f"Mehrebenenmodell „{outcome}“ auf alle Erfolgsfaktoren (standardisiert, zufälliger "
+        f"Achsenabschnitt je Standort), n = {n} vollständige Fälle"
+        f"{'' if converged else '; Modell nicht sauber konvergiert'}. Die Koeffizienten "
+        "beschreiben Zusammenhänge, keine Ursachen.",
+        f"Multilevel model of \u201c{outcome}\u201d on all success factors (standardised, "
+        f"random intercept per site), n = {n} complete cases"
+        f"{'' if converged else '; model did not converge cleanly'}. The coefficients "
+        "describe associations, not causes.", language)))
+    parts.append(html_table(table, caption=_t(f"Standardisierte Koeffizienten für „{outcome}“",
+                                              f"Standardised coefficients for "
+                                              f"\u201c{outcome}\u201d", language),
+                            language=language, index=False,
+                            row_header=_t("Faktor", "Factor", language)))
+    return "\n".join(parts)
+
+
+def paired_change(results: Results, wave: str, language: str = "de", *, level: int = 3
+                  ) -> str:
+    """Wilcoxon signed-rank change of respondents who answered in both waves (pool)."""
+    pc = results.tables.get("paired_change", pd.DataFrame())
+    pc = pc[pc["wave_to"] == wave] if not pc.empty else pc
+    parts = [heading(level, _t("Veränderung bei denselben Personen", "Change among the same people",
+                           language), anchor="paired")]
+    if pc.empty:
+        return parts[0] + note(_t("Für diese Welle gibt es keine frühere Welle.",
+                                  "This wave has no earlier wave.", language))
+    labels = full_labels(results)
+    order = {k: i for i, k in enumerate(labels.scale_order(pc[C.SCALE].unique()))}
+    waves = {w: i for i, w in enumerate(labels.wave_keys)}
+    pc = pc.assign(_w=pc["wave_from"].map(waves), _s=pc[C.SCALE].map(order)).sort_values(
+        ["_w", "_s"], kind="stable")
+    table = pd.DataFrame({
+        _t("Skala", "Scale", language): [labels.scale_label(s, language) for s in pc[C.SCALE]],
+        _t("von", "from", language): [labels.wave_label(w, language) for w in pc["wave_from"]],
+        _t("verknüpft", "linked", language): pc["n_linked"].astype(int).to_numpy(),
+        _t("vorher", "before", language): pc["mean_from"].to_numpy(float),
+        _t("nachher", "after", language): pc["mean_to"].to_numpy(float),
+        _t("Differenz", "Difference", language): pc["difference"].to_numpy(float),
+        "p": [_p(p, language) for p in pc[C.PVALUE]],
+        "r": pc["effect_size"].to_numpy(float),
+    })
+    parts.append(html_table(table, caption=_t(
+        "Gepaarte Veränderung im Pool (Wilcoxon-Vorzeichen-Rang-Test; r = rang-biseriale "
+        "Korrelation für verbundene Stichproben)", "Paired change in the pool (Wilcoxon "
+        "signed-rank test; r = matched-pairs rank-biserial correlation)", language),
+        language=language, index=False, row_header=_t("Skala", "Scale", language)))
+    return "\n".join(parts)

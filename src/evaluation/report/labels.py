@@ -1,0 +1,228 @@
+"""Display labels of scales, items, waves, sites and categories, read from the results' meta.
+
+The pipeline stores the codebook labels in ``Results.meta`` (keys ``scales``, ``items``,
+``waves``, ``sites``, ``attribute_labels``; see :func:`evaluation.pipeline.results_meta`).
+A run folder written without them still works: the labels are then read from the codebook
+at ``meta["instrument_path"]`` when that file exists, and otherwise the keys themselves are
+shown.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..formatting import LANGUAGES
+from ..netplots import ACTOR_TYPE_LABELS, EVENT_TYPE_LABELS
+from .errors import ReportError
+
+log = logging.getLogger("evaluation")
+
+DEFAULT_MIN_GROUP_SIZE = 5
+
+MONTHS = {"de": ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August",
+                 "September", "Oktober", "November", "Dezember"),
+          "en": ("January", "February", "March", "April", "May", "June", "July", "August",
+                 "September", "October", "November", "December")}
+
+
+def check_language(language: str) -> str:
+    """Return ``language`` if it is a report language, else raise :class:`ReportError`."""
+    if language not in LANGUAGES:
+        raise ReportError(f"unknown report language {language!r}; expected one of "
+                          f"{', '.join(LANGUAGES)}")
+    return language
+
+
+EDITIONS = ("partner", "evaluator")
+
+
+def check_edition(edition: str) -> str:
+    """Return ``edition`` if it is a report edition, else raise :class:`ReportError`."""
+    if edition not in EDITIONS:
+        raise ReportError(f"unknown report edition {edition!r}; expected one of "
+                          f"{', '.join(EDITIONS)}")
+    return edition
+
+
+def month_year(day: dt.date | None, language: str) -> str:
+    """``März 2026`` / ``March 2026``; empty text for no date."""
+    if day is None:
+        return ""
+    return f"{MONTHS[check_language(language)][day.month - 1]} {day.year}"
+
+
+def _date(value: Any) -> dt.date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ScaleInfo:
+    """One scale of the instrument: key, kind (``factor``/``outcome``), labels, items."""
+
+    key: str
+    kind: str
+    label_de: str
+    label_en: str
+    items: tuple[str, ...] = ()
+
+    def label(self, language: str) -> str:
+        return self.label_de if check_language(language) == "de" else self.label_en
+
+
+@dataclass(frozen=True, kw_only=True)
+class Labels:
+    """Everything a report needs to name things, in both report languages."""
+
+    scales: tuple[ScaleInfo, ...]
+    items: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    waves: tuple[Mapping[str, Any], ...] = ()
+    sites: Mapping[str, str] = field(default_factory=dict)
+    attributes: Mapping[str, Mapping[str, Mapping[str, str]]] = field(default_factory=dict)
+
+    # ------------------------------------------------------------------ scales and items
+    def scale(self, key: str) -> ScaleInfo:
+        for info in self.scales:
+            if info.key == key:
+                return info
+        return ScaleInfo(key=key, kind="factor", label_de=key, label_en=key)
+
+    def scale_label(self, key: str, language: str) -> str:
+        return self.scale(key).label(language)
+
+    @property
+    def factor_keys(self) -> tuple[str, ...]:
+        return tuple(s.key for s in self.scales if s.kind == "factor")
+
+    @property
+    def outcome_keys(self) -> tuple[str, ...]:
+        return tuple(s.key for s in self.scales if s.kind == "outcome")
+
+    def scale_order(self, keys: Any) -> list[str]:
+        """``keys`` sorted in codebook order (factors, then outcomes), unknown keys last."""
+        order = [s.key for s in self.scales]
+        return sorted({str(k) for k in keys},
+                      key=lambda k: (order.index(k) if k in order else len(order), k))
+
+    def item_label(self, key: str, language: str) -> str:
+        spec = self.items.get(key) or {}
+        return str(spec.get(check_language(language)) or key)
+
+    @property
+    def challenge_keys(self) -> tuple[str, ...]:
+        return tuple(k for k, v in self.items.items() if v.get("kind") == "challenge")
+
+    # ------------------------------------------------------------------ waves and sites
+    @property
+    def wave_keys(self) -> tuple[str, ...]:
+        return tuple(str(w["key"]) for w in self.waves)
+
+    def _wave(self, key: str) -> Mapping[str, Any]:
+        for wave in self.waves:
+            if str(wave["key"]) == key:
+                return wave
+        return {"key": key}
+
+    def wave_label(self, key: str, language: str) -> str:
+        wave = self._wave(key)
+        return str(wave.get(f"label_{check_language(language)}") or key)
+
+    def wave_date(self, key: str) -> dt.date | None:
+        return _date(self._wave(key).get("date"))
+
+    def previous_wave(self, key: str) -> str | None:
+        keys = self.wave_keys
+        if key not in keys:
+            return None
+        i = keys.index(key)
+        return keys[i - 1] if i > 0 else None
+
+    def site_name(self, key: str) -> str:
+        return self.sites.get(key) or key
+
+    # ------------------------------------------------------------------ categories
+    def actor_type(self, key: str, language: str) -> str:
+        values = self.attributes.get("actor_type", {})
+        if key in values:
+            return str(values[key].get(language) or key)
+        pair = ACTOR_TYPE_LABELS.get(key)
+        return pair[LANGUAGES.index(language)] if pair else key
+
+    def attribute_value(self, attribute: str, key: str, language: str) -> str:
+        values = self.attributes.get(attribute, {})
+        if key in values:
+            return str(values[key].get(language) or key)
+        if attribute == "actor_type":
+            return self.actor_type(key, language)
+        return key
+
+    @staticmethod
+    def event_type(key: str, language: str) -> str:
+        pair = EVENT_TYPE_LABELS.get(key)
+        return pair[LANGUAGES.index(check_language(language))] if pair else key
+
+
+def _from_codebook(path: str | Path) -> tuple[tuple[ScaleInfo, ...], dict[str, Any]]:
+    from ..instrument import load_codebook
+
+    book = load_codebook(path)
+    scales = tuple(ScaleInfo(key=s.key, kind=s.kind, label_de=s.label.de, label_en=s.label.en,
+                             items=tuple(s.items)) for s in book.scales.values())
+    items = {k: {"de": i.label.de, "en": i.label.en, "scale": i.scale, "reverse": i.reverse,
+                 "kind": i.kind} for k, i in book.items.items()}
+    return scales, items
+
+
+def labels_from_meta(meta: Mapping[str, Any], tables: Mapping[str, Any] | None = None
+                     ) -> Labels:
+    """Build :class:`Labels` from ``Results.meta`` (see the module notes for fallbacks)."""
+    scales: tuple[ScaleInfo, ...] = tuple(
+        ScaleInfo(key=str(s["key"]), kind=str(s.get("kind", "factor")),
+                  label_de=str(s.get("label_de") or s["key"]),
+                  label_en=str(s.get("label_en") or s["key"]),
+                  items=tuple(s.get("items", ()))) for s in meta.get("scales") or ())
+    items: dict[str, Any] = dict(meta.get("items") or {})
+    if not scales:
+        path = meta.get("instrument_path")
+        if path and Path(path).is_file():
+            scales, book_items = _from_codebook(path)
+            items = items or book_items
+        else:
+            log.warning("results meta holds no scale labels and no readable instrument_path; "
+                        "reports show scale keys")
+    if not scales and tables is not None and "site_vs_pool" in tables:
+        keys = sorted(tables["site_vs_pool"]["scale"].dropna().unique())
+        scales = tuple(ScaleInfo(key=str(k), kind="outcome" if k in ("synergy", "satisfaction")
+                                 else "factor", label_de=str(k), label_en=str(k))
+                       for k in keys)
+    if not any(v.get("kind") == "challenge" for v in items.values()) and tables is not None \
+            and "challenges" in tables:
+        for key in sorted(tables["challenges"]["item"].dropna().unique()):
+            items.setdefault(str(key), {"de": str(key), "en": str(key), "kind": "challenge"})
+    waves = tuple(dict(w) for w in meta.get("waves") or ())
+    if not waves and tables is not None and "counts" in tables:
+        waves = tuple({"key": str(w)} for w in sorted(tables["counts"]["wave"].unique()))
+    sites = {str(s["key"]): str(s.get("name") or s["key"]) for s in meta.get("sites") or ()}
+    return Labels(scales=scales, items=items, waves=waves, sites=sites,
+                  attributes=dict(meta.get("attribute_labels") or {}))
+
+
+def min_group_size(meta: Mapping[str, Any]) -> int:
+    """The k of the disclosure rule: ``meta["min_group_size"]`` (or ``privacy``), default 5."""
+    value = meta.get("min_group_size")
+    if value is None:
+        value = (meta.get("privacy") or {}).get("min_group_size", DEFAULT_MIN_GROUP_SIZE)
+    return int(value)

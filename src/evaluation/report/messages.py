@@ -1,0 +1,260 @@
+"""Three to five key messages of a site report, generated from the numbers.
+
+Wording rules (tested in ``tests/test_report_content.py``):
+
+- a scale is called above or below "the average of the other municipalities" only where the
+  comparison flag says the 95 % interval of the difference excludes the benchmark;
+- a change since an earlier wave is called clear only where its 95 % interval excludes 0;
+- every comparison says that it is larger than the statistical uncertainty, and the
+  association of success factors with the outcome is called an association, never a cause
+  (no "verursacht", "führt zu", "causes", "effect");
+- the pool is described, never named: no other site appears.
+
+Order is fixed: comparison with the others (at most two messages), change, quick wins,
+network and participation, then the pool-level association, until five are reached.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from ..formatting import fmt_int, fmt_number, fmt_percent
+from .labels import check_language
+from .view import SiteView
+
+MAX_MESSAGES = 5
+MAX_NAMED = 3  # scales named in one message; more are counted
+
+
+@dataclass(frozen=True, kw_only=True)
+class Message:
+    """One key message: a kind (for styling and tests) and its text in one language."""
+
+    kind: str
+    text: str
+
+
+def _join(words: list[str], language: str) -> str:
+    if len(words) <= 1:
+        return "".join(words)
+    return ", ".join(words[:-1]) + (" und " if language == "de" else " and ") + words[-1]
+
+
+def _quoted(text: str, language: str) -> str:
+    return f"„{text}“" if language == "de" else f"“{text}”"
+
+
+def _names(rows: pd.DataFrame, language: str) -> str:
+    column = "label_de" if language == "de" else "label_en"
+    names = [_quoted(str(x), language) for x in rows[column].head(MAX_NAMED)]
+    rest = len(rows) - len(names)
+    if rest > 0:
+        names.append((f"{rest} weiteren Bereichen" if rest > 1 else "einem weiteren Bereich")
+                     if language == "de" else
+                     (f"{rest} further areas" if rest > 1 else "one further area"))
+    return _join(names, language)
+
+
+def _num(x: float, language: str) -> str:
+    return fmt_number(x, 2, language)
+
+
+def comparison_messages(view: SiteView, language: str) -> list[Message]:
+    """Strengths and weaknesses where the flag says so, or that no clear difference exists."""
+    de = language == "de"
+    if not view.pool_shown:
+        return [Message(kind="no_pool", text=(
+            "Für einen Vergleich mit anderen Kommunen haben in dieser Erhebungswelle zu wenige "
+            "Kommunen genug Antworten; der Bericht zeigt deshalb nur die eigenen Werte."
+            if de else
+            "Too few municipalities have enough answers in this wave for a comparison; the "
+            "report therefore shows your own values only."))]
+    rows = view.factors[~view.factors["suppressed"]].copy()
+    out = []
+    strengths = rows[rows["flag"] == "strength"].sort_values(
+        "difference", ascending=False, kind="stable")
+    weaknesses = rows[rows["flag"] == "weakness"].sort_values("difference", kind="stable")
+    for kind, sub in (("strength", strengths), ("weakness", weaknesses)):
+        if sub.empty:
+            continue
+        first = sub.iloc[0]
+        example = (f"{_num(first['mean'], language)} gegenüber "
+                   f"{_num(first['benchmark'], language)}" if de else
+                   f"{_num(first['mean'], language)} against "
+                   f"{_num(first['benchmark'], language)}")
+        where = "über" if kind == "strength" else "unter"
+        if de:
+            text = (f"Bei {_names(sub, 'de')} liegt {view.site_name} {where} dem Durchschnitt "
+                    f"der anderen Kommunen (zum Beispiel {example}). Der Unterschied ist größer "
+                    "als die statistische Unsicherheit.")
+            if kind == "weakness":
+                text += " Hier kann sich der Austausch mit anderen Kommunen besonders lohnen."
+        else:
+            place = "above" if kind == "strength" else "below"
+            text = (f"On {_names(sub, 'en')}, {view.site_name} lies {place} the average of the "
+                    f"other municipalities (for example {example}). The difference is larger "
+                    "than the statistical uncertainty.")
+            if kind == "weakness":
+                text += " An exchange with other municipalities may be especially useful here."
+        out.append(Message(kind=kind, text=text))
+    if not out:
+        out.append(Message(kind="no_difference", text=(
+            f"In keinem Bereich unterscheidet sich {view.site_name} deutlich vom Durchschnitt "
+            "der anderen Kommunen: Alle Unterschiede liegen im Bereich der statistischen "
+            "Unsicherheit." if de else
+            f"In no area does {view.site_name} differ clearly from the average of the other "
+            "municipalities: all differences lie within the statistical uncertainty.")))
+    return out
+
+
+def change_message(view: SiteView, language: str) -> Message | None:
+    """Clear changes since the earlier wave (interval excludes 0), or that there were none."""
+    de = language == "de"
+    if view.change_from is None or view.change.empty:
+        return None
+    since = view.labels.wave_label(view.change_from, language)
+    table = view.change
+    up = table[table["clear"] & (table["difference"] > 0)].sort_values(
+        "difference", ascending=False, kind="stable")
+    down = table[table["clear"] & (table["difference"] < 0)].sort_values(
+        "difference", kind="stable")
+    if up.empty and down.empty:
+        return Message(kind="no_change", text=(
+            f"Seit der {since} haben sich die Werte nicht deutlich verändert; kleine "
+            "Verschiebungen liegen im Bereich der statistischen Unsicherheit." if de else
+            f"Since the {since}, the values have not changed clearly; small shifts lie within "
+            "the statistical uncertainty."))
+    parts = []
+    for sub, de_word, en_word in ((up, "gestiegen", "risen"), (down, "gesunken", "fallen")):
+        if sub.empty:
+            continue
+        first = sub.iloc[0]
+        example = f"{_num(first['mean_from'], language)} \u2192 {_num(first['mean_to'], language)}"
+        parts.append(f"bei {_names(sub, 'de')} deutlich {de_word} ({example})" if de else
+                     f"clearly {en_word} on {_names(sub, 'en')} ({example})")
+    one = len(up) + len(down) == 1
+    if de:
+        text = (f"Seit der {since} sind die Werte {' und '.join(parts)}. "
+                + ("Diese Veränderung ist" if one else "Diese Veränderungen sind")
+                + " größer als die statistische Unsicherheit.")
+    else:
+        text = (f"Since the {since}, the values have {' and '.join(parts)}. "
+                + ("This change is" if one else "These changes are")
+                + " larger than the statistical uncertainty.")
+    return Message(kind="change", text=text)
+
+
+def quick_win_message(view: SiteView, language: str) -> Message | None:
+    """How many ideas are quick wins, the first of them by name, and how many are done."""
+    de = language == "de"
+    ideas = view.ideas
+    if ideas.empty or "quadrant" not in ideas:
+        return None
+    wins = ideas[ideas["quadrant"] == "quick_win"]
+    if wins.empty:
+        return None
+    first = _quoted(str(wins.iloc[0].get("title") or wins.iloc[0]["idea"]), language)
+    done = int((wins.get("status") == "implemented").sum()) if "status" in wins else 0
+    n = len(wins)
+    if de:
+        text = (f"{fmt_int(n, 'de')} {'Idee' if n == 1 else 'Ideen'} aus der Ideenwerkstatt "
+                f"{'gilt als schneller Erfolg' if n == 1 else 'gelten als schnelle Erfolge'} "
+                f"(hohe Wirkung, gut umsetzbar), an erster Stelle {first}.")
+        if done:
+            verb = "ist" if done == 1 else "sind"
+            text += f" Davon {verb} {fmt_int(done, 'de')} bereits umgesetzt."
+    else:
+        text = (f"{fmt_int(n, 'en')} {'idea' if n == 1 else 'ideas'} from the idea workshop "
+                f"{'counts as a quick win' if n == 1 else 'count as quick wins'} (high impact, "
+                f"easy to implement), first among them {first}.")
+        if done:
+            verb = "is" if done == 1 else "are"
+            text += f" {fmt_int(done, 'en')} of them {verb} already implemented."
+    return Message(kind="quick_win", text=text)
+
+
+def network_message(view: SiteView, language: str) -> Message | None:
+    """Size, ties and mutuality of the network with the coverage of the roster question."""
+    de = language == "de"
+    m = view.network_metrics
+    if not m or "n_ties" not in m:
+        return None
+    orgs = int(m.get("n_organisations", 0))
+    ties = int(m["n_ties"])
+    mutual = fmt_percent(m.get("reciprocity"), 0, language)
+    cover = fmt_percent(m.get("coverage"), 0, language)
+    if de:
+        text = (f"Das Kooperationsnetzwerk umfasst {fmt_int(orgs, 'de')} Organisationen mit "
+                f"{fmt_int(ties, 'de')} genannten Kooperationsbeziehungen; {mutual} davon sind "
+                f"gegenseitig. Die Netzwerkfrage haben {cover} der Organisationen beantwortet.")
+    else:
+        text = (f"The cooperation network comprises {fmt_int(orgs, 'en')} organisations with "
+                f"{fmt_int(ties, 'en')} named cooperation ties; {mutual} of them are mutual. "
+                f"{cover} of the organisations answered the network question.")
+    p = view.participation
+    if p.get("n_active") and "n_attending" in p:
+        text += (f" {fmt_int(p['n_attending'], 'de')} von {fmt_int(p['n_active'], 'de')} "
+                 "aktiven Organisationen haben an mindestens einer Veranstaltung teilgenommen."
+                 if de else
+                 f" {fmt_int(p['n_attending'], 'en')} of {fmt_int(p['n_active'], 'en')} active "
+                 "organisations attended at least one event.")
+    return Message(kind="network", text=text)
+
+
+def drivers_message(view: SiteView, language: str) -> Message | None:
+    """Which factors go with the outcome across all sites: an association, not a cause."""
+    de = language == "de"
+    d = view.drivers
+    if d.empty or "ci_excludes_zero" not in d:
+        return None
+    if "converged" in d and not bool(d["converged"].all()):
+        return None
+    clear = d[d["ci_excludes_zero"].astype(bool) & (d["estimate"] > 0)].sort_values(
+        "estimate", ascending=False, kind="stable").head(2)
+    if clear.empty:
+        return None
+    keys = [str(k) for k in clear["factor"]]
+    names = _join([_quoted(view.labels.scale_label(k, language), language) for k in keys],
+                  language)
+    outcome = str(d["outcome"].iloc[0]) if "outcome" in d else "synergy"
+    outcome_label = _quoted(view.labels.scale_label(outcome, language), language)
+    own = view.factors.set_index("scale")
+    values = [_num(own.loc[k, "mean"], language) for k in keys
+              if k in own.index and not pd.isna(own.loc[k, "mean"])]
+    if de:
+        text = (f"Über alle Kommunen hinweg gehen höhere Werte bei {names} mit einer höheren "
+                f"Einschätzung von {outcome_label} einher. Das ist ein Zusammenhang, kein "
+                "Nachweis einer Ursache.")
+        if len(values) == len(keys):
+            text += (f" In {view.site_name} liegt dieser Wert bei {values[0]}." if len(values) == 1
+                     else f" In {view.site_name} liegen diese Werte bei {_join(values, 'de')}.")
+    else:
+        text = (f"Across all municipalities, higher values on {names} go together with a "
+                f"higher rating of {outcome_label}. This is an association, not proof of a "
+                "cause.")
+        if len(values) == len(keys):
+            text += (f" In {view.site_name} this value is {values[0]}." if len(values) == 1
+                     else f" In {view.site_name} these values are {_join(values, 'en')}.")
+    return Message(kind="drivers", text=text)
+
+
+def key_messages(view: SiteView, language: str = "de") -> list[Message]:
+    """The key messages of a site report, in a fixed order (see the module notes)."""
+    check_language(language)
+    if not view.shown:
+        return [Message(kind="suppressed", text=(
+            f"In dieser Erhebungswelle haben aus {view.site_name} weniger als {view.k} Personen "
+            "geantwortet. Zum Schutz der Befragten zeigt dieser Bericht für diese Welle keine "
+            "Ergebnisse." if language == "de" else
+            f"Fewer than {view.k} people from {view.site_name} answered in this wave. To "
+            "protect the respondents, this report shows no results for this wave."))]
+    messages = comparison_messages(view, language)
+    for make in (change_message, quick_win_message, network_message, drivers_message):
+        if len(messages) >= MAX_MESSAGES:
+            break
+        message = make(view, language)
+        if message is not None:
+            messages.append(message)
+    return messages[:MAX_MESSAGES]

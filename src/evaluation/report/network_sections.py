@@ -1,0 +1,210 @@
+"""Partner report sections on the network, participation, ideas and goals.
+
+Organisation names never appear: the network map shows actor types (``show_names=False``)
+and metrics say how many organisations answered the roster question. Ideas and goals are
+the site's own.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..formatting import fmt_int, fmt_number, fmt_percent, html_table
+from ..ideas import QUADRANTS
+from ..netplots import ChartInputError, network_map, quick_win_matrix
+from .charts import chart_html
+from ..goals import STAGES
+from .fragments import bullet_list, heading, note, paragraph
+from .texts import IDEA_STATUS, text
+from .view import SiteView
+
+
+def _metric_rows(view: SiteView, language: str) -> list[tuple[str, str]]:
+    m = view.network_metrics
+    de = language == "de"
+    pct = lambda key: fmt_percent(m.get(key), 0, language)  # noqa: E731
+    rows = [
+        ("Organisationen im Netzwerk" if de else "Organisations in the network",
+         fmt_int(m.get("n_organisations"), language)),
+        ("davon haben die Netzwerkfrage beantwortet" if de
+         else "of which answered the network question",
+         f"{fmt_int(m.get('n_respondents'), language)} ({pct('coverage')})"),
+        ("genannte Kooperationsbeziehungen" if de else "cooperation ties named",
+         fmt_int(m.get("n_ties"), language)),
+        ("Dichte: Anteil der möglichen Beziehungen, die bestehen" if de
+         else "Density: share of possible ties that exist", pct("density")),
+        ("gegenseitige Beziehungen" if de else "mutual ties", pct("reciprocity")),
+        ("Beziehungen zwischen verschiedenen Sektoren" if de else "ties across sectors",
+         pct("cross_sector_share")),
+        ("Organisationen ohne Beziehung" if de else "organisations without ties",
+         fmt_int(m.get("n_isolates"), language)),
+        ("Vielfalt der Akteursgruppen (Blau-Index, 0 bis 1)" if de
+         else "Diversity of actor types (Blau index, 0 to 1)",
+         fmt_number(m.get("blau"), 2, language)),
+    ]
+    c = view.network_changes
+    if c and view.previous_wave:
+        since = view.labels.wave_label(view.previous_wave, language)
+        rows.append((f"Beziehungen seit der {since}: neu / weggefallen" if de
+                     else f"Ties since the {since}: new / ended",
+                     f"{fmt_int(c.get('gained'), language)} / {fmt_int(c.get('lost'), language)}"))
+    return rows
+
+
+def network(view: SiteView, language: str = "de") -> str:
+    """Network map (actor types only), network measures and participation in events."""
+    if not view.shown:
+        return ""
+    de = language == "de"
+    parts = [heading(2, text("network", language), anchor="network"),
+             heading(3, text("network_map", language), anchor="network-map")]
+    if view.network is None or not view.network_metrics:
+        parts.append(note(text("no_data", language)))
+    else:
+        parts.append(paragraph(
+            "Jeder Punkt ist eine Organisation; Farbe und Form zeigen die Akteursgruppe, die "
+            "Größe die Zahl ihrer Beziehungen. Durchgezogene Linien sind gegenseitige "
+            "Beziehungen, Pfeile einseitige Nennungen." if de else
+            "Each point is an organisation; colour and shape show the actor type, size the "
+            "number of its ties. Solid lines are mutual ties, arrows one-way mentions."))
+        chart = network_map(view.network, language=language, show_names=False)
+        caption = (f"Kooperationsnetzwerk in {view.site_name}" if de else
+                   f"Cooperation network in {view.site_name}")
+        parts.append(chart_html(chart, language, caption=caption, max_width="40rem"))
+        measures = pd.DataFrame(_metric_rows(view, language),
+                                columns=[text("metric", language), text("value", language)])
+        parts.append(html_table(measures, caption=("Kennzahlen des Netzwerks" if de
+                                                   else "Network measures"),
+                                language=language, index=False,
+                                row_header=text("metric", language)))
+    parts.append(heading(3, text("participation", language), anchor="participation"))
+    p = view.participation
+    events = view.participation_by_event
+    if not p or events.empty:
+        parts.append(note(text("no_data", language)))
+        return "\n".join(parts)
+    sentence = (f"{fmt_int(p.get('n_attending'), language)} von "
+                f"{fmt_int(p.get('n_active'), language)} aktiven Organisationen haben an "
+                f"mindestens einer der {fmt_int(p.get('n_events'), language)} Veranstaltungen "
+                f"dieser Welle teilgenommen. Unter den Teilnehmenden kamen "
+                f"{fmt_percent(p.get('decision_maker_share'), 0, language)} aus der "
+                "Leitungsebene." if de else
+                f"{fmt_int(p.get('n_attending'), language)} of "
+                f"{fmt_int(p.get('n_active'), language)} active organisations attended at "
+                f"least one of the {fmt_int(p.get('n_events'), language)} events of this wave. "
+                f"{fmt_percent(p.get('decision_maker_share'), 0, language)} of the attendees "
+                "were decision makers.")
+    if "mso_share_attending" in p:
+        sentence += (f" Migrantenorganisationen machen "
+                     f"{fmt_percent(p['mso_share_attending'], 0, language)} der teilnehmenden "
+                     "Organisationen aus." if de else
+                     f" Migrant organisations make up "
+                     f"{fmt_percent(p['mso_share_attending'], 0, language)} of the attending "
+                     "organisations.")
+    parts.append(paragraph(sentence))
+    table = pd.DataFrame({
+        text("event_type", language): [view.labels.event_type(e, language)
+                                       for e in events["event_type"]],
+        text("n_events", language): events["n_events"].astype(int).to_numpy(),
+        text("n_attendances", language): events["n_attendances"].astype(int).to_numpy(),
+        text("attendees", language): events["attendees"].astype(int).to_numpy(),
+        text("decision_share", language): [fmt_percent(s, 0, language)
+                                           for s in events["decision_maker_share"]],
+    })
+    parts.append(html_table(table, caption=("Teilnahme nach Format" if de
+                                            else "Attendance by format"),
+                            language=language, index=False,
+                            row_header=text("event_type", language)))
+    return "\n".join(parts)
+
+
+def _status(value: object, language: str) -> str:
+    pair = IDEA_STATUS.get(str(value))
+    return pair[0 if language == "de" else 1] if pair else str(value)
+
+
+def ideas(view: SiteView, language: str = "de") -> str:
+    """Quick wins named first, the feasibility x impact matrix, all ideas, and goals."""
+    if not view.shown:
+        return ""
+    de = language == "de"
+    k = 0 if de else 1
+    parts = [heading(2, text("ideas", language), anchor="ideas")]
+    rated = view.ideas[view.ideas["quadrant"].notna()] if not view.ideas.empty else view.ideas
+    if rated.empty:
+        parts.append(note("In Ihrer Kommune wurden keine Ideen aus einer Ideenwerkstatt "
+                          "bewertet." if de else
+                          "No ideas from an idea workshop were rated in your municipality."))
+    else:
+        wins = rated[rated["quadrant"] == "quick_win"]
+        if wins.empty:
+            parts.append(paragraph("Keine Idee erreicht bei Wirkung und Umsetzbarkeit beide "
+                                   "Schwellen von 3,5." if de else "No idea reaches both "
+                                   "thresholds of 3.5 for impact and feasibility."))
+        else:
+            parts.append(paragraph("Schnelle Erfolge zuerst: Diese Ideen wurden als wirksam "
+                                   "und gut umsetzbar bewertet." if de else
+                                   "Quick wins first: these ideas were rated as effective "
+                                   "and easy to implement."))
+            parts.append(bullet_list(
+                [f"{row['title']} ({row['idea']}; {_status(row['status'], language)})"
+                 for _, row in wins.iterrows()], ordered=True))
+        try:
+            chart = quick_win_matrix(view.ideas, site=view.site, language=language)
+        except ChartInputError:
+            chart = None
+        if chart is not None:
+            caption = (f"Ideen nach Umsetzbarkeit und Wirkung in {view.site_name}"
+                       if de else
+                       f"Ideas by feasibility and impact in {view.site_name}")
+            parts.append(chart_html(chart, language, caption=caption, max_width="40rem"))
+        table = pd.DataFrame({
+            text("idea", language): [f"{t} ({i})" for t, i in
+                                     zip(rated["title"], rated["idea"], strict=True)],
+            text("feasibility", language): rated["feasibility"].astype(float).to_numpy(),
+            text("impact", language): rated["impact"].astype(float).to_numpy(),
+            text("group", language): [QUADRANTS[q][k] for q in rated["quadrant"]],
+            text("status", language): [_status(s, language) for s in rated["status"]],
+            text("raters", language): rated["n_raters"].astype(int).to_numpy(),
+        })
+        parts.append(html_table(table, caption=("Bewertete Ideen, schnelle Erfolge zuerst"
+                                                if de else "Rated ideas, quick wins first"),
+                                language=language, index=False,
+                                row_header=text("idea", language), digits=1))
+    parts.append(goals(view, language))
+    return "\n".join(p for p in parts if p)
+
+
+def goals(view: SiteView, language: str = "de") -> str:
+    """Goals with the Wirkungstreppe stage targeted and reached in this wave (h3)."""
+    if view.goals.empty:
+        return ""
+    de = language == "de"
+    rows = view.goals
+    k = 0 if de else 1
+
+    def stage(value: object) -> str | None:
+        if pd.isna(value):
+            return None
+        number = int(float(value))  # type: ignore[arg-type]
+        return f"{number} \u2013 {STAGES[number][k]}" if number in STAGES else str(number)
+
+    table = pd.DataFrame({
+        text("goal", language): [str(t) for t in rows["title"]],
+        text("stage_targeted", language): [stage(v) for v in rows["stage_targeted"]],
+        text("stage_reached", language): [stage(v) for v in rows["stage_reached"]],
+        text("reached", language): rows["reached"].astype(bool).to_numpy(),
+    })
+    intro = ("Die Wirkungstreppe hat sieben Stufen: Stufen 1 bis 3 beschreiben Leistungen "
+             "(Aktivitäten, erreichte Zielgruppen), 4 bis 6 Veränderungen bei den Zielgruppen, "
+             "Stufe 7 Veränderungen in der Gesellschaft." if de else
+             "The impact ladder has seven stages: stages 1 to 3 describe outputs (activities, "
+             "target groups reached), 4 to 6 changes among the target groups, stage 7 changes "
+             "in society.")
+    return "\n".join([
+        heading(3, text("goals", language), anchor="goals"), paragraph(intro),
+        html_table(table, caption=(f"Ziele von {view.site_name} und ihr Stand" if de else
+                                   f"Goals of {view.site_name} and their status"),
+                   language=language, index=False, row_header=text("goal", language),
+                   digits=0)])
+

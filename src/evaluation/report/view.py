@@ -1,0 +1,295 @@
+"""What one site's report may show: :class:`SiteView`, built from the results of a run.
+
+The view is the privacy boundary of the partner report. It holds
+
+- the site's own rows (scores against the benchmark, change, challenges, network,
+  participation, ideas, goals) for one wave;
+- the pool only as a distribution: the sorted means of the *other* shown sites, without
+  their keys or names, their quantiles, and the benchmark (all respondents of the other
+  shown sites); pool rows never include the site itself;
+- pool-level model results that carry no site at all (drivers of synergy).
+
+A site below the disclosure threshold k in the wave (``results.tables["shown"]``;
+k = ``meta["min_group_size"]``, default 5) gets a view with ``shown=False`` and no numbers
+at all, not even its count. The view never holds another site's key, name or attributes;
+its :class:`~evaluation.report.labels.Labels` know only the site's own name. Open
+benchmarking (naming other sites) is not offered by the partner report.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .. import columns as C
+from ..analysis import Results
+from .errors import ReportError
+from .labels import Labels, labels_from_meta, min_group_size
+
+#: Fewer other sites than this and the pool is not shown (its mean would be a site's mean).
+MIN_POOL_SITES = 3
+QUANTILES = (0.1, 0.25, 0.5, 0.75, 0.9)
+
+FACTOR_COLUMNS = ["scale", "kind", "label_de", "label_en", "n", "suppressed", "mean", "ci_low",
+                  "ci_high", "benchmark", "difference", "difference_ci_low",
+                  "difference_ci_high", "flag", "others", "n_other_sites", "others_mean",
+                  "q10", "q25", "q50", "q75", "q90"]
+CHANGE_COLUMNS = ["scale", "kind", "label_de", "label_en", "wave_from", "n_from", "n_to",
+                  "mean_from", "mean_to", "difference", "ci_low", "ci_high", "clear"]
+CHALLENGE_COLUMNS = ["item", "label_de", "label_en", "n", "mean", "share_agree",
+                     "share_ci_low", "share_ci_high", "others_mean", "others_share_agree",
+                     "n_other_sites"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class SiteView:
+    """The partner-safe content of one site's report for one wave (see the module notes)."""
+
+    site: str
+    site_name: str
+    wave: str
+    labels: Labels
+    k: int
+    shown: bool
+    synthetic: bool = False
+    project: str = ""
+    report_date: dt.date | None = None
+    change_from: str | None = None  # wave the change is measured from
+    n: int | None = None
+    invited: int | None = None
+    response_rate: float | None = None
+    n_pool_sites: int = 0  # other sites that reach k in this wave
+    factors: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=FACTOR_COLUMNS))
+    change: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=CHANGE_COLUMNS))
+    challenges: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=CHALLENGE_COLUMNS))
+    network: Any = None  # evaluation.network.SiteNetwork of the site, or None
+    network_metrics: dict[str, float] = field(default_factory=dict)
+    network_changes: dict[str, float] = field(default_factory=dict)
+    participation: dict[str, float] = field(default_factory=dict)
+    participation_by_event: pd.DataFrame = field(default_factory=pd.DataFrame)
+    ideas: pd.DataFrame = field(default_factory=pd.DataFrame)
+    goals: pd.DataFrame = field(default_factory=pd.DataFrame)
+    drivers: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    @property
+    def previous_wave(self) -> str | None:
+        return self.labels.previous_wave(self.wave)
+
+    @property
+    def factor_rows(self) -> pd.DataFrame:
+        return self.factors[self.factors["kind"] == "factor"]
+
+    @property
+    def pool_shown(self) -> bool:
+        """Whether the pool is large enough to be shown at all."""
+        return self.n_pool_sites >= MIN_POOL_SITES
+
+
+def _rows(table: pd.DataFrame | None, **where: Any) -> pd.DataFrame:
+    if table is None or table.empty:
+        return pd.DataFrame()
+    mask = pd.Series(True, index=table.index)
+    for column, value in where.items():
+        if column not in table:
+            return table.iloc[0:0]
+        mask &= table[column] == value
+    return table[mask]
+
+
+def _number(value: Any) -> float | None:
+    try:
+        out = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(out) else out
+
+
+def wilson_interval(share: float, n: int, *, z: float = 1.959963984540054
+                    ) -> tuple[float, float]:
+    """Wilson score interval of a proportion (Wilson 1927; R: ``prop.test(correct=FALSE)``)."""
+    if n <= 0 or share is None or math.isnan(share):
+        return (math.nan, math.nan)
+    denom = 1 + z * z / n
+    centre = (share + z * z / (2 * n)) / denom
+    half = z * math.sqrt(share * (1 - share) / n + z * z / (4 * n * n)) / denom
+    return (max(0.0, centre - half), min(1.0, centre + half))
+
+
+def _factor_table(results: Results, labels: Labels, site: str, wave: str) -> pd.DataFrame:
+    table = results.tables["site_vs_pool"]
+    in_wave = table[table[C.WAVE] == wave]
+    own = in_wave[in_wave[C.SITE] == site]
+    others = in_wave[(in_wave[C.SITE] != site) & ~in_wave["suppressed"].astype(bool)]
+    rows = []
+    for key in labels.scale_order(own[C.SCALE]):
+        row = own[own[C.SCALE] == key].iloc[0]
+        info = labels.scale(key)
+        means = np.sort(others.loc[others[C.SCALE] == key, C.MEAN].dropna().to_numpy(float))
+        suppressed = bool(row["suppressed"])
+        record: dict[str, Any] = {
+            "scale": key, "kind": info.kind, "label_de": info.label_de,
+            "label_en": info.label_en, "n": None if suppressed else int(row[C.N]),
+            "suppressed": suppressed, "others": tuple(float(m) for m in means),
+            "n_other_sites": len(means),
+            "others_mean": float(means.mean()) if len(means) else math.nan,
+        }
+        for q, name in zip(QUANTILES, ("q10", "q25", "q50", "q75", "q90"), strict=True):
+            record[name] = float(np.quantile(means, q)) if len(means) else math.nan
+        for column in ("mean", "ci_low", "ci_high", "benchmark", "difference",
+                       "difference_ci_low", "difference_ci_high"):
+            record[column] = math.nan if suppressed else _number(row[column])
+        record["flag"] = "none" if suppressed else str(row.get("flag") or "none")
+        rows.append(record)
+    return pd.DataFrame(rows, columns=FACTOR_COLUMNS)
+
+
+def _change_table(results: Results, labels: Labels, site: str, wave: str
+                  ) -> tuple[pd.DataFrame, str | None]:
+    table = results.tables.get("change")
+    rows = _rows(table, level="site", site=site, wave_to=wave)
+    if rows.empty:
+        return pd.DataFrame(columns=CHANGE_COLUMNS), None
+    rows = rows[~rows["suppressed"].astype(bool)]
+    order = list(labels.wave_keys)
+    earlier = [w for w in rows["wave_from"].unique() if w in order]
+    if not earlier:
+        return pd.DataFrame(columns=CHANGE_COLUMNS), None
+    wave_from = max(earlier, key=order.index)  # the latest earlier wave with data
+    rows = rows[rows["wave_from"] == wave_from]
+    out = []
+    for key in labels.scale_order(rows[C.SCALE]):
+        row = rows[rows[C.SCALE] == key].iloc[0]
+        info = labels.scale(key)
+        low, high = _number(row[C.CI_LOW]), _number(row[C.CI_HIGH])
+        out.append({"scale": key, "kind": info.kind, "label_de": info.label_de,
+                    "label_en": info.label_en, "wave_from": wave_from,
+                    "n_from": int(row["n_from"]), "n_to": int(row["n_to"]),
+                    "mean_from": _number(row["mean_from"]), "mean_to": _number(row["mean_to"]),
+                    "difference": _number(row["difference"]), "ci_low": low, "ci_high": high,
+                    "clear": bool(low is not None and high is not None
+                                  and (low > 0 or high < 0))})
+    return pd.DataFrame(out, columns=CHANGE_COLUMNS), wave_from
+
+
+def _challenge_table(results: Results, labels: Labels, site: str, wave: str) -> pd.DataFrame:
+    table = results.tables.get("challenges")
+    in_wave = _rows(table, wave=wave)
+    if in_wave.empty:
+        return pd.DataFrame(columns=CHALLENGE_COLUMNS)
+    valid = in_wave[~in_wave["suppressed"].astype(bool) & (in_wave[C.SITE] != "pool")]
+    own = valid[valid[C.SITE] == site]
+    others = valid[valid[C.SITE] != site]
+    order = list(labels.challenge_keys)
+    keys = sorted(own[C.ITEM].unique(), key=lambda k: (order.index(k) if k in order
+                                                       else len(order), k))
+    out = []
+    for key in keys:
+        row = own[own[C.ITEM] == key].iloc[0]
+        rest = others[others[C.ITEM] == key]
+        weight = rest[C.N].to_numpy(float)
+        total = weight.sum()
+        share = float(row["share_agree"])
+        low, high = wilson_interval(share, int(row[C.N]))
+        out.append({
+            "item": key, "label_de": labels.item_label(key, "de"),
+            "label_en": labels.item_label(key, "en"), "n": int(row[C.N]),
+            "mean": float(row[C.MEAN]), "share_agree": share,
+            "share_ci_low": low, "share_ci_high": high,
+            "others_mean": float((rest[C.MEAN] * weight).sum() / total) if total else math.nan,
+            "others_share_agree": (float((rest["share_agree"] * weight).sum() / total)
+                                   if total else math.nan),
+            "n_other_sites": int(len(rest)),
+        })
+    return pd.DataFrame(out, columns=CHALLENGE_COLUMNS)
+
+
+def _metric_dict(table: pd.DataFrame | None, site: str, wave: str) -> dict[str, float]:
+    rows = _rows(table, site=site, wave=wave)
+    if rows.empty:
+        return {}
+    out = {str(m): float(v) for m, v in zip(rows["metric"], rows["value"], strict=True)}
+    for extra in ("n_organisations", "n_respondents", "coverage"):
+        if extra in rows:
+            out[extra] = float(rows[extra].iloc[0])
+    return out
+
+
+def _by_event(table: pd.DataFrame | None, site: str, wave: str) -> pd.DataFrame:
+    rows = _rows(table, site=site, wave=wave)
+    if rows.empty:
+        return pd.DataFrame()
+    grouped = rows.groupby("event_type", sort=True).agg(
+        n_events=("n_events", "max"), n_attendances=("n_attendances", "sum"),
+        attendees=("attendees", "sum"), decision_makers=("decision_makers", "sum"))
+    grouped["decision_maker_share"] = grouped["decision_makers"] / grouped["attendees"]
+    return grouped.reset_index()
+
+
+def build_site_view(results: Results, site: str, wave: str) -> SiteView:
+    """The :class:`SiteView` of ``site`` in ``wave`` (raises :class:`ReportError` if unknown).
+    """
+    meta = results.meta
+    all_labels = labels_from_meta(meta, results.tables)
+    counts = results.tables["counts"]
+    if site not in set(counts[C.SITE]):
+        raise ReportError(f"site {site!r} is not in the results; known sites: "
+                          f"{', '.join(sorted(counts[C.SITE].unique()))}")
+    if wave not in set(counts[C.WAVE]):
+        raise ReportError(f"wave {wave!r} is not in the results; known waves: "
+                          f"{', '.join(sorted(counts[C.WAVE].unique()))}")
+    # the view knows only the site's own name: no other site can leak through its labels
+    site_name = all_labels.site_name(site)
+    labels = dataclasses.replace(all_labels, sites={site: site_name})
+    k = min_group_size(meta)
+    shown_table = results.tables["shown"]
+    shown_rows = _rows(shown_table, site=site, wave=wave)
+    shown = bool(len(shown_rows) and shown_rows["shown"].iloc[0])
+    in_wave = shown_table[(shown_table[C.WAVE] == wave) & shown_table["shown"]]
+    report_date = None
+    if meta.get("report_date"):
+        report_date = dt.date.fromisoformat(str(meta["report_date"])[:10])
+    base = {"site": site, "site_name": site_name, "wave": wave, "labels": labels, "k": k,
+            "synthetic": bool(meta.get("synthetic")), "project": str(meta.get("project") or ""),
+            "report_date": report_date,
+            "n_pool_sites": int((in_wave[C.SITE] != site).sum())}
+    if not shown:
+        return SiteView(shown=False, **base)
+    count = _rows(counts, site=site, wave=wave).iloc[0]
+    change, change_from = _change_table(results, labels, site, wave)
+    networks = results.objects.get("networks") or {}
+    tie_changes = _rows(results.tables.get("network_tie_changes"), site=site, wave=wave)
+    ideas = _rows(results.tables.get("idea_matrix"), site=site)
+    if not ideas.empty:
+        ideas = ideas.sort_values("rank", kind="stable").reset_index(drop=True)
+    goals = _rows(results.tables.get("goal_progress"), site=site, wave=wave)
+    drivers = _rows(results.tables.get("drivers"), wave=wave)
+    if not drivers.empty:
+        keep = [c for c in ("factor", "estimate", "ci_low", "ci_high", "ci_excludes_zero",
+                            "rank", "outcome", "n", "converged") if c in drivers]
+        drivers = drivers[keep].reset_index(drop=True)
+    return SiteView(
+        shown=True, **base,
+        n=int(count[C.N]),
+        invited=int(count["invited"]) if _number(count.get("invited")) else None,
+        response_rate=_number(count.get("response_rate")),
+        factors=_factor_table(results, labels, site, wave),
+        change=change, change_from=change_from,
+        challenges=_challenge_table(results, labels, site, wave),
+        network=networks.get((site, wave)),
+        network_metrics=_metric_dict(results.tables.get("network_metrics"), site, wave),
+        network_changes=({c: float(tie_changes[c].iloc[0]) for c in
+                          ("ties_before", "ties_after", "stable", "gained", "lost")
+                          if c in tie_changes} if not tie_changes.empty else {}),
+        participation=_metric_dict(results.tables.get("participation_summary"), site, wave),
+        participation_by_event=_by_event(results.tables.get("participation_by_type"),
+                                         site, wave),
+        ideas=ideas.reset_index(drop=True), goals=goals.reset_index(drop=True),
+        drivers=drivers,
+    )
