@@ -13,7 +13,6 @@ stored for reports:
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -33,6 +32,7 @@ from .participation_io import ParticipationData
 from .privacy import pool_rows
 from .project import Project
 from .reliability import reliability_table
+from .results_io import Results
 from .scales import score_scales
 from .validate import item_quality, response_counts, straightlining
 from .waves import attrition_table, paired_change, wave_change, wave_model
@@ -40,18 +40,6 @@ from .waves import attrition_table, paired_change, wave_change, wave_model
 log = logging.getLogger("evaluation")
 
 OUTCOME_FOR_DRIVERS = "synergy"
-
-
-@dataclass(kw_only=True)
-class Results:
-    """All computed tables of one project run (tidy DataFrames) plus metadata."""
-
-    meta: dict[str, Any]
-    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
-    objects: dict[str, Any] = field(default_factory=dict)  # e.g. network graphs for maps
-
-    def __getitem__(self, name: str) -> pd.DataFrame:
-        return self.tables[name]
 
 
 def shown_sites(counts: pd.DataFrame, k: int) -> pd.DataFrame:

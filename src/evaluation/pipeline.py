@@ -35,14 +35,14 @@ import nbformat
 
 from . import __version__
 from . import columns as C
-from .analysis import Results, compute_results
+from .analysis import compute_results
 from .errors import EvaluationError
 from .executors import Executor, PapermillExecutor, Task, TaskResult, check_parameters, run_batch
 from .index_page import index_html
 from .project import Branding, Project, load_project
 from .provenance import data_hash, manifest, manifest_json, source_date, versions
 from .render import failure_page, render_html, write_atomic
-from .results_io import cached_key, load_results, save_results
+from .results_io import RESULTS_FORMAT, Results, cached_key, load_results, save_results
 from .validate import ValidationResult, validate_project
 
 log = logging.getLogger("evaluation")
@@ -86,7 +86,8 @@ def cache_key(project: Project) -> dict[str, Any]:
     """What must be unchanged for computed results to be reused."""
     root = Path(*_common_root(input_files(project)))
     return {"data_sha256": data_hash(input_files(project), root=root),
-            "package_version": __version__, "parameters": dict(COMPUTE_PARAMETERS)}
+            "package_version": __version__, "parameters": dict(COMPUTE_PARAMETERS),
+            "results_format": RESULTS_FORMAT}
 
 
 def _common_root(paths: list[Path]) -> tuple[str, ...]:

@@ -34,14 +34,12 @@ Microdata
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import hmac
 import logging
 import os
 import re
 import stat
-import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,6 +51,7 @@ import pandas as pd
 from scipy.optimize import linprog
 
 from . import columns as C
+from .atomic import atomic_open
 from .errors import EvaluationError
 from .network import ACTOR_TYPE_SECTORS
 
@@ -1028,26 +1027,14 @@ def _describe_class(row: Mapping[str, Any], qis: list[str]) -> str:
 def write_csv_atomic(frame: pd.DataFrame, path: str | Path) -> Path:
     """Write a CSV (UTF-8, ``\\n``, no index) so that ``path`` is complete or untouched.
 
-    The table goes to a temporary file in the same folder, is flushed to disk and then
-    renamed over ``path`` with :func:`os.replace`; on any error the temporary file is
-    removed and an existing ``path`` keeps its old content. The file is created with mode
-    0600 (readable by its owner only).
+    The file is created with mode 0600 (readable by its owner only); see
+    :mod:`evaluation.atomic`.
     """
     path = Path(path)
-    folder = path.parent
-    if not folder.is_dir():
-        raise PrivacyError(f"cannot write {path}: the folder {folder} does not exist")
-    handle_fd, temp_name = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle_fd, "w", encoding="utf-8", newline="") as handle:
-            frame.to_csv(handle, index=False, lineterminator="\n")
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp_name, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temp_name)
-        raise
+    if not path.parent.is_dir():
+        raise PrivacyError(f"cannot write {path}: the folder {path.parent} does not exist")
+    with atomic_open(path, mode=0o600) as handle:
+        frame.to_csv(handle, index=False, lineterminator="\n")
     return path
 
 

@@ -27,9 +27,7 @@ import html
 import json
 import logging
 import mimetypes
-import os
 import re
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -43,6 +41,7 @@ from nbconvert.filters.highlight import Highlight2HTML
 from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
 from traitlets.config import Config
 
+from evaluation.atomic import write_atomic
 from evaluation.errors import EvaluationError
 from evaluation.formatting import LANGUAGES, fmt_date
 
@@ -382,38 +381,6 @@ def render_html(nb: nbformat.NotebookNode, *, edition: str, language: str,
     exporter = _exporter(edition, language)
     body, _ = exporter.from_notebook_node(clean, resources={"report": report})
     return body
-
-
-def write_atomic(path: str | os.PathLike[str], data: str | bytes) -> Path:
-    """Write a file so that readers see the old or the new content, never a partial one.
-
-    The data go to a temporary file in the same folder, which is flushed, synced and then
-    renamed over the target (``os.replace``, atomic on POSIX and Windows). Text is written
-    as UTF-8 with ``\\n`` line ends. The file gets mode 0644.
-    """
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(data, str):
-        payload = data.encode("utf-8")
-    elif isinstance(data, bytes | bytearray | memoryview):
-        payload = bytes(data)
-    else:
-        raise TypeError(f"write_atomic writes str or bytes, got {type(data).__name__}")
-    fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(payload)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp_name, 0o644)
-        os.replace(tmp_name, target)
-    except BaseException:
-        try:
-            os.unlink(tmp_name)
-        except FileNotFoundError:
-            pass
-        raise
-    return target
 
 
 _TRACEBACK_LINE = re.compile(r"^(Traceback \(most recent call last\)|\s*File \"|-{20,}|Cell In\[)")

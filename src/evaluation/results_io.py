@@ -2,7 +2,7 @@
 
 Layout of a run folder::
 
-    results.pkl       the :class:`~evaluation.analysis.Results` object (tables, metadata)
+    results.pkl       the :class:`~evaluation.results_io.Results` object (tables, metadata)
     tables/NAME.csv   every tidy table as CSV, for evaluators who work in other software
     run.json          the cache key (data hash, parameters, package version) and timings
 
@@ -15,16 +15,36 @@ from __future__ import annotations
 
 import json
 import pickle
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .analysis import Results
+import pandas as pd
+
+from .atomic import write_atomic
 from .errors import EvaluationError
-from .render import write_atomic
 
 RESULTS_FILE = "results.pkl"
+#: bumped whenever the stored form of :class:`Results` changes (enters the cache key)
+RESULTS_FORMAT = 2
 RUN_FILE = "run.json"
 TABLES_DIR = "tables"
+
+
+@dataclass(kw_only=True)
+class Results:
+    """All computed tables of one project run (tidy DataFrames) plus metadata.
+
+    Defined here, away from the statistics modules, so that a report kernel can unpickle it
+    without importing statsmodels or scipy.
+    """
+
+    meta: dict[str, Any]
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    objects: dict[str, Any] = field(default_factory=dict)  # e.g. network graphs for maps
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        return self.tables[name]
 
 
 class RunFolderError(EvaluationError, ValueError):

@@ -1,6 +1,6 @@
 """Report content: what a site report and the synthesis show, built from computed results.
 
-Pure functions over :class:`evaluation.analysis.Results`; the notebooks in ``notebooks/`` only
+Pure functions over :class:`evaluation.results_io.Results`; the notebooks in ``notebooks/`` only
 call them. Modules, by domain:
 
 ``view``              :class:`SiteView`, the partner-safe content of one site report

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .. import columns as C
-from ..analysis import Results
+from ..results_io import Results
 from ..formatting import fmt_percent, fmt_pvalue, html_table
 from .fragments import heading, note, paragraph
 from .labels import Labels, labels_from_meta

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .. import columns as C
-from ..analysis import Results
+from ..results_io import Results
 from ..formatting import fmt_int, fmt_number, fmt_percent, fmt_pvalue, html_table
 from .errors import ReportError
 from .evaluator import full_labels

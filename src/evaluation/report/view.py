@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from .. import columns as C
-from ..analysis import Results
+from ..results_io import Results
 from .errors import ReportError
 from .labels import Labels, labels_from_meta, min_group_size
 
