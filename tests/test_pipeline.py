@@ -39,9 +39,19 @@ class RecordingExecutor:
 
 
 @pytest.fixture(scope="module")
-def batch(tmp_path_factory):
+def notebooks(tmp_path_factory):
+    """Stand-in site and synthesis notebooks beside the real digest notebook."""
+    folder = tmp_path_factory.mktemp("notebooks")
+    for path in STANDIN.glob("*.ipynb"):
+        shutil.copy(path, folder / path.name)
+    shutil.copy(ROOT / "notebooks" / "digest.ipynb", folder / "digest.ipynb")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory, notebooks):
     out = tmp_path_factory.mktemp("batch") / "example"
-    summary = run_pipeline(EXAMPLE, out, jobs=2, notebooks=STANDIN, progress=False)
+    summary = run_pipeline(EXAMPLE, out, jobs=2, notebooks=notebooks, progress=False)
     return out, summary
 
 
@@ -62,6 +72,7 @@ def test_a_failing_site_gets_a_failure_page_and_the_batch_goes_on(batch):
     assert len([k for k in written if k.startswith("partner/")]) == 18
     assert len([k for k in written if k.startswith("evaluator/")]) == 18
     assert "synthesis.html" in written
+    assert "digest/slides.html" in written and "digest/handout.html" in written
 
 
 def test_the_index_links_every_report_and_names_the_failures(batch):
@@ -71,6 +82,7 @@ def test_the_index_links_every_report_and_names_the_failures(batch):
         assert f'href="partner/{site}.html"' in index
         assert f'href="evaluator/{site}.html"' in index
     assert 'href="synthesis.html"' in index
+    assert 'href="digest/slides.html"' in index
     assert "Fehlgeschlagen" in index and "partner/K03" in index
     assert "Synthetische Daten" in index
 
@@ -81,40 +93,40 @@ def test_the_manifest_records_data_hash_parameters_versions_and_every_output(bat
     assert len(manifest["data_sha256"]) == 64
     assert manifest["parameters"]["wave"] == "w3"
     assert "pandas" in manifest["versions"]
-    assert len(manifest["outputs"]) == 37
+    assert len(manifest["outputs"]) == 39  # 36 site reports, synthesis, slides, handout
     assert manifest["outputs"]["partner/K03"]["failed"] is True
     assert manifest["pool"]["sites"] == 18
 
 
-def test_a_rerun_with_unchanged_inputs_reuses_results_and_gives_identical_bytes(batch,
-                                                                               tmp_path):
+def test_a_rerun_with_unchanged_inputs_reuses_results_and_gives_identical_bytes(
+        batch, notebooks):
     out, first = batch
     assert not first.reused_results
     before = _html_files(out)
     manifest_before = (out / "manifest.json").read_bytes()
-    again = run_pipeline(EXAMPLE, out, jobs=2, notebooks=STANDIN, progress=False)
+    again = run_pipeline(EXAMPLE, out, jobs=2, notebooks=notebooks, progress=False)
     assert again.reused_results
     assert _html_files(out) == before
     assert (out / "manifest.json").read_bytes() == manifest_before
 
 
-def test_an_ill_typed_parameter_fails_before_any_kernel_starts(batch, tmp_path):
+def test_an_ill_typed_parameter_fails_before_any_kernel_starts(batch, notebooks, tmp_path):
     out, _ = batch
-    notebooks = tmp_path / "notebooks"
-    shutil.copytree(STANDIN, notebooks)
-    nb = nbformat.read(notebooks / "site_report.ipynb", as_version=4)
+    broken = tmp_path / "notebooks"
+    shutil.copytree(notebooks, broken)
+    nb = nbformat.read(broken / "site_report.ipynb", as_version=4)
     nb.cells[0].source = nb.cells[0].source.replace('site: str = "K01"', "site: int = 1")
-    nbformat.write(nb, notebooks / "site_report.ipynb")
+    nbformat.write(nb, broken / "site_report.ipynb")
     executor = RecordingExecutor()
     with pytest.raises(ParameterError, match="site"):
-        run_pipeline(EXAMPLE, out, jobs=1, notebooks=notebooks, executor=executor,
+        run_pipeline(EXAMPLE, out, jobs=1, notebooks=broken, executor=executor,
                      progress=False)
     assert executor.calls == 0
 
 
-def test_a_project_with_data_errors_writes_nothing(tmp_path):
+def test_a_project_with_data_errors_writes_nothing(tmp_path, notebooks):
     out = tmp_path / "dirty"
-    summary = run_pipeline(DIRTY, out, jobs=1, notebooks=STANDIN, progress=False)
+    summary = run_pipeline(DIRTY, out, jobs=1, notebooks=notebooks, progress=False)
     assert not summary.ok
     assert len(summary.validation.errors) == 14
     assert not out.exists()

@@ -3,6 +3,10 @@
 ``transfer-eval validate PROJECT``
     check a project's codebook, configuration and data; print the data-quality summary;
     exit 1 when errors are found.
+``transfer-eval run PROJECT``
+    validate, compute once, render every report, the synthesis and the digest.
+``transfer-eval digest PROJECT`` / ``transfer-eval partners PROJECT``
+    only the conference digest, or only the learning-partner tables.
 ``transfer-eval demo``
     run the main job on the bundled example project.
 
@@ -72,6 +76,22 @@ def cmd_run(args: argparse.Namespace) -> int:
     return run_project(project, out, jobs=args.jobs)
 
 
+def cmd_digest(args: argparse.Namespace) -> int:
+    from .pipeline import make_digest
+
+    project = Path(args.project)
+    out = Path(args.out) if args.out else Path("reports") / project.resolve().name
+    return make_digest(project, out)
+
+
+def cmd_partners(args: argparse.Namespace) -> int:
+    from .pipeline import make_partner_table
+
+    project = Path(args.project)
+    out = Path(args.out) if args.out else Path("reports") / project.resolve().name
+    return make_partner_table(project, out)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="transfer-eval",
@@ -92,6 +112,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", help="output folder (default: reports/<project folder name>)")
     p.add_argument("--jobs", type=int, default=None, help="parallel workers (default: cores)")
     p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("digest", help="only the conference digest (slides and handout)")
+    p.add_argument("project", help="project folder or project.yml")
+    p.add_argument("--out", help="output folder (default: reports/<project folder name>)")
+    p.set_defaults(func=cmd_digest)
+
+    p = sub.add_parser("partners", help="only the learning-partner tables (evaluation team)")
+    p.add_argument("project", help="project folder or project.yml")
+    p.add_argument("--out", help="output folder (default: reports/<project folder name>)")
+    p.set_defaults(func=cmd_partners)
 
     p = sub.add_parser("demo", help="run the bundled example project into reports/example")
     p.add_argument("--out", help="output folder (default: reports/example)")

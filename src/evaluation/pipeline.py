@@ -7,7 +7,8 @@
 3. compute every statistic once into the run folder ``OUT/_run`` (reused when the data, the
    parameters and the package version are unchanged);
 4. check the parameters of every report before any kernel starts;
-5. render each site's partner and evaluator report and the cross-site synthesis in parallel
+5. render each site's partner and evaluator report, the cross-site synthesis and the
+   conference digest in parallel
    (a failing report gets a page saying what failed; the batch goes on);
 6. write ``index.html`` and ``manifest.json``.
 
@@ -17,6 +18,8 @@ Outputs (``OUT`` is e.g. ``reports/example``)::
     partner/<site>.html        one per site, for the municipal coordinator
     evaluator/<site>.html      one per site, for the evaluation team
     synthesis.html             cross-site synthesis (evaluation team)
+    digest/slides.html         conference slides (pool level, no site named)
+    digest/handout.html        one-page printable handout of the same findings
     manifest.json              data hash, parameters, versions, outputs with their hashes
     _run/                      computed results (see :mod:`evaluation.results_io`)
 """
@@ -39,10 +42,12 @@ from .analysis import compute_results
 from .errors import EvaluationError
 from .executors import Executor, PapermillExecutor, Task, TaskResult, check_parameters, run_batch
 from .index_page import index_html
+from .peers import peer_tables
 from .project import Branding, Project, load_project
 from .provenance import data_hash, manifest, manifest_json, source_date, versions
 from .render import failure_page, render_html, write_atomic
 from .results_io import RESULTS_FORMAT, Results, cached_key, load_results, save_results
+from .slides import digest_task
 from .validate import ValidationResult, validate_project
 
 log = logging.getLogger("evaluation")
@@ -50,6 +55,7 @@ log = logging.getLogger("evaluation")
 NOTEBOOK_DIR = Path(__file__).resolve().parents[2] / "notebooks"
 SITE_NOTEBOOK = "site_report.ipynb"
 SYNTHESIS_NOTEBOOK = "synthesis.ipynb"
+DIGEST_NOTEBOOK = "digest.ipynb"
 RUN_DIR = "_run"
 #: parameters of the computation that enter the cache key
 COMPUTE_PARAMETERS = {"n_boot": 500}
@@ -110,6 +116,8 @@ def load_or_compute(project: Project, validation: ValidationResult, run_dir: Pat
     results = compute_results(project, validation.survey, validation.participation,
                               n_boot=COMPUTE_PARAMETERS["n_boot"])
     results.meta.update(results_meta(project, key))
+    # learning partners name sites: run folder and evaluator outputs only
+    results.tables.update(peer_tables(results))
     save_results(results, run_dir, key=key)
     return results, False
 
@@ -197,6 +205,9 @@ def report_tasks(project: Project, results: Results, out_dir: Path, *, wave: str
             tasks.append(Task(key=f"{edition}/{site}", notebook=site_nb, params=params,
                               cwd=out_dir, finish=functools.partial(
                                   finish_report, job=job(target, edition, params, site=site))))
+    tasks.append(digest_task(out_dir, wave=wave, language=project.language,
+                             branding=project.branding, date_iso=date_iso, run_dir=RUN_DIR,
+                             notebook=notebooks / DIGEST_NOTEBOOK))
     params = check_parameters(synth_nb, {"run_dir": RUN_DIR, "wave": wave,
                                          "language": project.language})
     tasks.append(Task(key="synthesis", notebook=synth_nb, params=params, cwd=out_dir,
@@ -248,11 +259,15 @@ def run_pipeline(project_path: str | Path, out_dir: str | Path, *, jobs: int | N
     for task, outcome in zip(tasks, outcomes, strict=True):
         target = _target(out, task.key)
         if outcome.ok:
-            summary.reports.append({"key": task.key, **outcome.value})
+            value = dict(outcome.value)
+            handout = value.pop("handout", None)
+            summary.reports.append({"key": task.key, **value})
+            if handout:
+                summary.reports.append({"key": "digest/handout", **handout})
             continue
         summary.failures.append(outcome)
-        edition = "evaluator" if task.key == "synthesis" else task.key.split("/")[0]
-        site = task.params.get("site", "synthesis")
+        edition = task.key.split("/")[0] if "/" in task.key else "evaluator"
+        site = task.params.get("site", task.key)
         page = failure_page(site, wave, outcome.error or "", project.language,
                             edition=edition, branding=project.branding,
                             source_date=_date(date_iso))
@@ -287,7 +302,11 @@ def report_wave(project: Project, results: Results) -> str:
 
 
 def _target(out: Path, key: str) -> Path:
-    return out / "synthesis.html" if key == "synthesis" else out / f"{key}.html"
+    if key == "synthesis":
+        return out / "synthesis.html"
+    if key == "digest":
+        return out / "digest" / "slides.html"
+    return out / f"{key}.html"
 
 
 def run_project(project_path: str | Path, out_dir: str | Path, *,
@@ -311,4 +330,52 @@ def run_project(project_path: str | Path, out_dir: str | Path, *,
         for failure in summary.failures:
             print(f"  - {failure.key}: {failure.error}")
         return 1
+    return 0
+
+
+def _prepared(project_path: str | Path, out_dir: str | Path
+              ) -> tuple[Project, Path, Results | None, ValidationResult]:
+    """Load, validate and compute (or reuse) results: the shared start of the subcommands."""
+    from .validate import format_summary
+
+    project = load_project(project_path)
+    validation = validate_project(project)
+    out = Path(out_dir).resolve()
+    if not validation.ok:
+        print(format_summary(validation))
+        return project, out, None, validation
+    results, _ = load_or_compute(project, validation, out / RUN_DIR, cache_key(project))
+    return project, out, results, validation
+
+
+def make_digest(project_path: str | Path, out_dir: str | Path) -> int:
+    """CLI entry: only the conference digest (slides and handout)."""
+    from .slides import digest_outputs
+
+    project, out, results, _ = _prepared(project_path, out_dir)
+    if results is None:
+        return 1
+    executor = PapermillExecutor()
+    try:
+        written = digest_outputs(out / RUN_DIR, out, language=project.language,
+                                 branding=project.branding,
+                                 source_date=source_date(project.report_date),
+                                 executor=executor, wave=report_wave(project, results),
+                                 notebook=NOTEBOOK_DIR / DIGEST_NOTEBOOK)
+    finally:
+        executor.close()
+    print(f"slides: {written['path']}")
+    print(f"handout: {written['handout']['path']}")
+    return 0
+
+
+def make_partner_table(project_path: str | Path, out_dir: str | Path) -> int:
+    """CLI entry: only the learning-partner tables, as CSV for the evaluation team."""
+    project, out, results, _ = _prepared(project_path, out_dir)
+    if results is None:
+        return 1
+    for name in ("peer_suggestions", "tandems", "peer_groups"):
+        path = out / "learning_partners" / f"{name}.csv"
+        write_atomic(path, results.tables[name].to_csv(index=False, lineterminator="\n"))
+        print(f"{name}: {path}")
     return 0
