@@ -105,6 +105,21 @@ def test_reml_variance_components_match_lmer(expected: dict, scores: pd.DataFram
         assert result.intercept == pytest.approx(ref["intercept"], **REML)
 
 
+def test_reml_variance_components_through_mixedlm_also_match_lmer(
+        expected: dict, scores: pd.DataFrame) -> None:
+    # the general statsmodels path, kept for models with fixed effects, on the same models
+    for ref in expected["icc"]:
+        part = scores[(scores["wave"] == ref["wave"]) & (scores["scale"] == ref["scale"])]
+        result = A.variance_components(part, method="mixedlm")
+        # as.data.frame(VarCorr(lmer(score ~ 1 + (1 | site), REML = TRUE)))
+        assert result.converged
+        assert not result.method.startswith("profiled")
+        assert result.site_variance == pytest.approx(ref["site_variance"], **REML)
+        assert result.residual_variance == pytest.approx(ref["residual_variance"], **REML)
+        assert result.icc == pytest.approx(ref["icc_reml"], **REML)
+        assert result.intercept == pytest.approx(ref["intercept"], **REML)
+
+
 def test_rwg_of_a_small_site_matches_the_hand_computation() -> None:
     # item 1: 3, 4, 5 (variance 1); item 2: 2, 2, 2 (variance 0); mean variance 0.5;
     # null variance (25 - 1) / 12 = 2; ratio 0.25; rwg(2) = 2 * 0.75 / (2 * 0.75 + 0.25)

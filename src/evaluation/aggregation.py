@@ -6,16 +6,17 @@ that respondents of one site resemble each other more than respondents of differ
 agree (rwg(j)). :func:`aggregation_table` puts the three together, one row per wave and
 scale, with a plain-language reading in English and German.
 
-This module also holds the pieces the other statistics modules share: the input errors
-(:class:`StatisticsInputError` and its subclasses) and :func:`fit_random_intercept`, a
-warning-free, convergence-recording fit of a linear mixed model with random site intercepts.
+The pieces the other statistics modules share live in their own modules and are also
+importable from here: the input errors and checks (:mod:`evaluation.checks`),
+:func:`~evaluation.mixed.fit_random_intercept` and :func:`~evaluation.mixed.wald_table`
+(:mod:`evaluation.mixed`) and the exact REML variance components
+(:mod:`evaluation.reml`).
 """
 
 from __future__ import annotations
 
 import logging
-import warnings
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -24,7 +25,32 @@ import pandas as pd
 from scipy import stats
 
 from . import columns as C
-from .errors import EvaluationError
+from .checks import (
+    InsufficientDataError,
+    MissingColumnError,
+    ModelFitError,
+    StatisticsInputError,
+    check_confidence,
+    numeric_values,
+    require_columns,
+)
+from .agreement import (
+    MEAN_ITEM_VARIANCE,
+    N_ITEMS,
+    RWG_J,
+    ItemVariances,
+    column_codes,
+    group_codes,
+    rwg_from_variances,
+    rwg_j,
+)
+from .mixed import DEFAULT_METHODS, MixedFit, fit_random_intercept, wald_table
+from .reml import (
+    VarianceComponents,
+    profiled_random_intercept,
+    variance_components,
+    variance_components_of,
+)
 
 log = logging.getLogger("evaluation")
 
@@ -38,9 +64,6 @@ N_GROUPS = "n_groups"
 SITE_VARIANCE = "site_variance"
 RESIDUAL_VARIANCE = "residual_variance"
 CONVERGED = "converged"
-RWG_J = "rwg_j"
-N_ITEMS = "n_items"
-MEAN_ITEM_VARIANCE = "mean_item_variance"
 RWG_MEAN = "rwg_mean"
 RWG_MEDIAN = "rwg_median"
 RWG_SHARE_AGREE = "rwg_share_agree"
@@ -63,66 +86,6 @@ USABLE_WITH_CARE = "usable_with_care"
 UNRELIABLE = "unreliable"
 NO_SITE_DIFFERENCES = "no_site_differences"
 NOT_ESTIMABLE = "not_estimable"
-
-# optimisers tried in turn by fit_random_intercept
-DEFAULT_METHODS: tuple[str, ...] = ("bfgs", "lbfgs", "cg", "powell", "nm")
-# tighter gradient tolerances than SciPy's defaults, tried first, so that estimates agree
-# with lme4 to about 1e-7; the default tolerance is the fallback (precision loss)
-_TIGHT_OPTIONS: dict[str, dict[str, float]] = {
-    "bfgs": {"gtol": 1e-9}, "cg": {"gtol": 1e-9}, "powell": {"ftol": 1e-12},
-    "nm": {"ftol": 1e-12, "maxiter": 20000}}
-
-
-# ---------------------------------------------------------------------------------------------
-# errors and input checks shared by the statistics modules
-
-
-class StatisticsInputError(EvaluationError, ValueError):
-    """A statistics function was given a table or a parameter it cannot work with."""
-
-
-class MissingColumnError(StatisticsInputError):
-    """A column named by a keyword argument is not in the table."""
-
-
-class InsufficientDataError(StatisticsInputError):
-    """Too few observations or groups for the statistic asked for."""
-
-
-class ModelFitError(StatisticsInputError):
-    """No optimiser could fit the mixed model at all."""
-
-
-def require_columns(frame: pd.DataFrame, columns: Iterable[str], *, what: str = "table") -> None:
-    """Raise :class:`MissingColumnError` naming every column of ``columns`` not in ``frame``."""
-    if not isinstance(frame, pd.DataFrame):
-        raise TypeError(f"{what} must be a pandas DataFrame, got {type(frame).__name__}")
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise MissingColumnError(
-            f"{what} lacks column(s) {missing}; it has {list(frame.columns)}. Pass the right "
-            "names as keyword arguments (e.g. value='score', group='site')."
-        )
-
-
-def check_confidence(confidence: float) -> None:
-    """Raise :class:`StatisticsInputError` unless ``0 < confidence < 1``."""
-    if not 0 < confidence < 1:
-        raise StatisticsInputError(
-            f"confidence must lie strictly between 0 and 1, got {confidence!r}"
-        )
-
-
-def numeric_values(frame: pd.DataFrame, column: str, *, what: str = "table") -> pd.Series:
-    """The column as float; raise with the offending values when it is not numeric."""
-    values = pd.to_numeric(frame[column], errors="coerce")
-    bad = frame[column][values.isna() & frame[column].notna()]
-    if len(bad):
-        raise StatisticsInputError(
-            f"{what}: column {column!r} must be numeric; found {bad.unique()[:5].tolist()} "
-            f"(first row index {bad.index[0]!r})"
-        )
-    return values.astype(float)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -228,16 +191,24 @@ def icc(
     keep = y.notna() & frame[group].notna()
     y, g = y[keep].to_numpy(), frame.loc[keep, group].to_numpy()
     codes, uniques = pd.factorize(g)
-    n_groups, n = len(uniques), len(y)
+    return _icc(y, codes, len(uniques), group_size=group_size, group=group)
+
+
+def _icc(y: np.ndarray, codes: np.ndarray, n_codes: int, *, group_size: str, group: str
+         ) -> ICCResult:
+    """:func:`icc` from finite values and their group codes (codes without rows allowed)."""
+    sizes = np.bincount(codes, minlength=n_codes).astype(float)
+    present = sizes > 0
+    n_groups, n = int(present.sum()), len(y)
     if n_groups < 2 or n - n_groups < 1:
         raise InsufficientDataError(
             f"ICC needs at least two groups and more respondents than groups; got "
             f"{n} respondent(s) in {n_groups} group(s) of column {group!r}"
         )
-    sizes = np.bincount(codes).astype(float)
-    means = np.bincount(codes, weights=y) / sizes
+    with np.errstate(invalid="ignore", divide="ignore"):
+        means = np.bincount(codes, weights=y, minlength=n_codes) / sizes
     grand = y.mean()
-    ss_between = float(np.sum(sizes * (means - grand) ** 2))
+    ss_between = float(np.sum(sizes[present] * (means[present] - grand) ** 2))
     ss_within = float(np.sum((y - means[codes]) ** 2))
     df_b, df_w = n_groups - 1, n - n_groups
     msb, msw = ss_between / df_b, ss_within / df_w
@@ -253,387 +224,6 @@ def icc(
         df_between=df_b, df_within=df_w, statistic=float(f_stat), pvalue=pvalue,
         n=n, n_groups=n_groups, group_size=float(k), group_size_method=group_size,
     )
-
-
-# ---------------------------------------------------------------------------------------------
-# linear mixed models with a random intercept per site
-
-
-@dataclass(frozen=True, kw_only=True, eq=False)
-class MixedFit:
-    """A fitted random-intercept model and how the fit went.
-
-    ``result`` is the statsmodels ``MixedLMResults``. ``converged`` is False when no
-    optimiser converged (the fit with the highest likelihood is kept); ``boundary`` is True
-    when the site variance is (practically) zero, the situation lme4 reports as a singular
-    fit; ``messages`` are the warnings statsmodels raised during the accepted fit.
-    ``fe_cov`` is the covariance of the fixed effects given the variance components,
-    :math:`\\sigma^2 (X^\\top W^{-1} X)^{-1}` with :math:`W = I + (\\tau^2/\\sigma^2) Z Z^\\top`,
-    which is what ``vcov()`` of lme4 reports (statsmodels' ``bse_fe`` comes from the full
-    Hessian instead and differs by a few per cent in small samples).
-    """
-
-    result: Any
-    converged: bool
-    boundary: bool
-    method: str
-    messages: tuple[str, ...]
-    n: int
-    n_groups: int
-    fe_cov: np.ndarray
-
-    @property
-    def site_variance(self) -> float:
-        return float(np.asarray(self.result.cov_re)[0, 0])
-
-    @property
-    def residual_variance(self) -> float:
-        return float(self.result.scale)
-
-
-_FATAL_MESSAGES = ("optimization failed", "Retrying MixedLM", "Gradient optimization failed")
-
-
-def fit_random_intercept(
-    endog: pd.Series,
-    exog: pd.DataFrame,
-    groups: pd.Series,
-    *,
-    reml: bool = True,
-    methods: Sequence[str] = DEFAULT_METHODS,
-) -> MixedFit:
-    """Fit ``endog ~ exog + (1 | groups)`` with statsmodels ``MixedLM``, without warnings.
-
-    The optimisers in ``methods`` are tried in turn; the first fit that converges to a
-    finite likelihood with a positive site variance is kept. A fit with the site variance at
-    zero is compared with the other optimisers' fits and the highest likelihood wins.
-    Warnings are recorded in the result rather than emitted: the boundary warning of
-    statsmodels (site variance below 0.01 in absolute terms) and a Hessian that is not
-    positive definite are kept as messages, while an optimiser that does not converge makes
-    the next one be tried.
-
-    Parameters
-    ----------
-    endog : pandas.Series
-        Outcome, no missing values.
-    exog : pandas.DataFrame
-        Fixed-effects design including the intercept column; its column names become the
-        names of the coefficients.
-    groups : pandas.Series
-        Site of each row.
-    reml : bool
-        Restricted maximum likelihood (default, as ``lme4::lmer(REML = TRUE)``).
-    methods : sequence of str
-        Optimisers of ``MixedLM.fit`` to try in turn.
-
-    Returns
-    -------
-    MixedFit
-
-    Raises
-    ------
-    InsufficientDataError
-        With fewer than two sites or no residual degrees of freedom.
-    ModelFitError
-        When every optimiser fails with an exception.
-    """
-    from statsmodels.regression.mixed_linear_model import MixedLM
-
-    n, n_groups = len(endog), int(pd.Series(groups).nunique())
-    if n_groups < 2 or n <= exog.shape[1] + 1:
-        raise InsufficientDataError(
-            f"a random-intercept model needs at least two sites and more rows than "
-            f"parameters; got {n} row(s), {n_groups} site(s), {exog.shape[1]} fixed effect(s)"
-        )
-
-    def make_model() -> Any:
-        return MixedLM(np.asarray(endog, dtype=float), exog.reset_index(drop=True).astype(float),
-                       groups=np.asarray(groups), exog_re=np.ones((n, 1)))
-
-    accepted: list[tuple[float, Any, str, tuple[str, ...]]] = []
-    candidates: list[tuple[float, Any, str, tuple[str, ...]]] = []
-    failures: list[str] = []
-    attempts = [(m, o) for m in methods
-                for o in ((_TIGHT_OPTIONS[m], {}) if m in _TIGHT_OPTIONS else ({},))]
-    for method, options in attempts:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            try:
-                result = make_model().fit(reml=reml, method=[method], **options)
-            except (np.linalg.LinAlgError, ValueError, ZeroDivisionError) as exc:
-                failures.append(f"{method}: {exc}")
-                continue
-        messages = tuple(dict.fromkeys(str(w.message) for w in caught))
-        llf = float(result.llf)
-        if not np.isfinite(llf) or not np.all(np.isfinite(np.asarray(result.fe_params))):
-            failures.append(f"{method}: non-finite likelihood or estimates")
-            continue
-        failed = (not result.converged) or any(
-            marker in m for m in messages for marker in _FATAL_MESSAGES)
-        if failed:
-            log.debug("MixedLM with %s did not converge: %s", method, messages)
-            candidates.append((llf, result, method, messages))
-            continue
-        accepted.append((llf, result, method, messages))
-        # an interior solution is taken at once; a site variance at zero is checked against
-        # the other optimisers, which sometimes find the interior maximum the first missed
-        if not _mixed_fit(result, method, messages, converged=True, n=n, g=n_groups).boundary:
-            break
-    if accepted:
-        llf, result, method, messages = max(accepted, key=lambda c: c[0])
-        if method != methods[0]:
-            result, method, messages = _polish(make_model(), result, llf, method, messages,
-                                               reml=reml)
-        return _mixed_fit(result, method, messages, converged=True, n=n, g=n_groups)
-    if not candidates:
-        raise ModelFitError(f"no optimiser could fit the mixed model: {failures}")
-    _, result, method, messages = max(candidates, key=lambda c: c[0])
-    log.warning("mixed model did not converge with any of %s; keeping %s", list(methods),
-                method)
-    return _mixed_fit(result, method, messages, converged=False, n=n, g=n_groups)
-
-
-def _polish(model: Any, result: Any, llf: float, method: str, messages: tuple[str, ...], *,
-            reml: bool) -> tuple[Any, str, tuple[str, ...]]:
-    """Restart BFGS from a derivative-free optimiser's solution to reach lme4's precision."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        try:
-            polished = model.fit(reml=reml, method=["bfgs"], start_params=result.params_object,
-                                 **_TIGHT_OPTIONS["bfgs"])
-        except (np.linalg.LinAlgError, ValueError, ZeroDivisionError):
-            return result, method, messages
-    more = tuple(dict.fromkeys(str(w.message) for w in caught))
-    fatal = any(marker in m for m in more for marker in _FATAL_MESSAGES)
-    if polished.converged and not fatal and np.isfinite(polished.llf) and (
-            polished.llf >= llf - 1e-9):
-        return polished, f"{method}+bfgs", more
-    return result, method, messages
-
-
-def _mixed_fit(result: Any, method: str, messages: tuple[str, ...], *, converged: bool,
-               n: int, g: int) -> MixedFit:
-    between = float(np.asarray(result.cov_re)[0, 0])
-    within = float(result.scale)
-    boundary = bool(between <= 1e-6 * (between + within))
-    return MixedFit(result=result, converged=converged, boundary=boundary, method=method,
-                    messages=messages, n=n, n_groups=g,
-                    fe_cov=_conditional_fe_cov(result, between, within))
-
-
-def _conditional_fe_cov(result: Any, between: float, within: float) -> np.ndarray:
-    """sigma^2 (X' W^-1 X)^-1 for a random intercept, W_g^-1 = I - g/(1 + g n_g) 11'."""
-    model = result.model
-    x = np.asarray(model.exog, dtype=float)
-    gamma = max(between, 0.0) / within if within > 0 else 0.0
-    xtwx = x.T @ x
-    for rows in model.row_indices.values():
-        total = x[rows].sum(axis=0)
-        xtwx -= gamma / (1 + gamma * len(rows)) * np.outer(total, total)
-    try:
-        return within * np.linalg.inv(xtwx)
-    except np.linalg.LinAlgError:
-        return np.full_like(xtwx, np.nan)
-
-
-def wald_table(fit: MixedFit, *, confidence: float = 0.95,
-               terms: Sequence[str] | None = None) -> pd.DataFrame:
-    """Fixed effects of a :class:`MixedFit` with z tests and Wald confidence intervals.
-
-    Columns ``term, estimate, se, statistic, pvalue, ci_low, ci_high``. Standard errors are
-    from :attr:`MixedFit.fe_cov` (as lme4's ``vcov``); the intervals are
-    ``estimate ± z_(1 - alpha/2) · se`` as ``confint(fit, method = "Wald")`` in lme4, the p-values
-    two-sided from the normal distribution.
-    """
-    check_confidence(confidence)
-    result = fit.result
-    names = list(result.model.exog_names)
-    params = np.asarray(result.fe_params, dtype=float)
-    bse = np.sqrt(np.diag(fit.fe_cov))
-    z = stats.norm.ppf(0.5 + confidence / 2)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        statistic = params / bse
-    table = pd.DataFrame({
-        "term": names,
-        C.ESTIMATE: params,
-        C.SE: bse,
-        C.STATISTIC: statistic,
-        C.PVALUE: 2 * stats.norm.sf(np.abs(statistic)),
-        C.CI_LOW: params - z * bse,
-        C.CI_HIGH: params + z * bse,
-    })
-    if terms is not None:
-        table = table[table["term"].isin(terms)].reset_index(drop=True)
-    return table
-
-
-@dataclass(frozen=True, kw_only=True)
-class VarianceComponents:
-    """REML variance components of a random-intercept model ``value ~ 1 + (1 | site)``.
-
-    ``icc`` is ``site_variance / (site_variance + residual_variance)``.
-    """
-
-    site_variance: float
-    residual_variance: float
-    icc: float
-    intercept: float
-    n: int
-    n_groups: int
-    converged: bool
-    boundary: bool
-    method: str
-    messages: tuple[str, ...]
-
-
-def variance_components(
-    frame: pd.DataFrame,
-    *,
-    value: str = C.SCORE,
-    group: str = C.SITE,
-    reml: bool = True,
-) -> VarianceComponents:
-    """Model-based ICC from the variance components of a random-intercept model.
-
-    Parameters
-    ----------
-    frame : pandas.DataFrame
-        One row per respondent.
-    value, group : str
-        Column names of the score and of the site.
-    reml : bool
-        REML (default) or maximum likelihood.
-
-    Returns
-    -------
-    VarianceComponents
-
-    Notes
-    -----
-    The model is :math:`y_{gi} = \\mu + u_g + e_{gi}` with :math:`u_g \\sim N(0, \\tau^2)` and
-    :math:`e_{gi} \\sim N(0, \\sigma^2)`; the ICC is :math:`\\tau^2 / (\\tau^2 + \\sigma^2)`.
-    Unlike the ANOVA ICC(1) it cannot be negative: when sites differ less than chance
-    would make them, :math:`\\tau^2` is 0 and ``boundary`` is True. The fit is done by
-    :func:`fit_random_intercept`, which records rather than emits convergence warnings.
-
-    Examples
-    --------
-    In R: ``m <- lme4::lmer(score ~ 1 + (1 | site), d, REML = TRUE);
-    vc <- as.data.frame(lme4::VarCorr(m)); vc$vcov[1] / sum(vc$vcov)``.
-    """
-    require_columns(frame, [value, group])
-    y = numeric_values(frame, value)
-    keep = y.notna() & frame[group].notna()
-    y = y[keep].reset_index(drop=True)
-    groups = frame.loc[keep, group].reset_index(drop=True)
-    exog = pd.DataFrame({"Intercept": np.ones(len(y))})
-    fit = fit_random_intercept(y, exog, groups, reml=reml)
-    between, within = fit.site_variance, fit.residual_variance
-    return VarianceComponents(
-        site_variance=between, residual_variance=within,
-        icc=between / (between + within) if between + within > 0 else np.nan,
-        intercept=float(np.asarray(fit.result.fe_params)[0]),
-        n=fit.n, n_groups=fit.n_groups, converged=fit.converged, boundary=fit.boundary,
-        method=fit.method, messages=fit.messages,
-    )
-
-
-# ---------------------------------------------------------------------------------------------
-# rwg(j): agreement within a site against a uniform null
-
-
-def rwg_j(
-    items: pd.DataFrame,
-    *,
-    value: str = C.VALUE,
-    item: str = C.ITEM,
-    group: str = C.SITE,
-    respondent: str = C.RESPONDENT,
-    n_options: int = 5,
-    truncate: bool = True,
-) -> pd.DataFrame:
-    """Within-site agreement rwg(j) on the items of one scale (James, Demaree & Wolf 1984).
-
-    Parameters
-    ----------
-    items : pandas.DataFrame
-        Long item answers of one scale and one wave: one row per respondent and item, with
-        missing values as NaN (e.g. :attr:`evaluation.ingest.SurveyData.responses` filtered
-        to the scale's items).
-    value, item, group, respondent : str
-        Column names.
-    n_options : int
-        A, the number of answer options (5 for the default instrument).
-    truncate : bool
-        Set rwg(j) to 0 when the mean observed variance exceeds the null variance (the usual
-        practice, also in ``multilevel::rwg.j``); otherwise the formula's value is returned
-        (which can be negative or exceed 1 in that case).
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per site: ``group, n, n_items, mean_item_variance, rwg_j``. ``n`` counts
-        respondents with at least one valid answer, ``n_items`` the items whose variance
-        could be computed (two valid answers or more). ``rwg_j`` is NaN for a site without
-        such an item.
-
-    Notes
-    -----
-    With :math:`\\bar s^2` the mean of the item variances (denominator n - 1) within the
-    site, J the number of items and the variance of the uniform ("no agreement") null
-    :math:`\\sigma^2_{EU} = (A^2 - 1) / 12`:
-
-    .. math::
-
-        r_{wg(J)} = \\frac{J(1 - \\bar s^2/\\sigma^2_{EU})}
-                         {J(1 - \\bar s^2/\\sigma^2_{EU}) + \\bar s^2/\\sigma^2_{EU}}
-
-    Item variances use each item's valid answers, so a respondent with a missing answer
-    still counts for the other items. Reverse keying does not change a variance, so raw
-    answers can be used.
-
-    References
-    ----------
-    James, L. R., Demaree, R. G., & Wolf, G. (1984). Estimating within-group interrater
-    reliability with and without response bias. *Journal of Applied Psychology, 69*(1),
-    85-98.
-
-    LeBreton, J. M., & Senter, J. L. (2008). Answers to 20 questions about interrater
-    reliability and interrater agreement. *Organizational Research Methods, 11*(4), 815-852.
-
-    Examples
-    --------
-    In R, per site: ``s2 <- mean(apply(x, 2, var, na.rm = TRUE)); r <- s2 / ((A^2 - 1) / 12);
-    J * (1 - r) / (J * (1 - r) + r)`` (0 when ``r > 1``); ``multilevel::rwg.j(x, site, 2)``
-    gives the same for complete data.
-    """
-    require_columns(items, [value, item, group, respondent], what="item table")
-    if int(n_options) != n_options or n_options < 2:
-        raise StatisticsInputError(f"n_options must be an integer >= 2, got {n_options!r}")
-    null_variance = (n_options**2 - 1) / 12
-    values = numeric_values(items, value, what="item table")
-    data = items.assign(**{value: values})
-    rows = []
-    for site, part in data.groupby(group, sort=True, observed=True):
-        wide = part.pivot_table(index=respondent, columns=item, values=value,
-                                aggfunc="first", dropna=False, observed=True)
-        variances = wide.var(axis=0, ddof=1, skipna=True).dropna()
-        n_resp = int(wide.notna().any(axis=1).sum())
-        j = len(variances)
-        if j == 0:
-            rows.append({group: site, C.N: n_resp, N_ITEMS: 0,
-                         MEAN_ITEM_VARIANCE: np.nan, RWG_J: np.nan})
-            continue
-        mean_var = float(variances.mean())
-        ratio = mean_var / null_variance
-        if truncate and ratio > 1:
-            rwg = 0.0
-        else:
-            denominator = j * (1 - ratio) + ratio
-            rwg = j * (1 - ratio) / denominator if denominator != 0 else np.nan
-        rows.append({group: site, C.N: n_resp, N_ITEMS: j,
-                     MEAN_ITEM_VARIANCE: mean_var, RWG_J: float(rwg)})
-    return pd.DataFrame(rows, columns=[group, C.N, N_ITEMS, MEAN_ITEM_VARIANCE, RWG_J])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -795,17 +385,37 @@ def aggregation_table(
         item_by = [b for b in by if b != scale]
         require_columns(items, [*item_by, item, item_value, group, respondent],
                         what="item table")
+    # item variances of every unit (wave and site) in one pass over the item table
+    variances = None
+    if items is not None and scale_items is not None:
+        wanted = list(dict.fromkeys(k for keys in scale_items.values() for k in keys))
+        variances = ItemVariances.of(items, value=item_value,
+                                     units=[*(b for b in by if b != scale), group], item=item,
+                                     respondent=respondent,
+                                     rows=items[item].isin(wanted).to_numpy())
+    if group_size not in ("k0", "mean"):
+        raise StatisticsInputError(f"group_size must be 'k0' or 'mean', got {group_size!r}")
+    # one pass over the scores: codes of the rows (by) and of the sites, then array slices
+    y_all = numeric_values(scores, value, what="scores").to_numpy()
+    site_all, site_keys = column_codes(scores[group])
+    unit, keys = group_codes(scores, by)
+    order = np.argsort(unit, kind="stable")
+    bounds = np.searchsorted(unit[order], np.arange(len(keys) + 1))
     rows = []
-    for key, part in scores.groupby(by, sort=True, observed=True):
-        key = key if isinstance(key, tuple) else (key,)
-        row: dict[str, Any] = dict(zip(by, key, strict=True))
+    for u in range(len(keys)):
+        rows_of_unit = order[bounds[u]:bounds[u + 1]]
+        row: dict[str, Any] = {b: keys[b].iat[u] for b in by}
+        y, sites = y_all[rows_of_unit], site_all[rows_of_unit]
+        finite = ~np.isnan(y)  # as notna(): what the ANOVA and the model use
+        row[C.N] = int(finite.sum())
+        row[N_GROUPS] = len(np.unique(sites[sites >= 0]))
+        keep = finite & (sites >= 0)
+        y, sites = y[keep], sites[keep]
         try:
-            result = icc(part, value=value, group=group, group_size=group_size)
+            result = _icc(y, sites, len(site_keys), group_size=group_size, group=group)
         except InsufficientDataError as exc:
             log.info("aggregation: %s skipped: %s", row, exc)
             result = None
-        row[C.N] = int(numeric_values(part, value).notna().sum())
-        row[N_GROUPS] = int(part[group].nunique())
         row.update({
             ICC1: result.icc1 if result else np.nan,
             ICC2: result.icc2 if result else np.nan,
@@ -814,10 +424,9 @@ def aggregation_table(
             DF_WITHIN: result.df_within if result else np.nan,
             C.PVALUE: result.pvalue if result else np.nan,
         })
-        row.update(_reml_columns(part, value=value, group=group))
-        row.update(_rwg_columns(
-            items, scale_items, row, by=by, scale=scale, item=item,
-            item_value=item_value, group=group, respondent=respondent, n_options=n_options))
+        row.update(_reml_columns(y, sites, len(site_keys)))
+        row.update(_rwg_columns(variances, scale_items, row, by=by, scale=scale, group=group,
+                                n_options=n_options))
         row[VERDICT], row[READING_EN], row[READING_DE] = aggregation_reading(
             row[ICC1], row[ICC2], row[RWG_MEDIAN])
         rows.append(row)
@@ -827,9 +436,9 @@ def aggregation_table(
     return pd.DataFrame(rows, columns=columns)
 
 
-def _reml_columns(part: pd.DataFrame, *, value: str, group: str) -> dict[str, Any]:
+def _reml_columns(y: np.ndarray, sites: np.ndarray, n_sites: int) -> dict[str, Any]:
     try:
-        vc = variance_components(part, value=value, group=group)
+        vc = variance_components_of(y, sites, n_sites)
     except (InsufficientDataError, ModelFitError) as exc:
         log.info("aggregation: REML variance components skipped: %s", exc)
         return {ICC_REML: np.nan, SITE_VARIANCE: np.nan, RESIDUAL_VARIANCE: np.nan,
@@ -838,22 +447,31 @@ def _reml_columns(part: pd.DataFrame, *, value: str, group: str) -> dict[str, An
             RESIDUAL_VARIANCE: vc.residual_variance, CONVERGED: vc.converged}
 
 
-def _rwg_columns(items: pd.DataFrame | None, scale_items: Mapping[str, Sequence[str]] | None,
-                 row: Mapping[str, Any], *, by: list[str], scale: str, item: str,
-                 item_value: str, group: str, respondent: str, n_options: int
-                 ) -> dict[str, Any]:
+def _rwg_columns(variances: ItemVariances | None,
+                 scale_items: Mapping[str, Sequence[str]] | None, row: Mapping[str, Any], *,
+                 by: list[str], scale: str, group: str, n_options: int) -> dict[str, Any]:
     empty = {RWG_MEAN: np.nan, RWG_MEDIAN: np.nan, RWG_SHARE_AGREE: np.nan, N_RWG_GROUPS: 0}
-    if items is None or scale_items is None or row.get(scale) not in scale_items:
+    if variances is None or scale_items is None or row.get(scale) not in scale_items:
         return empty
-    mask = items[item].isin(list(scale_items[row[scale]]))
+    keep = np.ones(len(variances.units), dtype=bool)
     for column in by:
         if column != scale:
-            mask &= items[column] == row[column]
-    table = rwg_j(items[mask], value=item_value, item=item, group=group,
-                  respondent=respondent, n_options=n_options)
-    values = table[RWG_J].dropna()
-    if values.empty:
+            keep &= (variances.units[column] == row[column]).to_numpy()
+    j, mean_var = variances.scale(variances.columns(scale_items[row[scale]]))
+    rwg = rwg_from_variances(j[keep], mean_var[keep], n_options=n_options, truncate=True)
+    values = rwg[np.isfinite(rwg)]
+    if not len(values):
         return empty
-    return {RWG_MEAN: float(values.mean()), RWG_MEDIAN: float(values.median()),
+    return {RWG_MEAN: float(values.mean()), RWG_MEDIAN: float(np.median(values)),
             RWG_SHARE_AGREE: float((values >= RWG_STRONG).mean()),
             N_RWG_GROUPS: len(values)}
+
+
+__all__ = [
+    "DEFAULT_METHODS", "ICCResult", "InsufficientDataError", "MEAN_ITEM_VARIANCE",
+    "MissingColumnError", "MixedFit", "ModelFitError", "N_ITEMS", "RWG_J",
+    "StatisticsInputError", "VarianceComponents", "aggregation_reading", "aggregation_table",
+    "aggregation_verdict", "check_confidence", "fit_random_intercept", "icc",
+    "numeric_values", "profiled_random_intercept", "require_columns", "rwg_j",
+    "variance_components", "wald_table",
+]
