@@ -9,12 +9,14 @@ Run from the repository root::
 The example part loads ``surveys/example`` and times :func:`evaluation.analysis.compute_results`
 step by step (every statistics function it calls is wrapped with a timer). The large part
 builds a synthetic :class:`~evaluation.ingest.SurveyData` directly with numpy (categorical
-columns, no CSV) and times the statistics whose cost grows with the number of sites:
-scoring, item analysis, the reliability table (pooled alpha and omega with bootstrap, alpha
-per site), the aggregation table (ICC, REML variance components, rwg(j)) and site against
-pool. Each step prints wall and CPU seconds and the peak resident memory so far
-(``resource.getrusage``); ``--tracemalloc`` adds the peak of traced allocations per step
-(numpy arrays included; slows the run a little).
+columns, no CSV) and times the statistics whose cost grows with the number of sites: the
+item matrix (built once and shared), scoring, item analysis, the reliability table (pooled
+alpha and omega with bootstrap, alpha per site), the aggregation table (ICC, REML variance
+components, rwg(j)), site against pool for every scale and site, and the change of every
+site between two waves (a second wave of scores made from the first). Each step prints wall
+and CPU seconds and the peak resident memory so far (``resource.getrusage``);
+``--tracemalloc`` adds the peak of traced allocations per step (numpy arrays included;
+slows the run a little).
 
 See ``benchmarks/README.md`` for measured figures.
 """
@@ -42,7 +44,8 @@ EXAMPLE = ROOT / "surveys" / "example"
 
 #: functions compute_results calls, timed where analysis.py looks them up
 EXAMPLE_STEPS = (
-    "score_scales", "response_counts", "item_quality", "straightlining", "site_vs_pool",
+    "item_matrix", "score_scales", "response_counts", "item_quality", "straightlining",
+    "site_vs_pool",
     "item_analysis", "reliability_table", "aggregation_table", "eye_level", "wave_change",
     "paired_change", "attrition_table", "wave_model", "wide_scores", "driver_model",
     "challenge_table", "analyse_networks", "analyse_participation", "analyse_ideas",
@@ -88,15 +91,15 @@ class Report:
 
     def print(self, *, total: str | None = None) -> None:
         print(f"\n## {self.title}\n")
-        print(f"{'step':<34} {'calls':>5} {'wall s':>8} {'cpu s':>8} {'peak RSS MB':>12} "
+        print(f"{'step':<38} {'calls':>5} {'wall s':>8} {'cpu s':>8} {'peak RSS MB':>12} "
               f"{'traced MB':>10}")
         for name, t in self.steps.items():
             traced = "" if np.isnan(t.traced_mb) else f"{t.traced_mb:10.0f}"
-            print(f"{name:<34} {t.calls:>5} {t.wall:8.2f} {t.cpu:8.2f} {t.rss_mb:12.0f} "
+            print(f"{name:<38} {t.calls:>5} {t.wall:8.2f} {t.cpu:8.2f} {t.rss_mb:12.0f} "
                   f"{traced:>10}")
         if total is not None:
             t = self.steps[total]
-            print(f"{'TOTAL (' + total + ')':<34} {'':>5} {t.wall:8.2f} {t.cpu:8.2f} "
+            print(f"{'TOTAL (' + total + ')':<38} {'':>5} {t.wall:8.2f} {t.cpu:8.2f} "
                   f"{t.rss_mb:12.0f}")
         for note in self.notes:
             print(f"- {note}")
@@ -124,7 +127,9 @@ def run_example(n_boot: int, *, traced: bool) -> Report:
                 return function(*args, **kwargs)
         return wrapper
 
-    originals = {name: getattr(analysis, name) for name in EXAMPLE_STEPS}
+    # item_matrix is timed once compute_results builds it itself (and shares it)
+    originals = {name: getattr(analysis, name) for name in EXAMPLE_STEPS
+                 if hasattr(analysis, name)}
     goal_originals = {name: getattr(goals, name) for name in ("goal_progress", "goal_summary")}
     try:
         for name, function in originals.items():
@@ -208,53 +213,71 @@ def synthetic_survey(codebook: Any, *, n_sites: int, per_site: int, n_items: int
     return SurveyData(respondents=respondents, responses=responses)
 
 
-def run_large(n_sites: int, per_site: int, n_items: int, n_boot: int, *, svp_scales: int,
-              svp_sites: int, traced: bool) -> Report:
+def second_wave(scores: pd.DataFrame, *, seed: int = 1) -> pd.DataFrame:
+    """The scores again as wave ``w2``: every score moved by noise (sd 0.5) and a site shift
+    (sd 0.2), rounded to thirds and clipped to the range of the first wave."""
     from evaluation import columns as C
+
+    rng = np.random.default_rng(seed)
+    site_code = scores[C.SITE].cat.codes.to_numpy() if isinstance(
+        scores[C.SITE].dtype, pd.CategoricalDtype) else pd.factorize(scores[C.SITE])[0]
+    shift = 0.2 * rng.standard_normal(site_code.max() + 1)[site_code]
+    moved = scores[C.SCORE].to_numpy() + shift + 0.5 * rng.standard_normal(len(scores))
+    low, high = np.nanmin(scores[C.SCORE]), np.nanmax(scores[C.SCORE])
+    keep = [C.RESPONDENT, C.SITE, C.WAVE, C.SCALE, C.SCORE]
+    later = scores[keep].assign(**{C.WAVE: "w2",
+                                   C.SCORE: np.clip(np.round(moved * 3) / 3, low, high)})
+    return pd.concat([scores[keep].assign(**{C.WAVE: "w1"}), later], ignore_index=True)
+
+
+def run_large(n_sites: int, per_site: int, n_items: int, n_boot: int, *, shared_matrix: bool,
+              traced: bool) -> Report:
     from evaluation.aggregation import aggregation_table
     from evaluation.compare import site_vs_pool
     from evaluation.items import item_analysis
     from evaluation.project import load_project
     from evaluation.reliability import reliability_table
-    from evaluation.scales import score_scales
+    from evaluation.scales import item_matrix, score_scales
+    from evaluation.waves import wave_change
 
     book = load_project(EXAMPLE).codebook
     report = Report(f"synthetic: {n_sites:,} sites x {per_site} respondents x {n_items} items")
     with report.step("build SurveyData (not counted)"):
         survey = synthetic_survey(book, n_sites=n_sites, per_site=per_site, n_items=n_items)
-    counted = ["score_scales", "item_analysis", "reliability_table", "aggregation_table"]
+    n_answers = len(survey.responses)
+    counted = ["score_scales", "item_analysis", "reliability_table", "aggregation_table",
+               "site_vs_pool (all scales and sites)", "wave_change (two waves)"]
+    shared: dict[str, Any] = {}
+    if shared_matrix:  # as compute_results: one pivot of the answers for the three steps
+        counted.insert(0, "item_matrix (shared)")
+        with report.step("item_matrix (shared)", traced=traced):
+            shared["matrix"] = item_matrix(survey)
     with report.step("score_scales", traced=traced):
-        scores = score_scales(survey, book)
+        scores = score_scales(survey, book, **shared)
     with report.step("item_analysis", traced=traced):
-        item_analysis(survey, book)
+        item_analysis(survey, book, **shared)
     with report.step("reliability_table", traced=traced):
-        reliability_table(survey, book, n_boot=n_boot)
+        reliability_table(survey, book, n_boot=n_boot, **shared)
+    shared.clear()
     scale_items = {key: list(s.items) for key, s in book.scales.items() if len(s.items) > 1}
     with report.step("aggregation_table", traced=traced):
         aggregation_table(scores, survey.responses, scale_items=scale_items,
                           n_options=book.scale_max - book.scale_min + 1)
-    # site_vs_pool loops over sites and scans all respondents for each: its time grows
-    # with sites^2, so it is timed on some scales and sites and extrapolated
-    keys = list(book.scales)
-    some = keys[:svp_scales] if svp_scales else keys
-    sites = min(svp_sites, n_sites) if svp_sites else n_sites
-    subset = scores[scores[C.SCALE].isin(some)]
-    if sites < n_sites:
-        subset = subset[subset[C.SITE].isin(pd.unique(subset[C.SITE])[:sites])]
-    name = f"site_vs_pool ({len(some)}/{len(keys)} scales, {sites:,} sites)"
-    with report.step(name, traced=traced):
-        site_vs_pool(subset, min_n=5)
-    factor = len(keys) / len(some) * (n_sites / sites) ** 2
-    svp = report.steps[name]
+    with report.step("site_vs_pool (all scales and sites)", traced=traced):
+        site_vs_pool(scores, min_n=5)
+    del survey  # make room: the statistics of the answers are done
+    with report.step("second wave of scores (not counted)"):
+        both = second_wave(scores)
+    with report.step("wave_change (two waves)", traced=traced):
+        wave_change(both, waves=("w1", "w2"), min_n=5)
     total = sum(report.steps[step].wall for step in counted)
     total_cpu = sum(report.steps[step].cpu for step in counted)
     report.notes.append(
-        f"total of the first four steps: {total:.1f} s wall, {total_cpu:.1f} s CPU; peak RSS "
+        f"total of the counted steps: {total:.1f} s wall, {total_cpu:.1f} s CPU; peak RSS "
         f"{peak_rss_mb():.0f} MB")
-    report.notes.append(
-        f"site_vs_pool extrapolated to {len(keys)} scales and {n_sites:,} sites (x{factor:.0f}, "
-        f"quadratic in sites): {svp.wall * factor:.0f} s wall, {svp.cpu * factor:.0f} s CPU")
-    report.notes.append(f"{len(survey.responses):,} answer rows, n_boot={n_boot}")
+    report.notes.append(f"{n_answers:,} answer rows, {len(scores):,} scores, "
+                        f"n_boot={n_boot}, "
+                        f"{'one shared item matrix' if shared_matrix else 'matrix rebuilt'}")
     return report
 
 
@@ -266,12 +289,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--respondents", type=int, default=30, help="respondents per site")
     parser.add_argument("--n-boot", type=int, default=500, help="omega bootstrap replicates")
     parser.add_argument("--items", type=int, default=52, help="items of the large case")
-    parser.add_argument("--svp-scales", type=int, default=1,
-                        help="scales for site_vs_pool in the large case (0: all); the time "
-                             "is extrapolated to all scales")
-    parser.add_argument("--svp-sites", type=int, default=2000,
-                        help="sites for site_vs_pool in the large case (0: all); the time "
-                             "is extrapolated quadratically to all sites")
+    parser.add_argument("--rebuild-matrix", action="store_true",
+                        help="let scoring, item analysis and reliability each pivot the "
+                             "answers (as before the matrix could be shared)")
     parser.add_argument("--skip-example", action="store_true")
     parser.add_argument("--tracemalloc", action="store_true",
                         help="also report the peak of traced allocations per step")
@@ -289,8 +309,7 @@ def main(argv: list[str] | None = None) -> int:
         run_example(args.n_boot, traced=args.tracemalloc).print(total="compute_results")
     if args.large:
         run_large(args.sites, args.respondents, args.items, args.n_boot,
-                  svp_scales=args.svp_scales, svp_sites=args.svp_sites,
-                  traced=args.tracemalloc).print()
+                  shared_matrix=not args.rebuild_matrix, traced=args.tracemalloc).print()
     return 0
 
 

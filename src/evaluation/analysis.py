@@ -33,7 +33,7 @@ from .privacy import pool_rows
 from .project import Project
 from .reliability import reliability_table
 from .results_io import Results
-from .scales import score_scales
+from .scales import item_matrix, score_scales
 from .validate import item_quality, response_counts, straightlining
 from .waves import attrition_table, paired_change, wave_change, wave_model
 
@@ -92,7 +92,8 @@ def compute_results(project: Project, survey: SurveyData, participation: Partici
     respondents = survey.respondents
 
     log.info("scoring scales")
-    scores = score_scales(survey, book)
+    matrix = item_matrix(survey)  # one pivot of the answers, shared by the next three steps
+    scores = score_scales(survey, book, matrix=matrix)
     t["scores"] = scores
     counts = response_counts(survey, project)
     t["counts"] = counts
@@ -106,11 +107,12 @@ def compute_results(project: Project, survey: SurveyData, participation: Partici
     t["site_vs_pool"] = compare_sites(scores, pooled, k=k)
 
     log.info("item analysis and reliability")
-    t["items"] = pd.concat([item_analysis(survey, book, wave=w).assign(**{C.WAVE: w})
-                            for w in waves], ignore_index=True)
-    t["reliability"] = pd.concat(
-        [reliability_table(survey, book, wave=w, n_boot=n_boot).assign(**{C.WAVE: w})
+    t["items"] = pd.concat(
+        [item_analysis(survey, book, wave=w, matrix=matrix).assign(**{C.WAVE: w})
          for w in waves], ignore_index=True)
+    t["reliability"] = pd.concat(
+        [reliability_table(survey, book, wave=w, n_boot=n_boot, matrix=matrix
+                           ).assign(**{C.WAVE: w}) for w in waves], ignore_index=True)
 
     log.info("aggregation diagnostics")
     scale_items = {key: list(s.items) for key, s in book.scales.items() if len(s.items) > 1}

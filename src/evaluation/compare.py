@@ -30,6 +30,17 @@ from .aggregation import (
     numeric_values,
     require_columns,
 )
+from .welch import (
+    complement_moments,
+    group_moments,
+    group_rows,
+    mean_ci,
+    renumber,
+    sorted_codes,
+    t_intervals,
+    welch_arrays,
+    welch_difference,
+)
 
 log = logging.getLogger("evaluation")
 
@@ -91,62 +102,6 @@ class SiteComparison:
     df: float
     pvalue: float
     flag: str
-
-
-def mean_ci(values: Sequence[float] | np.ndarray | pd.Series, *, confidence: float = 0.95
-            ) -> tuple[float, float, float, float, float]:
-    """Mean, sd, se and the t confidence interval of a sample (NaN dropped).
-
-    ``mean ± t_(n-1, 1-alpha/2) · sd/√n``, as ``t.test(x)$conf.int`` in R. Returns
-    ``(mean, sd, se, ci_low, ci_high)``; sd, se and the interval are NaN for n < 2.
-    """
-    check_confidence(confidence)
-    x = np.asarray(values, dtype=float)
-    x = x[np.isfinite(x)]
-    n = len(x)
-    if n == 0:
-        return (np.nan,) * 5
-    mean = float(x.mean())
-    if n < 2:
-        return mean, np.nan, np.nan, np.nan, np.nan
-    sd = float(x.std(ddof=1))
-    se = sd / np.sqrt(n)
-    half = stats.t.ppf(0.5 + confidence / 2, n - 1) * se
-    return mean, sd, se, mean - half, mean + half
-
-
-def welch_difference(x: Sequence[float] | np.ndarray | pd.Series,
-                     y: Sequence[float] | np.ndarray | pd.Series,
-                     *, confidence: float = 0.95) -> tuple[float, float, float, float, float,
-                                                           float]:
-    """Welch's difference ``mean(x) - mean(y)`` with its interval, t, df and p (NaN dropped).
-
-    Returns ``(difference, ci_low, ci_high, statistic, df, pvalue)``, all NaN when a sample
-    has fewer than two values. As ``t.test(x, y, var.equal = FALSE)`` in R.
-
-    Notes
-    -----
-    :math:`se = \\sqrt{s_x^2/n_x + s_y^2/n_y}`, Welch-Satterthwaite
-    :math:`df = se^4 / ((s_x^2/n_x)^2/(n_x-1) + (s_y^2/n_y)^2/(n_y-1))`, interval
-    :math:`d \\pm t_{df,1-\\alpha/2}\\,se`. When both variances are zero the difference is exact:
-    the interval collapses to it and the p-value is 0 (or 1 for a zero difference).
-    """
-    check_confidence(confidence)
-    a = np.asarray(x, dtype=float)
-    b = np.asarray(y, dtype=float)
-    a, b = a[np.isfinite(a)], b[np.isfinite(b)]
-    if len(a) < 2 or len(b) < 2:
-        return (np.nan,) * 6
-    va, vb = a.var(ddof=1) / len(a), b.var(ddof=1) / len(b)
-    diff = float(a.mean() - b.mean())
-    se = float(np.sqrt(va + vb))
-    if se == 0:
-        return diff, diff, diff, np.nan, np.nan, (1.0 if diff == 0 else 0.0)
-    df = float((va + vb) ** 2 / (va**2 / (len(a) - 1) + vb**2 / (len(b) - 1)))
-    t = diff / se
-    half = float(stats.t.ppf(0.5 + confidence / 2, df) * se)
-    pvalue = float(2 * stats.t.sf(abs(t), df))
-    return diff, diff - half, diff + half, t, df, pvalue
 
 
 def flag_difference(ci_low: float, ci_high: float, *, higher_is_better: bool = True) -> str:
@@ -319,6 +274,9 @@ def site_vs_pool(
       excludes 0, otherwise ``none`` (also for suppressed rows).
     * Funnel limits use the mean and sd over all respondents of the group (site included)
       and the site's n: :math:`\\bar y \\pm z\\, s/\\sqrt n`.
+    * All sites of a comparison are computed at once from grouped sums (see
+      :mod:`evaluation.welch`), so the time grows with the number of respondents, not with
+      its square; the site means and variances are those of each site's scores alone.
 
     Examples
     --------
@@ -331,24 +289,32 @@ def site_vs_pool(
     check_confidence(confidence)
     if int(min_n) != min_n or min_n < 1:
         raise StatisticsInputError(f"min_n must be a positive integer, got {min_n!r}")
-    data = scores.assign(**{value: numeric_values(scores, value, what="scores")})
-    data = data[data[value].notna() & data[site].notna()]
-    rows: list[dict[str, object]] = []
-    groups = data.groupby(by, sort=True, observed=True) if by else [((), data)]
-    for key, part in groups:
-        key = key if isinstance(key, tuple) else (key,)
-        head = dict(zip(by, key, strict=True))
-        better = _direction(higher_is_better, head.get(scale))
-        rows.extend(_compare_group(part, head, value=value, site=site, min_n=int(min_n),
-                                   confidence=confidence, higher_is_better=better,
-                                   funnel_coverage=funnel_coverage))
+    values = numeric_values(scores, value, what="scores").to_numpy()
+    site_codes, site_labels = sorted_codes(scores[site])
+    usable = ~np.isnan(values) & (site_codes >= 0)
     columns = [*by, site, C.N, SUPPRESSED, C.MEAN, C.SD, C.SE, C.CI_LOW, C.CI_HIGH,
                BENCHMARK, BENCHMARK_N, BENCHMARK_SD, OTHERS_SITE_MEAN, OTHERS_N_SITES,
                DIFFERENCE, DIFFERENCE_CI_LOW, DIFFERENCE_CI_HIGH, C.STATISTIC, C.DF,
                C.PVALUE, PERCENTILE, FLAG, POOL_MEAN, POOL_SD, POOL_N]
     for level in funnel_coverage:
         columns += [funnel_column("low", level), funnel_column("high", level)]
-    table = pd.DataFrame(rows, columns=columns)
+    parts: list[dict[str, np.ndarray]] = []
+    for key, rows in group_rows(scores, by):
+        rows = rows[usable[rows]]
+        if not len(rows):
+            continue
+        head = dict(zip(by, key, strict=True))
+        better = _direction(higher_is_better, head.get(scale))
+        parts.append(_compare_group(values[rows], site_codes[rows], site_labels, head,
+                                    site=site, min_n=int(min_n), confidence=confidence,
+                                    higher_is_better=better, funnel_coverage=funnel_coverage))
+    if not parts:
+        table = pd.DataFrame([], columns=columns)
+        return table.astype({BENCHMARK_N: "Int64", OTHERS_N_SITES: "Int64"})
+    table = pd.DataFrame({c: np.concatenate([p[c] for p in parts]) for c in columns},
+                         columns=columns)
+    for column in [*by, site]:  # as a table built row by row would infer them
+        table[column] = table[column].infer_objects()
     return table.astype({BENCHMARK_N: "Int64", OTHERS_N_SITES: "Int64"})
 
 
@@ -358,52 +324,67 @@ def _direction(higher_is_better: bool | Mapping[str, bool], scale_key: object) -
     return bool(higher_is_better)
 
 
-def _compare_group(part: pd.DataFrame, head: dict[str, object], *, value: str, site: str,
-                   min_n: int, confidence: float, higher_is_better: bool,
-                   funnel_coverage: Sequence[float]) -> list[dict[str, object]]:
-    y = part[value].to_numpy(dtype=float)
-    sites = part[site].to_numpy()
+def _compare_group(y: np.ndarray, site_codes: np.ndarray, site_labels: np.ndarray,
+                   head: dict[str, object], *, site: str, min_n: int, confidence: float,
+                   higher_is_better: bool,
+                   funnel_coverage: Sequence[float]) -> dict[str, np.ndarray]:
+    """The columns of the rows of one comparison group, all sites at once.
+
+    ``y`` are the group's scores in row order, ``site_codes`` their sites (codes of
+    :func:`~evaluation.welch.sorted_codes` into ``site_labels``). Site means and variances
+    are those of :func:`mean_ci` (:func:`group_moments`), the benchmark those of the pool
+    without the site (:func:`complement_moments`); the other shown sites' means come from
+    one sort of the shown means.
+    """
     pool_mean = float(y.mean())
     pool_sd = float(y.std(ddof=1)) if len(y) > 1 else np.nan
-    sizes = part.groupby(site, sort=True, observed=True)[value].size()
-    shown = sizes[sizes >= min_n].index
+    present, codes = renumber(site_codes, len(site_labels))  # sites in sorted order
+    n_sites = len(present)
+    shown = np.bincount(codes, minlength=n_sites) >= min_n
     # means of unsuppressed sites only: a suppressed site's mean is never computed
-    shown_means = {s: float(y[sites == s].mean()) for s in shown}
-    rows = []
-    for name, n in sizes.items():
-        row: dict[str, object] = {**head, site: name, C.N: int(n),
-                                  SUPPRESSED: bool(n < min_n), POOL_MEAN: pool_mean,
-                                  POOL_SD: pool_sd, POOL_N: len(y)}
-        if n < min_n:
-            row[FLAG] = NONE
-            rows.append(row)
-            continue
-        comparison = compare_to_benchmark(y[sites == name], y[sites != name],
-                                          confidence=confidence,
-                                          higher_is_better=higher_is_better)
-        others = np.array([m for s, m in shown_means.items() if s != name])
-        mean = comparison.mean
-        row.update({
-            C.MEAN: mean, C.SD: comparison.sd, C.SE: comparison.se,
-            C.CI_LOW: comparison.ci_low, C.CI_HIGH: comparison.ci_high,
-            BENCHMARK: comparison.benchmark, BENCHMARK_N: comparison.benchmark_n,
-            BENCHMARK_SD: comparison.benchmark_sd,
-            OTHERS_SITE_MEAN: float(others.mean()) if len(others) else np.nan,
-            OTHERS_N_SITES: len(others),
-            DIFFERENCE: comparison.difference,
-            DIFFERENCE_CI_LOW: comparison.difference_ci_low,
-            DIFFERENCE_CI_HIGH: comparison.difference_ci_high,
-            C.STATISTIC: comparison.statistic, C.DF: comparison.df,
-            C.PVALUE: comparison.pvalue,
-            PERCENTILE: (100 * (np.sum(others < mean) + 0.5 * np.sum(others == mean))
-                         / len(others)) if len(others) else np.nan,
-            FLAG: comparison.flag,
-        })
-        for level in funnel_coverage:
-            half = stats.norm.ppf(0.5 + level / 2) * pool_sd / np.sqrt(n)
-            row[funnel_column("low", level)] = pool_mean - half
-            row[funnel_column("high", level)] = pool_mean + half
-        rows.append(row)
-    if len(rows) and not len(shown):
+    own = group_moments(y, codes, n_sites, which=shown)
+    others = complement_moments(y, codes, n_sites, which=shown)
+    out: dict[str, np.ndarray] = {
+        **{name: np.full(n_sites, key, dtype=object) for name, key in head.items()},
+        site: site_labels[present], C.N: own.n.astype(np.int64),
+        SUPPRESSED: ~shown, POOL_MEAN: np.full(n_sites, pool_mean),
+        POOL_SD: np.full(n_sites, pool_sd), POOL_N: np.full(n_sites, len(y), dtype=np.int64),
+        FLAG: np.full(n_sites, NONE, dtype=object),
+    }
+    sd, se, low, high = t_intervals(own, confidence=confidence)
+    diff, d_low, d_high, t, df, p = welch_arrays(own, others, confidence=confidence)
+    n_others = int(shown.sum()) - 1
+    shown_means = own.mean[shown]
+    ordered = np.sort(shown_means)
+    below = np.searchsorted(ordered, shown_means, side="left")
+    ties = np.searchsorted(ordered, shown_means, side="right") - below - 1
+    others_mean = np.full(n_sites, np.nan)
+    percentile = np.full(n_sites, np.nan)
+    if n_others > 0:
+        others_mean[shown] = (shown_means.sum() - shown_means) / n_others
+        percentile[shown] = 100 * (below + 0.5 * ties) / n_others
+    for name, column in {
+        C.MEAN: own.mean, C.SD: sd, C.SE: se, C.CI_LOW: low, C.CI_HIGH: high,
+        BENCHMARK: others.mean, BENCHMARK_N: others.n, BENCHMARK_SD: np.sqrt(others.var),
+        OTHERS_SITE_MEAN: others_mean, OTHERS_N_SITES: np.full(n_sites, n_others),
+        DIFFERENCE: diff, DIFFERENCE_CI_LOW: d_low, DIFFERENCE_CI_HIGH: d_high,
+        C.STATISTIC: t, C.DF: df, C.PVALUE: p, PERCENTILE: percentile,
+    }.items():
+        out[name] = np.where(shown, column, np.nan)
+    out[FLAG][shown] = _flags(d_low[shown], d_high[shown], higher_is_better=higher_is_better)
+    n = own.n.astype(float)
+    for level in funnel_coverage:
+        half = stats.norm.ppf(0.5 + level / 2) * pool_sd / np.sqrt(n)
+        out[funnel_column("low", level)] = np.where(shown, pool_mean - half, np.nan)
+        out[funnel_column("high", level)] = np.where(shown, pool_mean + half, np.nan)
+    if n_sites and not shown.any():
         log.info("site comparison %s: every site has fewer than %d respondents", head, min_n)
-    return rows
+    return out
+
+
+def _flags(ci_low: np.ndarray, ci_high: np.ndarray, *, higher_is_better: bool) -> np.ndarray:
+    """:func:`flag_difference` for arrays of interval limits."""
+    up, down = (STRENGTH, WEAKNESS) if higher_is_better else (WEAKNESS, STRENGTH)
+    finite = np.isfinite(ci_low) & np.isfinite(ci_high)
+    return np.where(finite & (ci_low > 0), up,
+                    np.where(finite & (ci_high < 0), down, NONE)).astype(object)

@@ -15,8 +15,9 @@ import numpy as np
 import pandas as pd
 
 from . import columns as C
+from .itemmatrix import CANNOT_JUDGE_CODE, VALID_CODE, ItemMatrix, matrix_of
 from .reliability import NanPolicy, ReliabilityError, _check_policy, alpha_from_cov, moments
-from .scales import CANNOT_JUDGE_CODE, VALID_CODE, _check_scales, item_matrix
+from .scales import _check_scales
 
 if TYPE_CHECKING:
     from .ingest import SurveyData
@@ -74,7 +75,8 @@ def item_rest_statistics(cov: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def item_analysis(data: SurveyData, codebook: Codebook, *,
                   scales: Sequence[str] | None = None, wave: str | None = None,
                   nan_policy: NanPolicy = "pairwise",
-                  min_item_rest_r: float = 0.30) -> pd.DataFrame:
+                  min_item_rest_r: float = 0.30,
+                  matrix: ItemMatrix | None = None) -> pd.DataFrame:
     """Item statistics of every scale, one row per item.
 
     Parameters
@@ -93,6 +95,9 @@ def item_analysis(data: SurveyData, codebook: Codebook, *,
     min_item_rest_r : float
         A reverse-keyed item whose item-rest r (after rescoring) is below this value is
         flagged in ``reverse_problem``: respondents probably did not read it as reversed.
+    matrix : ItemMatrix, optional
+        ``item_matrix(data)`` built beforehand and shared with the other statistics (see
+        :func:`evaluation.scales.score_scales`); default: pivot ``data`` here.
 
     Returns
     -------
@@ -121,9 +126,8 @@ def item_analysis(data: SurveyData, codebook: Codebook, *,
         raise ReliabilityError(f"min_item_rest_r must be a finite number; got "
                                f"{min_item_rest_r!r}")
     keys = _check_scales(codebook, scales)
-    members = [i for s in keys for i in codebook.scales[s].items]
-    matrix = item_matrix(data, members)
-    matrix = matrix.of_wave(wave)
+    matrix = matrix_of(data, [i for s in keys for i in codebook.scales[s].items],
+                       matrix=matrix, wave=wave)
     keyed = matrix.keyed(codebook)
     values = matrix.values
     status = matrix.status

@@ -36,9 +36,10 @@ from .covariance import (
     moments,
     weighted_moments,
 )
+from .itemmatrix import ItemMatrix, matrix_of
 from .omega import OmegaResult, bootstrap_omega, mcdonald_omega, omega_from_loadings
 from .onefactor import one_factor_ml, one_factor_ml_batch
-from .scales import _check_scales, item_matrix
+from .scales import _check_scales
 
 if TYPE_CHECKING:
     from .ingest import SurveyData
@@ -225,7 +226,7 @@ def reliability_table(data: SurveyData, codebook: Codebook, *,
                       by_site: bool = True, min_n: int = 20,
                       nan_policy: NanPolicy = "pairwise", confidence: float = 0.95,
                       n_boot: int = 1000, site_omega: bool = False,
-                      seed: int = 0) -> pd.DataFrame:
+                      seed: int = 0, matrix: ItemMatrix | None = None) -> pd.DataFrame:
     """Alpha and omega of every multi-item scale, pooled and per site.
 
     Parameters
@@ -256,6 +257,9 @@ def reliability_table(data: SurveyData, codebook: Codebook, *,
         replicates each; slow for many sites). Default: alpha only for sites.
     seed : int
         Seed of the bootstraps.
+    matrix : ItemMatrix, optional
+        ``item_matrix(data)`` built beforehand and shared with the other statistics (see
+        :func:`evaluation.scales.score_scales`); default: pivot ``data`` here.
 
     Returns
     -------
@@ -282,8 +286,8 @@ def reliability_table(data: SurveyData, codebook: Codebook, *,
     if min_n < 2:
         raise ReliabilityError(f"min_n must be at least 2; got {min_n!r}")
     keys = _check_scales(codebook, scales)
-    matrix = item_matrix(data, [i for s in keys for i in codebook.scales[s].items])
-    matrix = matrix.of_wave(wave)
+    matrix = matrix_of(data, [i for s in keys for i in codebook.scales[s].items],
+                       matrix=matrix, wave=wave)
     keyed = matrix.keyed(codebook)
     site_codes, site_keys = pd.factorize(matrix.index[C.SITE], sort=False)
     has_site = site_codes >= 0  # rows without a site count for the pool only

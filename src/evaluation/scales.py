@@ -1,10 +1,11 @@
 """Scale scores: reverse-keying and the mean of valid items, with the two-thirds rule.
 
 The survey's long form (one row per respondent, wave and item) is turned once into a numeric
-matrix (:class:`ItemMatrix`, respondent x wave in rows, items in columns), on which scoring,
-item analysis (:mod:`evaluation.items`) and reliability (:mod:`evaluation.reliability`) work.
-Every missing category, "kann ich nicht beurteilen" (``cannot_judge``) included, is missing:
-it never counts as a low answer.
+matrix (:class:`~evaluation.itemmatrix.ItemMatrix`, respondent x wave in rows, items in
+columns; built by :func:`~evaluation.itemmatrix.item_matrix` and importable from here too),
+on which scoring, item analysis (:mod:`evaluation.items`) and reliability
+(:mod:`evaluation.reliability`) work. Every missing category, "kann ich nicht beurteilen"
+(``cannot_judge``) included, is missing: it never counts as a low answer.
 """
 
 from __future__ import annotations
@@ -12,14 +13,24 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from . import columns as C
-from .errors import EvaluationError
+from .itemmatrix import (
+    ABSENT,
+    CANNOT_JUDGE_CODE,
+    VALID_CODE,
+    ItemMatrix,
+    ScaleError,
+    _key_codes,
+    _regular_layout,
+    _runs,
+    item_matrix,
+    matrix_of,
+)
 
 if TYPE_CHECKING:
     from .ingest import SurveyData
@@ -37,17 +48,6 @@ SCORE_COLUMNS = (C.RESPONDENT, C.SITE, C.WAVE, C.SCALE, C.SCORE, N_ITEMS, N_VALI
 #: A share written with two or three decimals (0.67, 0.667) stands for the fraction it
 #: rounds (2/3); shares within this distance below ``min_valid_share`` still count.
 SHARE_TOLERANCE = 0.005
-
-#: Status code in :attr:`ItemMatrix.status` for a respondent without a row for the item.
-ABSENT = -1
-_STATUS_CODE = {status: code for code, status in enumerate(C.STATUSES)}
-VALID_CODE = _STATUS_CODE[C.VALID]
-CANNOT_JUDGE_CODE = _STATUS_CODE[C.CANNOT_JUDGE]
-
-
-class ScaleError(EvaluationError, ValueError):
-    """Survey data or arguments that cannot be scored against the codebook."""
-
 
 # -- reverse-keying -----------------------------------------------------------------------
 
@@ -94,218 +94,6 @@ def reverse_keyed(responses: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
     return out
 
 
-# -- the item matrix ----------------------------------------------------------------------
-
-
-@dataclass(frozen=True, kw_only=True, eq=False)
-class ItemMatrix:
-    """Answers as a matrix: one row per wave x respondent, one column per item.
-
-    ``index`` has the columns ``wave``, ``respondent`` and ``site`` (row order = order of
-    first appearance in the responses); ``values`` holds the valid answers as given (NaN for
-    every missing category); ``status`` holds the position of the answer's status in
-    :data:`evaluation.columns.STATUSES`, or :data:`ABSENT` where the data have no row.
-    """
-
-    index: pd.DataFrame
-    items: tuple[str, ...]
-    values: np.ndarray
-    status: np.ndarray
-
-    def position(self, item: str) -> int:
-        try:
-            return self.items.index(item)
-        except ValueError:
-            raise ScaleError(f"item {item!r} is not in the matrix; items are "
-                             f"{list(self.items)!r}") from None
-
-    def subset(self, rows: np.ndarray) -> ItemMatrix:
-        """The rows selected by a boolean mask or an index array."""
-        return ItemMatrix(index=self.index[rows].reset_index(drop=True), items=self.items,
-                          values=self.values[rows], status=self.status[rows])
-
-    def of_wave(self, wave: str | None) -> ItemMatrix:
-        """The rows of one wave (all rows for ``None``).
-
-        A wave without data gives an empty matrix (a project may declare a wave that has
-        not been surveyed yet); this is logged.
-        """
-        if wave is None:
-            return self
-        waves = self.index[C.WAVE].to_numpy()
-        rows = waves == wave
-        if not rows.any():
-            known = list(dict.fromkeys(waves.tolist()))
-            log.info("wave %r does not occur in the data (waves: %s)", wave, known)
-        return self.subset(rows)
-
-    def keyed(self, codebook: Codebook) -> np.ndarray:
-        """``values`` with reverse-keyed items rescored (a copy)."""
-        keyed = self.values.copy()
-        for j, item in enumerate(self.items):
-            spec = codebook.items.get(item)
-            if spec is not None and spec.reverse:
-                keyed[:, j] = reverse_score(keyed[:, j], scale_min=codebook.scale_min,
-                                            scale_max=codebook.scale_max)
-        return keyed
-
-
-def item_matrix(data: SurveyData, items: Sequence[str] | None = None) -> ItemMatrix:
-    """Pivot the long responses once into an :class:`ItemMatrix`.
-
-    Parameters
-    ----------
-    data : SurveyData
-        Tidy survey data.
-    items : sequence of str, optional
-        Item keys in the column order wanted; default every item in the responses in order
-        of appearance. Items without any row give all-NaN columns.
-
-    Notes
-    -----
-    Rows are identified by (wave, respondent). Consecutive rows of the same respondent and
-    wave are grouped first, so the usual layout (each respondent's items next to each other)
-    costs a few vectorised passes; if, in addition, every group lists the same items in the
-    same order, the values are reshaped without any scatter. A (wave, respondent, item)
-    that occurs twice keeps its last row (ingest reports such duplicates as errors).
-    """
-    responses = data.responses
-    missing = [c for c in (C.RESPONDENT, C.SITE, C.WAVE, C.ITEM, C.VALUE, C.STATUS)
-               if c not in responses.columns]
-    if missing:
-        raise ScaleError(f"responses lack the columns {missing!r}; columns are "
-                         f"{list(responses.columns)!r}")
-    n_rows = len(responses)
-    respondent = responses[C.RESPONDENT].to_numpy()
-    wave = responses[C.WAVE].to_numpy()
-    site = responses[C.SITE].to_numpy()
-
-    # 1. rows: runs of the same (wave, respondent), then one code per distinct key
-    starts, run_of_row = _runs(wave, respondent)
-    run_code, first_run = _key_codes(wave[starts], respondent[starts])
-    unique_runs = len(first_run) == len(starts)
-    n_out = len(first_run)
-    first_row = starts[first_run]
-    index = pd.DataFrame({C.WAVE: wave[first_row], C.RESPONDENT: respondent[first_row],
-                          C.SITE: site[first_row]})
-
-    # 2. columns
-    item_column = responses[C.ITEM]
-    regular = _regular_layout(item_column.to_numpy(), starts, n_rows)
-    if regular is not None and unique_runs:
-        present = list(regular)
-    else:
-        if isinstance(item_column.dtype, pd.CategoricalDtype):
-            item_code = item_column.cat.codes.to_numpy()
-            present = list(item_column.cat.categories)
-        else:
-            item_code, uniques = pd.factorize(item_column, sort=False)
-            present = list(uniques)
-    wanted = list(dict.fromkeys(present)) if items is None else list(items)
-    if len(set(wanted)) != len(wanted):
-        twice = sorted({i for i in wanted if wanted.count(i) > 1})
-        raise ScaleError(f"items listed twice: {twice!r}")
-    position = {item: j for j, item in enumerate(wanted)}
-    column_of_present = np.array([position.get(item, -1) for item in present], dtype=np.intp)
-
-    values_in = responses[C.VALUE].to_numpy(dtype=float, na_value=np.nan)
-    status_in = _status_codes(responses[C.STATUS])
-    values_in = np.where(status_in == VALID_CODE, values_in, np.nan)
-
-    k = len(wanted)
-    values = np.full((n_out, k), np.nan)
-    status = np.full((n_out, k), ABSENT, dtype=np.int8)
-    if regular is not None and unique_runs:
-        width = len(regular)
-        source_cols = np.flatnonzero(column_of_present >= 0)
-        target_cols = column_of_present[source_cols]
-        values[:, target_cols] = values_in.reshape(n_out, width)[:, source_cols]
-        status[:, target_cols] = status_in.reshape(n_out, width)[:, source_cols]
-    elif n_rows:
-        row = run_code[run_of_row]
-        col = np.where(item_code >= 0, column_of_present[np.maximum(item_code, 0)], -1)
-        keep = col >= 0
-        values[row[keep], col[keep]] = values_in[keep]
-        status[row[keep], col[keep]] = status_in[keep]
-    return ItemMatrix(index=index, items=tuple(wanted), values=values, status=status)
-
-
-def _runs(wave: np.ndarray, respondent: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """First row of each run of equal (wave, respondent) and the run number of every row."""
-    n_rows = len(respondent)
-    start = np.ones(n_rows, dtype=bool)
-    if n_rows > 1:
-        start[1:] = (respondent[1:] != respondent[:-1]) | (wave[1:] != wave[:-1])
-    return np.flatnonzero(start), np.cumsum(start) - 1
-
-
-def _key_codes(wave: np.ndarray, respondent: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Code of every (wave, respondent) pair in order of first appearance, and the position
-    of each code's first occurrence."""
-    if not len(wave):
-        return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.intp)
-    wave_code, _ = _factorize(wave)
-    respondent_code, n_respondents = _factorize(respondent)
-    combined = wave_code.astype(np.int64) * max(n_respondents, 1) + respondent_code
-    code, uniques = pd.factorize(combined)
-    if len(uniques) == len(code):
-        return code, code
-    return code, _first_positions(code)
-
-
-def _factorize(values: np.ndarray) -> tuple[np.ndarray, int]:
-    """Codes in order of first appearance; a missing key gets a code of its own."""
-    code, uniques = pd.factorize(values)
-    if (code < 0).any():
-        code = np.where(code < 0, len(uniques), code)
-        return code, len(uniques) + 1
-    return code, len(uniques)
-
-
-def _first_positions(code: np.ndarray) -> np.ndarray:
-    """Where each code occurs first, for codes numbered in order of first appearance."""
-    previous_max = np.maximum.accumulate(np.concatenate(([-1], code[:-1])))
-    return np.flatnonzero(code > previous_max)
-
-
-def _regular_layout(items: np.ndarray, starts: np.ndarray, n_rows: int) -> tuple | None:
-    """The item order if every run lists the same items in the same order, else None."""
-    if not len(starts):
-        return ()
-    width = int(starts[1]) if len(starts) > 1 else n_rows
-    if width == 0 or n_rows != width * len(starts):
-        return None
-    if not np.array_equal(starts, np.arange(len(starts)) * width):
-        return None
-    first = items[:width]
-    if len(set(first.tolist())) != width:
-        return None
-    if not (items.reshape(-1, width) == first).all():
-        return None
-    return tuple(first.tolist())
-
-
-def _status_codes(status: pd.Series) -> np.ndarray:
-    """Positions in :data:`evaluation.columns.STATUSES` (int8); unknown statuses raise."""
-    if isinstance(status.dtype, pd.CategoricalDtype):
-        categories = list(status.cat.categories)
-        unknown = [c for c in categories if c not in _STATUS_CODE]
-        lookup = np.array([_STATUS_CODE.get(c, -2) for c in categories] + [ABSENT],
-                          dtype=np.int8)
-        codes = lookup[status.cat.codes.to_numpy()]  # code -1 (NaN) -> last entry
-        if unknown and (codes == -2).any():
-            raise ScaleError(f"unknown answer status {unknown!r}; expected one of "
-                             f"{list(C.STATUSES)!r}")
-        return codes
-    categorical = pd.Categorical(status, categories=list(C.STATUSES))
-    codes = categorical.codes.astype(np.int8)
-    bad = (codes == -1) & status.notna().to_numpy()
-    if bad.any():
-        raise ScaleError(f"unknown answer status {sorted(set(status[bad].astype(str)))[:5]!r}; "
-                         f"expected one of {list(C.STATUSES)!r}")
-    return codes
-
-
 # -- scores -------------------------------------------------------------------------------
 
 
@@ -334,7 +122,8 @@ def required_valid(n_items: int, min_valid_share: float) -> int:
 
 def score_scales(data: SurveyData, codebook: Codebook, *,
                  scales: Sequence[str] | None = None,
-                 min_valid_share: float | None = None) -> pd.DataFrame:
+                 min_valid_share: float | None = None,
+                 matrix: ItemMatrix | None = None) -> pd.DataFrame:
     """Scale scores of every respondent and wave: the mean of the valid, keyed items.
 
     Parameters
@@ -348,6 +137,11 @@ def score_scales(data: SurveyData, codebook: Codebook, *,
     min_valid_share : float, optional
         Share of a scale's items that must be valid for a score; default the codebook's
         ``min_valid_share`` (2/3 in the default instrument).
+    matrix : ItemMatrix, optional
+        ``item_matrix(data)`` built beforehand, to share one pivot of the answers between
+        scoring, :func:`evaluation.items.item_analysis` and
+        :func:`evaluation.reliability.reliability_table`; its columns for the scales' items
+        are used (an item it lacks counts as missing for every respondent).
 
     Returns
     -------
@@ -382,7 +176,7 @@ def score_scales(data: SurveyData, codebook: Codebook, *,
         raise ScaleError(f"min_valid_share must be a number in (0, 1]; got {share!r}")
     keys = _check_scales(codebook, scales)
     members = {key: list(codebook.scales[key].items) for key in keys}
-    matrix = item_matrix(data, [i for key in keys for i in members[key]])
+    matrix = matrix_of(data, [i for key in keys for i in members[key]], matrix=matrix)
     keyed = matrix.keyed(codebook)
     _check_range(keyed, matrix, codebook)
 
@@ -457,7 +251,7 @@ def scores_wide(scores: pd.DataFrame) -> pd.DataFrame:
     wave = scores[C.WAVE].to_numpy()
     respondent = scores[C.RESPONDENT].to_numpy()
     score = scores[C.SCORE].to_numpy(dtype=float, na_value=np.nan)
-    starts, _ = _runs(wave, respondent)
+    starts = _runs(wave, respondent)
     regular = _regular_layout(scores[C.SCALE].to_numpy(), starts, len(scores))
     if regular is not None:
         _, first_run = _key_codes(wave[starts], respondent[starts])
@@ -481,5 +275,6 @@ def scores_wide(scores: pd.DataFrame) -> pd.DataFrame:
     return wide
 
 
-__all__ = ["ABSENT", "ItemMatrix", "ScaleError", "item_matrix", "required_valid",
-           "reverse_keyed", "reverse_score", "score_scales", "scores_wide"]
+__all__ = ["ABSENT", "CANNOT_JUDGE_CODE", "VALID_CODE", "ItemMatrix", "ScaleError",
+           "item_matrix", "required_valid", "reverse_keyed", "reverse_score", "score_scales",
+           "scores_wide"]

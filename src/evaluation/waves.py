@@ -5,7 +5,8 @@ Respondents answer under a pseudonym, so a person who takes part in two waves ca
 Most respondents are not linked (people join and leave networks), so the main comparison of
 two waves treats them as independent samples (Welch); the linked respondents get a paired
 Wilcoxon signed-rank test of their own. :func:`wave_model` estimates the wave effects with
-all respondents at once, with random intercepts for the sites.
+all respondents at once, with random intercepts for the sites (it lives in
+:mod:`evaluation.wave_effects` and is importable from here).
 """
 
 from __future__ import annotations
@@ -20,19 +21,22 @@ from scipy import stats
 
 from . import columns as C
 from .aggregation import (
-    CONVERGED,
-    RESIDUAL_VARIANCE,
-    SITE_VARIANCE,
-    InsufficientDataError,
-    ModelFitError,
     StatisticsInputError,
     check_confidence,
-    fit_random_intercept,
     numeric_values,
     require_columns,
-    wald_table,
 )
-from .compare import SUPPRESSED, welch_difference
+from .compare import SUPPRESSED
+from .wave_effects import BOUNDARY, METHOD, N_GROUPS, TERM, wave_model
+from .welch import (
+    Moments,
+    group_moments,
+    group_rows,
+    renumber,
+    sorted_codes,
+    welch_arrays,
+    welch_difference,
+)
 
 log = logging.getLogger("evaluation")
 
@@ -48,10 +52,6 @@ DIFFERENCE = "difference"
 N_LINKED = "n_linked"
 N_NONZERO = "n_nonzero"
 MEDIAN_DIFFERENCE = "median_difference"
-TERM = "term"
-N_GROUPS = "n_groups"
-BOUNDARY = "boundary"
-METHOD = "method"
 LINKED = "linked"
 RETENTION = "retention"
 
@@ -125,7 +125,9 @@ def wave_change(
     :func:`evaluation.compare.welch_difference`). Respondents who answered in both waves
     make the two samples dependent; treating them as independent ignores their positive
     correlation, which makes the interval wider (conservative) rather than too narrow. The
-    paired view of the linked respondents is :func:`paired_change`.
+    paired view of the linked respondents is :func:`paired_change`. All sites of a ``by``
+    group are tested at once from grouped moments (:mod:`evaluation.welch`), with the same
+    numbers as one test per site.
 
     Examples
     --------
@@ -135,29 +137,69 @@ def wave_change(
     require_columns(scores, [*by, value, site, wave], what="scores")
     check_confidence(confidence)
     w0, w1 = resolve_waves(scores, wave=wave, waves=waves)
-    data = scores.assign(**{value: numeric_values(scores, value, what="scores")})
-    data = data[data[value].notna() & data[wave].isin([w0, w1])]
-    rows = []
-    groups = data.groupby(by, sort=True, observed=True) if by else [((), data)]
-    for key, part in groups:
-        key = key if isinstance(key, tuple) else (key,)
-        head = dict(zip(by, key, strict=True))
-        for name, site_part in part.groupby(site, sort=True, observed=True):
-            rows.append(_change_row(site_part, head, SITE_LEVEL, name, site=site,
-                                    value=value, wave=wave, w0=w0, w1=w1, min_n=min_n,
-                                    confidence=confidence))
-        rows.append(_change_row(part, head, POOL_LEVEL, None, site=site, value=value,
-                                wave=wave, w0=w0, w1=w1, min_n=1, confidence=confidence))
+    values = numeric_values(scores, value, what="scores").to_numpy()
+    usable = ~np.isnan(values) & scores[wave].isin([w0, w1]).to_numpy()
+    later = scores[wave].isin([w1]).to_numpy()
+    site_codes, site_labels = sorted_codes(scores[site])
     columns = [*by, LEVEL, site, WAVE_FROM, WAVE_TO, N_FROM, N_TO, MEAN_FROM, MEAN_TO,
                DIFFERENCE, C.CI_LOW, C.CI_HIGH, C.STATISTIC, C.DF, C.PVALUE, SUPPRESSED]
-    return pd.DataFrame(rows, columns=columns)
+    parts: list[dict[str, np.ndarray]] = []
+    for key, rows in group_rows(scores, by):
+        rows = rows[usable[rows]]
+        if not len(rows):
+            continue
+        head = dict(zip(by, key, strict=True))
+        y, to = values[rows], later[rows]
+        parts.append(_site_changes(y, to, site_codes[rows], site_labels, head, site=site,
+                                   w0=w0, w1=w1, min_n=min_n, confidence=confidence))
+        pool = _change_row(y[~to], y[to], head, POOL_LEVEL, None, site=site, w0=w0, w1=w1,
+                           min_n=1, confidence=confidence)
+        parts.append({c: np.array([pool.get(c, np.nan)], dtype=object) for c in columns})
+    if not parts:
+        return pd.DataFrame([], columns=columns)
+    table = pd.DataFrame({c: np.concatenate([p[c] for p in parts]) for c in columns},
+                         columns=columns)
+    # as a table built row by row (with None for the pool's site) would infer them
+    return table.infer_objects()
 
 
-def _change_row(part: pd.DataFrame, head: dict[str, Any], level: str, name: Any, *,
-                site: str, value: str, wave: str, w0: Any, w1: Any, min_n: int,
+def _site_changes(y: np.ndarray, later: np.ndarray, site_codes: np.ndarray,
+                  site_labels: np.ndarray, head: dict[str, Any], *, site: str, w0: Any,
+                  w1: Any, min_n: int, confidence: float) -> dict[str, np.ndarray]:
+    """The site rows of one ``by`` group, all sites at once (as :func:`_change_row`).
+
+    ``y`` are the group's scores in row order, ``later`` marks those of wave ``w1``,
+    ``site_codes`` are codes of :func:`~evaluation.welch.sorted_codes` into ``site_labels``
+    (-1: no site; such rows count for the pool row only).
+    """
+    has_site = site_codes >= 0
+    present, code = renumber(site_codes[has_site], len(site_labels))  # sites, sorted
+    n_sites = len(present)
+    cell = 2 * code + later[has_site]  # (site, wave): 2 s for w0, 2 s + 1 for w1
+    n = np.bincount(cell, minlength=2 * n_sites).reshape(n_sites, 2)
+    suppressed = n.min(axis=1) < min_n
+    moments = group_moments(y[has_site], cell, 2 * n_sites,
+                            which=np.repeat(~suppressed, 2))
+    before, after = (Moments(n=moments.n[w::2], mean=moments.mean[w::2],
+                             var=moments.var[w::2]) for w in (0, 1))
+    diff, low, high, t, df, p = welch_arrays(after, before, confidence=confidence)
+    out: dict[str, np.ndarray] = {
+        **{name: np.full(n_sites, key, dtype=object) for name, key in head.items()},
+        LEVEL: np.full(n_sites, SITE_LEVEL, dtype=object), site: site_labels[present],
+        WAVE_FROM: np.full(n_sites, w0, dtype=object),
+        WAVE_TO: np.full(n_sites, w1, dtype=object),
+        N_FROM: n[:, 0].astype(object), N_TO: n[:, 1].astype(object),
+        SUPPRESSED: suppressed.astype(object)}
+    for name, column in {MEAN_FROM: before.mean, MEAN_TO: after.mean, DIFFERENCE: diff,
+                         C.CI_LOW: low, C.CI_HIGH: high, C.STATISTIC: t, C.DF: df,
+                         C.PVALUE: p}.items():
+        out[name] = np.where(suppressed, np.nan, column).astype(object)
+    return out
+
+
+def _change_row(before: np.ndarray, after: np.ndarray, head: dict[str, Any], level: str,
+                name: Any, *, site: str, w0: Any, w1: Any, min_n: int,
                 confidence: float) -> dict[str, Any]:
-    before = part.loc[part[wave] == w0, value].to_numpy(dtype=float)
-    after = part.loc[part[wave] == w1, value].to_numpy(dtype=float)
     row: dict[str, Any] = {**head, LEVEL: level, site: name, WAVE_FROM: w0, WAVE_TO: w1,
                            N_FROM: len(before), N_TO: len(after),
                            SUPPRESSED: bool(min(len(before), len(after)) < min_n)}
@@ -281,97 +323,6 @@ def _paired_row(before: np.ndarray, after: np.ndarray, *, min_n: int,
     return row
 
 
-def wave_model(
-    scores: pd.DataFrame,
-    *,
-    value: str = C.SCORE,
-    wave: str = C.WAVE,
-    site: str = C.SITE,
-    by: Sequence[str] = (C.SCALE,),
-    reference: Any = None,
-    confidence: float = 0.95,
-    reml: bool = True,
-) -> pd.DataFrame:
-    """Wave effects from ``score ~ C(wave) + (1 | site)``, fitted by REML per ``by`` group.
-
-    Parameters
-    ----------
-    scores : pandas.DataFrame
-        Tidy scores of all waves.
-    value, wave, site : str
-        Column names.
-    by : sequence of str
-        Models fitted separately (default one per scale).
-    reference : optional
-        The reference wave (default the first in sorted order).
-    confidence : float
-        Level of the Wald intervals.
-    reml : bool
-        REML (default) or maximum likelihood.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per ``by`` group and non-reference wave: ``term`` (the wave),
-        ``estimate`` (difference to the reference wave, adjusted for sites), ``se,
-        statistic`` (z), ``pvalue, ci_low, ci_high``, ``n, n_groups, site_variance,
-        residual_variance, converged, boundary, method``.
-
-    Notes
-    -----
-    :math:`y_{si} = \\beta_0 + \\sum_w \\beta_w [wave = w] + u_s + e_{si}`,
-    :math:`u_s \\sim N(0, \\tau^2)`, fitted with statsmodels ``MixedLM`` by
-    :func:`evaluation.aggregation.fit_random_intercept` (warnings recorded, optimisers tried
-    in turn). Intervals are Wald intervals :math:`\\hat\\beta \\pm z_{1-\\alpha/2}\\,se`, as
-    ``confint(fit, method = "Wald")`` in lme4; p-values are from the normal distribution.
-    Respondents linked across waves are treated as independent (no respondent intercept).
-
-    Examples
-    --------
-    In R: ``m <- lme4::lmer(score ~ factor(wave) + (1 | site), d, REML = TRUE);
-    lme4::fixef(m); confint(m, method = "Wald")``.
-    """
-    by = list(by)
-    require_columns(scores, [*by, value, wave, site], what="scores")
-    check_confidence(confidence)
-    data = scores.assign(**{value: numeric_values(scores, value, what="scores")})
-    data = data[data[value].notna() & data[wave].notna() & data[site].notna()]
-    waves = sorted(data[wave].unique().tolist())
-    if reference is None and waves:
-        reference = waves[0]
-    if reference not in waves:
-        raise StatisticsInputError(
-            f"reference wave {reference!r} not found in column {wave!r}; present: {waves}")
-    rows = []
-    groups = data.groupby(by, sort=True, observed=True) if by else [((), data)]
-    for key, part in groups:
-        key = key if isinstance(key, tuple) else (key,)
-        head = dict(zip(by, key, strict=True))
-        others = [w for w in sorted(part[wave].unique().tolist()) if w != reference]
-        if not others or reference not in set(part[wave]):
-            log.info("wave model %s: needs the reference wave and another wave", head)
-            continue
-        exog = pd.DataFrame({"Intercept": np.ones(len(part))})
-        for w in others:
-            exog[str(w)] = (part[wave].to_numpy() == w).astype(float)
-        try:
-            fit = fit_random_intercept(part[value].reset_index(drop=True), exog,
-                                       part[site].reset_index(drop=True), reml=reml)
-        except (InsufficientDataError, ModelFitError) as exc:
-            log.info("wave model %s skipped: %s", head, exc)
-            continue
-        table = wald_table(fit, confidence=confidence, terms=[str(w) for w in others])
-        for record, w in zip(table.to_dict("records"), others, strict=True):
-            rows.append({**head, TERM: w, **{k: v for k, v in record.items() if k != "term"},
-                         C.N: fit.n, N_GROUPS: fit.n_groups,
-                         SITE_VARIANCE: fit.site_variance,
-                         RESIDUAL_VARIANCE: fit.residual_variance, CONVERGED: fit.converged,
-                         BOUNDARY: fit.boundary, METHOD: fit.method})
-    columns = [*by, TERM, C.ESTIMATE, C.SE, C.STATISTIC, C.PVALUE, C.CI_LOW, C.CI_HIGH, C.N,
-               N_GROUPS, SITE_VARIANCE, RESIDUAL_VARIANCE, CONVERGED, BOUNDARY, METHOD]
-    return pd.DataFrame(rows, columns=columns)
-
-
 def attrition_table(
     frame: pd.DataFrame,
     *,
@@ -432,3 +383,11 @@ def attrition_table(
                  RETENTION: linked_all / len(a_all) if a_all else np.nan})
     return pd.DataFrame(rows, columns=[LEVEL, site, WAVE_FROM, WAVE_TO, N_FROM, N_TO, LINKED,
                                        RETENTION])
+
+
+__all__ = [
+    "BOUNDARY", "DEFAULT_MIN_N", "DIFFERENCE", "LEVEL", "LINKED", "MEAN_FROM", "MEAN_TO",
+    "MEDIAN_DIFFERENCE", "METHOD", "N_FROM", "N_GROUPS", "N_LINKED", "N_NONZERO", "N_TO",
+    "POOL_LEVEL", "RETENTION", "SITE_LEVEL", "TERM", "WAVE_FROM", "WAVE_TO", "attrition_table",
+    "paired_change", "resolve_waves", "wave_change", "wave_model",
+]
