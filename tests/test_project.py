@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from evaluation.errors import ConfigError
+from evaluation.errors import ConfigError, InputFileError
 from evaluation.project import load_project
 
 from .conftest import write_project
@@ -84,3 +84,85 @@ def test_the_instrument_can_be_named_from_the_library_beside_the_project(tmp_pat
                                        encoding="utf-8")
     folder = _project(tmp_path, codebook_dict, instrument="small")
     assert load_project(folder).codebook.name == "small"
+
+
+# ------------------------------------------------------------------ paths and YAML: hostile input
+
+
+def _set(folder, **changes):
+    config = yaml.safe_load((folder / "project.yml").read_text(encoding="utf-8"))
+    config.update(changes)
+    (folder / "project.yml").write_text(yaml.safe_dump(config, allow_unicode=True),
+                                        encoding="utf-8")
+
+
+def _problems(folder):
+    with pytest.raises(ConfigError) as info:
+        load_project(folder)
+    return [(p.column, p.message) for p in info.value.problems]
+
+
+def test_a_data_file_that_is_a_symlink_to_outside_the_folder_is_refused(tmp_path, codebook_dict):
+    folder = _project(tmp_path, codebook_dict)
+    (tmp_path / "secret.csv").write_text("respondent\n", encoding="utf-8")
+    (folder / "data" / "link.csv").symlink_to(tmp_path / "secret.csv")
+    _set(folder, survey=[{"path": "data/link.csv"}])
+    assert _problems(folder) == [("survey[0].path", "path leaves the project folder")]
+
+
+def test_a_symlinked_folder_that_leads_outside_is_refused(tmp_path, codebook_dict):
+    folder = _project(tmp_path, codebook_dict)
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / "roster.csv").write_text("organisation\n", encoding="utf-8")
+    (folder / "shared").symlink_to(outside, target_is_directory=True)
+    _set(folder, participation={"roster": "shared/roster.csv"},
+         branding={"logo": "shared/../elsewhere/roster.csv"})
+    assert sorted(_problems(folder)) == [
+        ("branding.logo", "path leaves the project folder"),
+        ("participation.roster", "path leaves the project folder")]
+
+
+def test_an_instrument_symlinked_or_named_out_of_the_folder_is_refused(tmp_path, codebook_dict):
+    folder = _project(tmp_path, codebook_dict)
+    (folder / "book.yml").symlink_to(folder / "codebook.yml")  # inside: fine
+    _set(folder, instrument="book.yml")
+    assert load_project(folder).codebook.name == "small"
+    (tmp_path / "outside.yml").write_text((folder / "codebook.yml").read_text(encoding="utf-8"),
+                                          encoding="utf-8")
+    (folder / "book.yml").unlink()
+    (folder / "book.yml").symlink_to(tmp_path / "outside.yml")
+    assert ("instrument", "path leaves the project folder") in _problems(folder)
+    _set(folder, instrument="../outside.yml")
+    assert ("instrument", "path leaves the project folder") in _problems(folder)
+
+
+def test_a_symlink_that_stays_inside_the_folder_is_accepted(tmp_path, codebook_dict):
+    folder = _project(tmp_path, codebook_dict)
+    (folder / "data" / "current.csv").symlink_to(folder / "data" / "survey.csv")
+    _set(folder, survey=[{"path": "data/current.csv"}])
+    assert load_project(folder).survey_files[0].path == (folder / "data" / "survey.csv")
+
+
+@pytest.mark.parametrize("tagged", [
+    "project: !!python/object/apply:os.system ['echo hacked']\n",
+    "project: !!python/name:os.system\n",
+    "project: !!python/object/new:subprocess.Popen [['echo', 'hacked']]\n",
+    "project: !include ../secret.yml\n",
+])
+def test_yaml_tags_in_a_project_file_are_refused(tmp_path, codebook_dict, tagged):
+    folder = _project(tmp_path, codebook_dict)
+    text = (folder / "project.yml").read_text(encoding="utf-8")
+    (folder / "project.yml").write_text(tagged + text.replace("project:", "meta:", 1),
+                                        encoding="utf-8")
+    with pytest.raises(InputFileError, match="invalid YAML"):
+        load_project(folder)
+
+
+def test_a_repeated_key_in_a_project_file_is_refused(tmp_path, codebook_dict):
+    folder = _project(tmp_path, codebook_dict)
+    text = (folder / "project.yml").read_text(encoding="utf-8")
+    (folder / "project.yml").write_text(text + "instrument: ../elsewhere.yml\n",
+                                        encoding="utf-8")
+    with pytest.raises(InputFileError, match="duplicate key 'instrument'"):
+        load_project(folder)

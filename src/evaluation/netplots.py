@@ -71,6 +71,8 @@ MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "Au
 RC: Mapping[str, Any] = {
     "svg.hashsalt": "transfer-evaluation",
     "svg.fonttype": "none",
+    # labels come from data (site, organisation, scale names): "$...$" is text, not mathtext
+    "text.parse_math": False,
     "font.family": "DejaVu Sans",
     "font.size": 9.0,
     "axes.titlesize": 11.0,

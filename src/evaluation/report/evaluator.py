@@ -79,23 +79,29 @@ def data_quality(results: Results, view: SiteView, language: str = "de") -> str:
     sl = results.tables.get("straightlining", pd.DataFrame())
     sl = sl[sl[C.SITE] == view.site].set_index(C.WAVE) if not sl.empty else sl
     shown = results.tables["shown"].set_index([C.SITE, C.WAVE])["shown"]
+    # a wave below k shows neither its count nor anything that gives it away (rate, counts)
+    visible = [bool(shown.get((view.site, w), False)) for w in own[C.WAVE]]
     table = pd.DataFrame({
         _t("Welle", "Wave", language): [labels.wave_label(w, language) for w in own[C.WAVE]],
-        "n": own[C.N].astype(int).to_numpy(),
+        "n": pd.Series([int(n) if ok else None for n, ok in zip(own[C.N], visible, strict=True)],
+                       dtype=object),
         _t("eingeladen", "invited", language): own["invited"].to_numpy(),
-        _t("Rücklauf", "response rate", language): [fmt_percent(x, 0, language)
-                                                    for x in own["response_rate"]],
-        _t("Gleichförmig (Straight-Lining)", "Straight-lining", language): [
-            int(sl.loc[w, "n_straightlining"]) if w in getattr(sl, "index", []) else None
-            for w in own[C.WAVE]],
-        _t(f"gezeigt (k = {view.k})", f"shown (k = {view.k})", language): [
-            bool(shown.get((view.site, w), False)) for w in own[C.WAVE]],
+        _t("Rücklauf", "response rate", language): [
+            fmt_percent(x, 0, language) if ok else None
+            for x, ok in zip(own["response_rate"], visible, strict=True)],
+        _t("Gleichförmig (Straight-Lining)", "Straight-lining", language): pd.Series([
+            int(sl.loc[w, "n_straightlining"]) if ok and w in getattr(sl, "index", []) else None
+            for w, ok in zip(own[C.WAVE], visible, strict=True)], dtype=object),
+        _t(f"gezeigt (k = {view.k})", f"shown (k = {view.k})", language): visible,
     })
     parts = [heading(3, _t("Datenqualität", "Data quality", language), anchor="quality"),
              html_table(table, caption=_t(f"Rücklauf in {view.site_name} je Welle",
                                           f"Responses in {view.site_name} per wave", language),
                         language=language, index=False,
-                        row_header=_t("Welle", "Wave", language))]
+                        row_header=_t("Welle", "Wave", language),
+                        note=None if all(visible) else _t(
+                            f"– = unterdrückt (weniger als {view.k} Antworten).",
+                            f"– = suppressed (fewer than {view.k} answers).", language))]
     quality = results.tables.get("item_quality")
     if quality is not None and not quality.empty:
         worst = quality.assign(missing=1 - quality["share_valid"]).sort_values(

@@ -72,6 +72,12 @@ def comparison_messages(view: SiteView, language: str) -> list[Message]:
             "Too few municipalities have enough answers in this wave for a comparison; the "
             "report therefore shows your own values only."))]
     rows = view.factors[~view.factors["suppressed"]].copy()
+    if rows.empty:  # answers came back, but no scale has k valid scores: nothing to compare
+        return [Message(kind="no_values", text=(
+            f"Für keinen Bereich liegen mindestens {view.k} gültige Antworten vor; der Bericht "
+            "zeigt deshalb keine Mittelwerte und keinen Vergleich mit anderen Kommunen." if de
+            else f"No area has at least {view.k} valid answers; the report therefore shows no "
+            "means and no comparison with other municipalities."))]
     out = []
     strengths = rows[rows["flag"] == "strength"].sort_values(
         "difference", ascending=False, kind="stable")

@@ -58,7 +58,8 @@ def network(view: SiteView, language: str = "de") -> str:
     de = language == "de"
     parts = [heading(2, text("network", language), anchor="network"),
              heading(3, text("network_map", language), anchor="network-map")]
-    if view.network is None or not view.network_metrics:
+    if view.network is None or not view.network_metrics.get("n_respondents"):
+        # no ties table, or nobody answered the network question: no data, not "no ties"
         parts.append(note(text("no_data", language)))
     else:
         parts.append(paragraph(

@@ -68,7 +68,8 @@ def overview(results: Results, wave: str, language: str = "de") -> str:
     visible = rows["shown"].fillna(False).astype(bool).to_numpy()
     table = pd.DataFrame({
         _t("Standort", "Site", language): [f"{s} {labels.site_name(s)}" for s in rows[C.SITE]],
-        "n": [int(n) if ok else None for n, ok in zip(rows[C.N], visible, strict=True)],
+        "n": pd.Series([int(n) if ok else None for n, ok in zip(rows[C.N], visible, strict=True)],
+                       dtype=object),  # object: an int column with gaps would print "31,00"
         _t("eingeladen", "invited", language): rows["invited"].to_numpy(),
         _t("Rücklauf", "response rate", language): [
             fmt_percent(x, 0, language) if ok else None

@@ -183,7 +183,11 @@ def _challenge_table(results: Results, labels: Labels, site: str, wave: str) -> 
     in_wave = _rows(table, wave=wave)
     if in_wave.empty:
         return pd.DataFrame(columns=CHALLENGE_COLUMNS)
-    valid = in_wave[~in_wave["suppressed"].astype(bool) & (in_wave[C.SITE] != "pool")]
+    # an item answered by fewer than k people at a site: no share for that site, and it
+    # does not enter the other sites' average either (the k rule per item, as per scale)
+    min_n = min_group_size(results.meta)
+    valid = in_wave[~in_wave["suppressed"].astype(bool) & (in_wave[C.SITE] != "pool")
+                    & (in_wave[C.N] >= min_n)]
     own = valid[valid[C.SITE] == site]
     others = valid[valid[C.SITE] != site]
     order = list(labels.challenge_keys)
