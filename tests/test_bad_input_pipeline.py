@@ -18,7 +18,6 @@ import pytest
 import yaml
 
 from evaluation import htmlcheck
-from evaluation.checks import InsufficientDataError
 from evaluation.pipeline import run_pipeline
 
 from .conftest import EXAMPLE
@@ -137,14 +136,7 @@ CASES: dict[str, Callable[[Path], None]] = {
 
 
 #: cases that fail for a reason outside the report code; strict, so that the fix shows
-KNOWN = {
-    "one_site_in_wave": pytest.mark.xfail(
-        strict=True, raises=InsufficientDataError,
-        reason="compute_results() fits the drivers model per wave without a guard: with one "
-               "site in w3 evaluation.mixed.fit_random_intercept raises "
-               "InsufficientDataError (analysis.py -> drivers.driver_model) and the whole "
-               "run stops before any report is written"),
-}
+KNOWN: dict[str, pytest.MarkDecorator] = {}
 
 
 @pytest.fixture(scope="module", params=[pytest.param(name, marks=KNOWN.get(name, ()))

@@ -138,16 +138,7 @@ POOL_FIGURES = {
 }
 #: pool figures still computed from every respondent, K18's three of w2 included: the fix
 #: belongs in evaluation/analysis.py (see the notes of each); strict, so that the fix shows
-ANALYSIS_LEAKS = {
-    "aggregation": "aggregation_table() gets survey.responses unfiltered: rwg(j) of w2 "
-                   "includes K18 (rwg_mean, n_rwg_groups differ)",
-    "reliability": "reliability_table(survey, ...) runs on every respondent: the pool alpha "
-                   "and omega of w2 (shown in the synthesis) include K18",
-    "items": "item_analysis(survey, ...) runs on every respondent: pool item means, shares, "
-             "item-rest r of w2 include K18",
-    "item_quality": "item_quality(survey, ...) counts every answer of every wave: the "
-                    "missingness table of the evaluator reports includes K18's w2 answers",
-}
+ANALYSIS_LEAKS: dict[str, str] = {}
 
 
 @pytest.mark.parametrize("name", [
@@ -162,10 +153,6 @@ def test_no_pool_figure_of_w2_changes_when_the_small_site_is_removed(twin, name)
     assert _same(a, b) == []
 
 
-@pytest.mark.xfail(strict=True, reason="the reliability finding counts every respondent of w2: "
-                   "n = 382 with K18, 379 without, while the pool has 379 respondents, so the "
-                   "digest of w2 would give K18's n by subtraction (cause: " +
-                   ANALYSIS_LEAKS["reliability"] + ")")
 def test_the_digest_of_w2_is_the_same_without_the_small_site(twin):
     from evaluation.digest import findings
 

@@ -22,6 +22,7 @@ from . import columns as C
 from .aggregation import aggregation_table
 from .compare import site_vs_pool
 from .drivers import DEFAULT_LABELS, driver_model, wide_scores
+from .errors import EvaluationError
 from .groups import eye_level
 from .ideas import analyse_ideas
 from .ingest import SurveyData
@@ -99,7 +100,10 @@ def compute_results(project: Project, survey: SurveyData, participation: Partici
     t["counts"] = counts
     shown = shown_sites(counts, k)
     t["shown"] = shown
-    t["item_quality"] = item_quality(survey, project)
+    # every pool-level figure below uses only the site-waves that reach k
+    survey_pool = shown_survey(survey, shown)
+    matrix_pool = item_matrix(survey_pool)
+    t["item_quality"] = item_quality(survey_pool, project)
     t["straightlining"] = straightlining(survey, project)
 
     log.info("site against pool")
@@ -108,21 +112,22 @@ def compute_results(project: Project, survey: SurveyData, participation: Partici
 
     log.info("item analysis and reliability")
     t["items"] = pd.concat(
-        [item_analysis(survey, book, wave=w, matrix=matrix).assign(**{C.WAVE: w})
+        [item_analysis(survey_pool, book, wave=w, matrix=matrix_pool).assign(**{C.WAVE: w})
          for w in waves], ignore_index=True)
     t["reliability"] = pd.concat(
-        [reliability_table(survey, book, wave=w, n_boot=n_boot, matrix=matrix
+        [reliability_table(survey_pool, book, wave=w, n_boot=n_boot, matrix=matrix_pool
                            ).assign(**{C.WAVE: w}) for w in waves], ignore_index=True)
 
     log.info("aggregation diagnostics")
     scale_items = {key: list(s.items) for key, s in book.scales.items() if len(s.items) > 1}
-    t["aggregation"] = aggregation_table(pooled, survey.responses, scale_items=scale_items,
-                                         n_options=book.scale_max - book.scale_min + 1)
+    t["aggregation"] = _concat([guarded(results, "aggregation", None, lambda: aggregation_table(
+        pooled, survey_pool.responses, scale_items=scale_items,
+        n_options=book.scale_max - book.scale_min + 1))])
 
     log.info("group differences (eye level)")
-    t["eye_level"] = pd.concat(
-        [eye_level(pooled[pooled[C.WAVE] == w], respondents[respondents[C.WAVE] == w],
-                   min_group_n=k).assign(**{C.WAVE: w}) for w in waves], ignore_index=True)
+    t["eye_level"] = _concat([guarded(results, "eye_level", w, lambda w=w: eye_level(
+        pooled[pooled[C.WAVE] == w], respondents[respondents[C.WAVE] == w],
+        min_group_n=k).assign(**{C.WAVE: w})) for w in waves])
 
     log.info("change across waves")
     changes, paired, attrition = [], [], []
@@ -135,7 +140,8 @@ def compute_results(project: Project, survey: SurveyData, participation: Partici
     t["paired_change"] = pd.concat(paired, ignore_index=True) if paired else pd.DataFrame()
     t["attrition"] = pd.concat(attrition, ignore_index=True) if attrition else pd.DataFrame()
     if len(waves) > 1:
-        t["wave_model"] = wave_model(pooled)
+        t["wave_model"] = _concat([guarded(results, "wave_model", None,
+                                           lambda: wave_model(pooled))])
 
     log.info("drivers of %s", OUTCOME_FOR_DRIVERS)
     if OUTCOME_FOR_DRIVERS in book.scales:
@@ -143,13 +149,17 @@ def compute_results(project: Project, survey: SurveyData, participation: Partici
         # built-in labels with the German article, custom scales use the codebook labels
         labels = {key: (s.label.en, s.label.de) for key, s in book.scales.items()
                   if key not in DEFAULT_LABELS}
-        drivers = []
-        for w in waves:
-            wide = wide_scores(pooled[pooled[C.WAVE] == w])
+
+        def drivers_of(wave: str) -> pd.DataFrame:
+            wide = wide_scores(pooled[pooled[C.WAVE] == wave])
             model = driver_model(wide, outcome=OUTCOME_FOR_DRIVERS, factors=list(book.factors),
                                  labels=labels)
-            drivers.append(model.coefficients.assign(**{C.WAVE: w, C.N: model.n, "outcome": model.outcome, "converged": model.converged}))
-        t["drivers"] = pd.concat(drivers, ignore_index=True)
+            return model.coefficients.assign(**{C.WAVE: wave, C.N: model.n,
+                                                "outcome": model.outcome,
+                                                "converged": model.converged})
+
+        t["drivers"] = _concat([guarded(results, "drivers", w, lambda w=w: drivers_of(w))
+                                for w in waves])
 
     log.info("challenges")
     t["challenges"] = challenge_table(survey, book.challenges, shown)
@@ -176,6 +186,38 @@ def compute_results(project: Project, survey: SurveyData, participation: Partici
             t["goal_progress"] = goal_progress(participation.goals)
             t["goal_summary"] = goal_summary(participation.goals)
     return results
+
+
+def shown_survey(survey: SurveyData, shown: pd.DataFrame) -> SurveyData:
+    """The survey restricted to the site-waves that reach k (input of every pool figure)."""
+    keep = set(map(tuple, shown.loc[shown["shown"], [C.SITE, C.WAVE]].to_numpy()))
+
+    def mask(frame: pd.DataFrame) -> pd.Series:
+        pairs = pd.Series(list(zip(frame[C.SITE], frame[C.WAVE], strict=True)),
+                          index=frame.index)
+        return pairs.isin(keep)
+
+    return SurveyData(respondents=survey.respondents[mask(survey.respondents)],
+                      responses=survey.responses[mask(survey.responses)].reset_index(drop=True),
+                      problems=survey.problems)
+
+
+def guarded(results: Results, name: str, wave: str | None, compute: Any) -> Any:
+    """Run one model; where the data cannot carry it (one site in a wave, too few answers),
+    log it, record it in ``meta["skipped"]`` and return ``None`` so the batch goes on."""
+    try:
+        return compute()
+    except EvaluationError as exc:
+        where = f"{name} ({wave})" if wave else name
+        log.warning("%s not computed: %s", where, exc)
+        results.meta.setdefault("skipped", []).append({"analysis": name, "wave": wave,
+                                                       "reason": str(exc)})
+        return None
+
+
+def _concat(parts: list[pd.DataFrame | None]) -> pd.DataFrame:
+    frames = [p for p in parts if p is not None]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
 def challenge_table(survey: SurveyData, challenges: tuple[str, ...],

@@ -216,10 +216,16 @@ def show_payload(payload: Mapping[str, Any]) -> None:
     display({DIGEST_MIMETYPE: dict(payload), "text/plain": "digest payload"}, raw=True)
 
 
-def drivers_chart(results: Any, *, wave: str | None = None, language: str = "de") -> Chart:
-    """Standardised coefficients of every factor for synergy, with 95% CIs (pool level)."""
+def drivers_chart(results: Any, *, wave: str | None = None,
+                  language: str = "de") -> Chart | None:
+    """Standardised coefficients of every factor for synergy, with 95% CIs (pool level).
+
+    ``None`` when no driver model could be fitted (e.g. a wave with a single site).
+    """
     _check(language)
-    table = results.tables["drivers"]
+    table = results.tables.get("drivers")
+    if table is None or table.empty:
+        return None
     wave = wave if wave in set(table[C.WAVE]) else str(table[C.WAVE].iloc[-1])
     rows = table[table[C.WAVE] == wave].sort_values(C.ESTIMATE)
     labels = scale_labels(results.meta)
@@ -264,8 +270,10 @@ def drivers_chart(results: Any, *, wave: str | None = None, language: str = "de"
     return Chart(svg=buffer.getvalue(), alt_de=alt["de"], alt_en=alt["en"])
 
 
-def show_chart(chart: Chart, payload: Mapping[str, Any]) -> None:
-    """A chart slide: heading, image with alt text."""
+def show_chart(chart: Chart | None, payload: Mapping[str, Any]) -> None:
+    """A chart slide: heading, image with alt text (nothing when there is no chart)."""
+    if chart is None:
+        return
     language = payload["language"]
     text = TEXT[language]
     data = base64.b64encode(chart.svg.encode("utf-8")).decode("ascii")
