@@ -42,3 +42,21 @@ def test_a_missing_project_is_a_message_not_a_traceback():
     assert result.returncode == 1
     assert result.stderr.startswith("error: /nonexistent/project: file not found")
     assert "Traceback" not in result.stderr
+
+
+def test_export_refuses_without_a_pseudonym_key(tmp_path, capsys):
+    assert main(["export", str(EXAMPLE), "--out", str(tmp_path / "micro.csv")]) == 1
+    assert "TRANSFER_EVAL_KEY" in capsys.readouterr().err
+    assert not (tmp_path / "micro.csv").exists()
+
+
+def test_export_writes_k_anonymous_pseudonymised_microdata_with_a_key(tmp_path, capsys,
+                                                                      monkeypatch):
+    monkeypatch.setenv("TRANSFER_EVAL_KEY", "x" * 32)
+    out = tmp_path / "micro.csv"
+    assert main(["export", str(EXAMPLE), "--out", str(out), "--drop-small"]) == 0
+    text = out.read_text(encoding="utf-8")
+    assert "R0001" not in text  # original codes never leave
+    header = text.splitlines()[0]
+    assert header.startswith("respondent,")
+    assert "x" * 32 not in text

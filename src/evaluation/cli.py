@@ -7,6 +7,8 @@
     validate, compute once, render every report, the synthesis and the digest.
 ``transfer-eval digest PROJECT`` / ``transfer-eval partners PROJECT``
     only the conference digest, or only the learning-partner tables.
+``transfer-eval export PROJECT --out FILE``
+    pseudonymised, k-anonymous microdata (needs the pseudonym key).
 ``transfer-eval demo``
     run the main job on the bundled example project.
 
@@ -92,6 +94,22 @@ def cmd_partners(args: argparse.Namespace) -> int:
     return make_partner_table(project, out)
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    from .ingest import load_survey
+    from .privacy import export_microdata, require_key
+    from .project import load_project
+
+    project = load_project(args.project)
+    survey = load_survey(project)
+    out = Path(args.out)
+    key = require_key(project.privacy, None, forbidden=[project.folder, out.resolve().parent])
+    path = export_microdata(survey, out, k=project.privacy.min_group_size, key=key,
+                            on_failure="drop" if args.drop_small else "raise",
+                            key_env=project.privacy.pseudonym_key_env)
+    print(f"microdata: {path}")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="transfer-eval",
@@ -122,6 +140,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("project", help="project folder or project.yml")
     p.add_argument("--out", help="output folder (default: reports/<project folder name>)")
     p.set_defaults(func=cmd_partners)
+
+    p = sub.add_parser("export", help="pseudonymised, k-anonymous microdata for evaluators")
+    p.add_argument("project", help="project folder or project.yml")
+    p.add_argument("--out", required=True, help="CSV file to write (outside the project)")
+    p.add_argument("--drop-small", action="store_true",
+                   help="leave out groups still below k after generalisation (default: refuse)")
+    p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("demo", help="run the bundled example project into reports/example")
     p.add_argument("--out", help="output folder (default: reports/example)")
