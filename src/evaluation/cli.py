@@ -67,7 +67,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     project = example_project()
     out = Path(args.out) if args.out else Path("reports") / "example"
-    return run_project(project, out, jobs=args.jobs)
+    return run_project(project, out, jobs=args.jobs, scheduler=args.scheduler)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -75,7 +75,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     project = Path(args.project)
     out = Path(args.out) if args.out else Path("reports") / project.resolve().name
-    return run_project(project, out, jobs=args.jobs)
+    return run_project(project, out, jobs=args.jobs, scheduler=args.scheduler)
 
 
 def cmd_digest(args: argparse.Namespace) -> int:
@@ -129,6 +129,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("project", help="project folder or project.yml")
     p.add_argument("--out", help="output folder (default: reports/<project folder name>)")
     p.add_argument("--jobs", type=int, default=None, help="parallel workers (default: cores)")
+    p.add_argument("--scheduler", metavar="ADDRESS",
+                   help="Dask scheduler for the reports (tcp://host:8786); default: "
+                        "'scheduler:' in the project file, else local worker processes")
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("digest", help="only the conference digest (slides and handout)")
@@ -151,6 +154,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("demo", help="run the bundled example project into reports/example")
     p.add_argument("--out", help="output folder (default: reports/example)")
     p.add_argument("--jobs", type=int, default=None, help="parallel workers (default: cores)")
+    p.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler for the reports")
     p.set_defaults(func=cmd_demo)
     return parser
 

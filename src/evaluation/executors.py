@@ -5,9 +5,12 @@ cell (before any kernel starts), execute the notebook on a kernel of *this* Pyth
 and hand the executed notebook to a finishing step (rendering, writing) in the same worker.
 
 An :class:`Executor` is anything with ``execute(notebook_path, params, *, cwd)`` and
-``close()``. :class:`PapermillExecutor` starts a fresh kernel per notebook; a warm executor
-that keeps one process per worker can replace it without changing :func:`run_batch`, which
-hands every worker process one executor at start-up and closes it when the pool ends.
+``close()``. :class:`PapermillExecutor` starts a fresh kernel per notebook;
+:class:`evaluation.warm.WarmKernelExecutor` keeps one kernel per worker process and gives the
+same reports. :func:`run_batch` hands every worker process one executor at start-up and
+closes it when the pool ends; an executor that schedules a batch itself (it has
+``run_tasks(tasks, progress=...)``, like :class:`evaluation.distributed.DaskExecutor`) is
+handed the whole batch. :func:`make_executor` builds any of them by name.
 
 Parameters cells follow papermill's self-documenting form, one parameter per line::
 
@@ -44,11 +47,13 @@ from evaluation.errors import EvaluationError, ParameterError
 
 __all__ = [
     "Executor",
+    "ExecutorError",
     "NotebookExecutionError",
     "PapermillExecutor",
     "Task",
     "TaskResult",
     "check_parameters",
+    "make_executor",
     "run_batch",
 ]
 
@@ -262,6 +267,48 @@ def check_parameters(notebook_path: str | os.PathLike[str], params: Mapping[str,
 
 
 # --------------------------------------------------------------------------------- executors
+
+
+class ExecutorError(EvaluationError, ValueError):
+    """An executor was asked for by an unknown name or without what it needs."""
+
+
+EXECUTOR_KINDS = ("warm", "papermill", "dask")
+
+
+def make_executor(kind: str = "warm", *, scheduler: str | None = None, **options: Any
+                  ) -> Executor:
+    """The executor called ``kind``.
+
+    ``warm`` (default)
+        :class:`evaluation.warm.WarmKernelExecutor`: one kernel per worker process, reset
+        between notebooks; the reports are byte-identical to ``papermill``'s.
+    ``papermill``
+        :class:`PapermillExecutor`: a new kernel for every notebook.
+    ``dask``
+        :class:`evaluation.distributed.DaskExecutor` on the Dask scheduler at ``scheduler``
+        (e.g. ``tcp://10.0.0.5:8786``); every Dask worker thread keeps a warm kernel.
+
+    ``options`` go to the (worker) executor, e.g. ``timeout=300`` or ``kernel_log=path``.
+    A ``scheduler`` given with ``kind="warm"`` selects ``dask``.
+    """
+    if kind == "warm" and scheduler:
+        kind = "dask"
+    if kind == "papermill":
+        return PapermillExecutor(**options)
+    if kind == "warm":
+        from evaluation.warm import WarmKernelExecutor
+
+        return WarmKernelExecutor(**options)
+    if kind == "dask":
+        if not scheduler:
+            raise ExecutorError("the dask executor needs a scheduler address, e.g. "
+                                "tcp://10.0.0.5:8786 (`scheduler:` in the project file)")
+        from evaluation.distributed import DaskExecutor
+        from evaluation.warm import WarmKernelExecutor
+
+        return DaskExecutor(scheduler=scheduler, worker_executor=WarmKernelExecutor(**options))
+    raise ExecutorError(f"unknown executor {kind!r}; expected one of {', '.join(EXECUTOR_KINDS)}")
 
 
 @runtime_checkable
@@ -482,7 +529,9 @@ def run_batch(tasks: Sequence[Task], executor: Executor, jobs: int | None = None
     ----------
     tasks : sequence of Task
     executor : Executor
-        Sent to every worker process once, at its start (it must be picklable).
+        Sent to every worker process once, at its start (it must be picklable). An executor
+        with a ``run_tasks`` method (Dask) gets the whole batch instead and ``jobs`` is
+        not used.
     jobs : int, optional
         Worker processes; default: the number of CPU cores, at most one per task. ``1`` runs
         the tasks in this process, one after the other.
@@ -494,6 +543,9 @@ def run_batch(tasks: Sequence[Task], executor: Executor, jobs: int | None = None
     if len(set(keys)) != len(keys):
         duplicates = sorted({k for k in keys if keys.count(k) > 1})
         raise ValueError(f"task keys must be unique; repeated: {', '.join(duplicates)}")
+    run_tasks = getattr(executor, "run_tasks", None)
+    if callable(run_tasks):  # schedules the batch itself (e.g. on a Dask cluster); no jobs
+        return list(run_tasks(tasks, progress=progress))
     if jobs is None:
         jobs = os.cpu_count() or 1
     if jobs < 1:

@@ -38,9 +38,8 @@ import nbformat
 
 from . import __version__
 from . import columns as C
-from .analysis import compute_results
 from .errors import EvaluationError
-from .executors import Executor, PapermillExecutor, Task, TaskResult, check_parameters, run_batch
+from .executors import Executor, Task, TaskResult, check_parameters, make_executor, run_batch
 from .index_page import index_html
 from .peers import peer_tables
 from .project import Branding, Project, load_project
@@ -112,6 +111,8 @@ def load_or_compute(project: Project, validation: ValidationResult, run_dir: Pat
     if cached_key(run_dir) == key:
         log.info("inputs unchanged: reusing computed results in %s", run_dir)
         return load_results(run_dir), True
+    from .analysis import compute_results  # the statistics stack, only where it is needed
+
     log.info("computing all statistics")
     results = compute_results(project, validation.survey, validation.participation,
                               n_boot=COMPUTE_PARAMETERS["n_boot"])
@@ -224,7 +225,7 @@ def _date(iso: str) -> Any:
 
 def run_pipeline(project_path: str | Path, out_dir: str | Path, *, jobs: int | None = None,
                  executor: Executor | None = None, progress: bool | None = None,
-                 notebooks: Path | None = None) -> RunSummary:
+                 notebooks: Path | None = None, scheduler: str | None = None) -> RunSummary:
     """Run the whole batch for a project; see the module docstring."""
     started = time.perf_counter()
     project = load_project(project_path)
@@ -248,7 +249,8 @@ def run_pipeline(project_path: str | Path, out_dir: str | Path, *, jobs: int | N
                          notebooks=notebooks or NOTEBOOK_DIR)
     t0 = time.perf_counter()
     own_executor = executor is None
-    executor = executor or PapermillExecutor()
+    # a warm kernel per worker process; on a cluster when a Dask scheduler is given
+    executor = executor or make_executor(scheduler=scheduler or project.scheduler)
     try:
         outcomes = run_batch(tasks, executor, jobs=jobs, progress=progress)
     finally:
@@ -310,11 +312,12 @@ def _target(out: Path, key: str) -> Path:
 
 
 def run_project(project_path: str | Path, out_dir: str | Path, *,
-                jobs: int | None = None) -> int:
+                jobs: int | None = None, scheduler: str | None = None) -> int:
     """CLI entry: run the batch, print what happened, return the exit code."""
     from .validate import format_summary
 
-    summary = run_pipeline(project_path, out_dir, jobs=jobs)
+    summary = run_pipeline(project_path, out_dir, jobs=jobs, scheduler=scheduler,
+                           progress=None)
     if summary.validation is not None and not summary.validation.ok:
         print(format_summary(summary.validation))
         print("\nNothing was written: fix the errors above and run again.")
@@ -355,7 +358,7 @@ def make_digest(project_path: str | Path, out_dir: str | Path) -> int:
     project, out, results, _ = _prepared(project_path, out_dir)
     if results is None:
         return 1
-    executor = PapermillExecutor()
+    executor = make_executor()
     try:
         written = digest_outputs(out / RUN_DIR, out, language=project.language,
                                  branding=project.branding,
