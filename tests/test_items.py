@@ -5,7 +5,6 @@ Reference values come from ``tests/reference/reliability.R`` (see the comments a
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import numpy as np
@@ -17,6 +16,8 @@ from evaluation.ingest import STATUS_DTYPE, SurveyData
 from evaluation.instrument import parse_codebook
 from evaluation.items import item_analysis, item_rest_statistics
 from evaluation.reliability import ReliabilityError
+
+from .bfi import reference_survey
 
 REFERENCE = Path(__file__).parent / "reference"
 LABEL = {"de": "x", "en": "x"}
@@ -163,29 +164,6 @@ def test_unknown_nan_policy_is_rejected() -> None:
 
 
 # -- against R --------------------------------------------------------------------------
-
-
-def reference_survey() -> tuple[SurveyData, object, dict]:
-    """The committed bfi agreeableness data (A1 reversed); NA cells split into two kinds."""
-    expected = json.loads((REFERENCE / "reliability_expected.json").read_text())
-    frame = pd.read_csv(REFERENCE / "reliability_data.csv")
-    items = expected["items"]
-    book = parse_codebook({
-        "codebook": "bfi",
-        "response_scale": {"min": 1, "max": 6, "labels": {v: LABEL for v in range(1, 7)}},
-        "factors": {"agree": {"label": LABEL, "items": {
-            x.lower(): {**LABEL, **({"reverse": True} if x == expected["reverse"] else {})}
-            for x in items}}},
-    })
-    long = frame.melt(id_vars=[C.RESPONDENT, C.SITE], value_vars=items, var_name=C.ITEM,
-                      value_name=C.VALUE)
-    long[C.ITEM] = long[C.ITEM].str.lower()
-    long[C.WAVE] = "w1"
-    status = np.where(long[C.VALUE].notna(), C.VALID,
-                      np.where(np.arange(len(long)) % 2 == 0, C.CANNOT_JUDGE, C.NO_ANSWER))
-    long[C.STATUS] = pd.Categorical(status, dtype=STATUS_DTYPE)
-    return SurveyData(respondents=frame[[C.RESPONDENT, C.SITE]].assign(wave="w1"),
-                      responses=long), book, expected
 
 
 @pytest.mark.parametrize("nan_policy", ["listwise", "pairwise"])

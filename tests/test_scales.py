@@ -5,7 +5,6 @@ Reference values come from ``tests/reference/reliability.R`` (see the comments a
 
 from __future__ import annotations
 
-import json
 import time
 from pathlib import Path
 
@@ -28,6 +27,8 @@ from evaluation.scales import (
     score_scales,
     scores_wide,
 )
+
+from .bfi import reference_survey
 
 REFERENCE = Path(__file__).parent / "reference"
 ROOT = Path(__file__).parents[1]
@@ -295,32 +296,6 @@ def test_empty_survey_gives_an_empty_score_table() -> None:
 
 
 # -- against R --------------------------------------------------------------------------
-
-
-def reference_survey() -> tuple[SurveyData, object, dict]:
-    """The committed bfi agreeableness data (A1 reversed) as survey data on a 1-6 scale."""
-    expected = json.loads((REFERENCE / "reliability_expected.json").read_text())
-    frame = pd.read_csv(REFERENCE / "reliability_data.csv")
-    items = expected["items"]
-    book = parse_codebook({
-        "codebook": "bfi",
-        "response_scale": {"min": 1, "max": 6, "labels": {v: LABEL for v in range(1, 7)}},
-        "min_valid_share": 2 / 3,
-        "factors": {"agree": {"label": LABEL, "items": {
-            i.lower(): {**LABEL, **({"reverse": True} if i == expected["reverse"] else {})}
-            for i in items}}},
-    })
-    long = frame.melt(id_vars=[C.RESPONDENT, C.SITE], value_vars=items, var_name=C.ITEM,
-                      value_name=C.VALUE)
-    long[C.ITEM] = long[C.ITEM].str.lower()
-    long[C.WAVE] = "w1"
-    # NA cells alternate between "cannot judge" and "no answer": both are missing
-    status = np.where(long[C.VALUE].notna(), C.VALID,
-                      np.where(np.arange(len(long)) % 2 == 0, C.CANNOT_JUDGE, C.NO_ANSWER))
-    long[C.STATUS] = pd.Categorical(status, dtype=STATUS_DTYPE)
-    data = SurveyData(respondents=frame[[C.RESPONDENT, C.SITE]].assign(wave="w1"),
-                      responses=long)
-    return data, book, expected
 
 
 def test_scores_match_psych_score_items_with_the_two_thirds_rule() -> None:
