@@ -84,7 +84,6 @@ def check_tidy(data) -> None:
 
 @pytest.fixture
 def codebook(codebook_dict):
-    codebook_dict["attributes"]["municipality"]["municipality_type"]["values"]
     return codebook_dict
 
 
@@ -125,19 +124,24 @@ def test_excel_workbooks_give_the_same_tidy_frame(tmp_path, codebook):
     check_tidy(tidy(folder))
 
 
+def write_survey_sav(path: Path) -> Path:
+    """:func:`wide_survey` as SPSS: attributes as labelled codes, items with user-missing."""
+    return write_sav(wide_survey(), path, item_columns=ITEMS,
+                     attribute_codes={"actor_type": {"administration": 1, "mso": 6,
+                                                     "association_volunteer": 7},
+                                      "employment": {"paid": 1, "volunteer": 2}},
+                     attribute_labels={"actor_type": {1: "Verwaltung / Integrationsstelle",
+                                                      6: "Migrantenorganisation (MSO)",
+                                                      7: "Verein / Ehrenamt"},
+                                       "employment": {1: "hauptamtlich",
+                                                      2: "ehrenamtlich"}})
+
+
 def test_spss_files_with_value_labels_and_user_missing_give_the_same_tidy_frame(
         tmp_path, codebook):
     folder = tmp_path / "p"
     (folder / "data").mkdir(parents=True)
-    frame = wide_survey()
-    write_sav(frame, folder / "data" / "survey.sav", item_columns=ITEMS,
-              attribute_codes={"actor_type": {"administration": 1, "mso": 6,
-                                              "association_volunteer": 7},
-                               "employment": {"paid": 1, "volunteer": 2}},
-              attribute_labels={"actor_type": {1: "Verwaltung / Integrationsstelle",
-                                               6: "Migrantenorganisation (MSO)",
-                                               7: "Verein / Ehrenamt"},
-                                "employment": {1: "hauptamtlich", 2: "ehrenamtlich"}})
+    write_survey_sav(folder / "data" / "survey.sav")
     write_project(folder, codebook, [{"path": "data/survey.sav"}])
     _write_sites(folder)
     check_tidy(tidy(folder))
@@ -148,14 +152,7 @@ def test_spss_user_missing_codes_are_read_by_their_labels_when_the_codebook_lack
     codebook["missing"]["codes"] = {-9: "no_answer"}  # -1 and -2 known only by their label
     folder = tmp_path / "p"
     (folder / "data").mkdir(parents=True)
-    write_sav(wide_survey(), folder / "data" / "survey.sav", item_columns=ITEMS,
-              attribute_codes={"actor_type": {"administration": 1, "mso": 6,
-                                              "association_volunteer": 7},
-                               "employment": {"paid": 1, "volunteer": 2}},
-              attribute_labels={"actor_type": {1: "Verwaltung / Integrationsstelle",
-                                               6: "Migrantenorganisation (MSO)",
-                                               7: "Verein / Ehrenamt"},
-                                "employment": {1: "hauptamtlich", 2: "ehrenamtlich"}})
+    write_survey_sav(folder / "data" / "survey.sav")
     write_project(folder, codebook, [{"path": "data/survey.sav"}])
     _write_sites(folder)
     check_tidy(tidy(folder))
