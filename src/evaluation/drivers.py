@@ -181,13 +181,13 @@ def driver_model(
     .. math:: z_{y,si} = \\beta_0 + \\sum_f \\beta_f z_{f,si} + u_s + e_{si},\\quad
               u_s \\sim N(0, \\tau^2)
 
-    fitted by :func:`evaluation.aggregation.fit_random_intercept`. A coefficient is the
-    difference in the outcome, in standard deviations, that goes with one standard deviation
-    more of the factor at equal values of the other factors. Intervals are Wald intervals
-    (``confint(method = "Wald")`` in lme4), p-values from the normal distribution.
-    Standardising over the pool mixes associations within and between sites. Factors are
-    ranked by the absolute coefficient; read the ranking together with the VIF, because
-    correlated factors share their association with the outcome.
+    fitted by :func:`evaluation.mixed.fit_random_intercept` (exact profiled REML). A
+    coefficient is the difference in the outcome, in standard deviations, that goes with one
+    standard deviation more of the factor at equal values of the other factors. Intervals
+    are Wald intervals (``confint(method = "Wald")`` in lme4), p-values from the normal
+    distribution. Standardising over the pool mixes associations within and between sites.
+    Factors are ranked by the absolute coefficient; read the ranking together with the VIF,
+    because correlated factors share their association with the outcome.
 
     Examples
     --------

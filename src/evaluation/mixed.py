@@ -1,10 +1,13 @@
-"""Linear mixed models with a random intercept per site, fitted by statsmodels ``MixedLM``.
+"""Linear mixed models with a random intercept per site: ``y ~ X + (1 | site)``.
 
 :func:`fit_random_intercept` is the general path for models with fixed effects (wave
-models, driver models): a warning-free, convergence-recording fit that tries several
-optimisers. The intercept-only model of the aggregation diagnostics has a much faster exact
-path in :mod:`evaluation.reml`. Everything here is also importable from
-:mod:`evaluation.aggregation`, where it used to live.
+models, driver models). It maximises the (restricted) likelihood profiled to the variance
+ratio exactly (:mod:`evaluation.mixed_profiled`) and falls back to statsmodels ``MixedLM``,
+trying several optimisers and recording convergence, where the profile has no finite
+maximum; ``profiled=False`` always uses ``MixedLM``, the field's tool, which the tests use as
+the independent check besides lme4. The intercept-only model of the aggregation
+diagnostics has an even faster path from site summaries in :mod:`evaluation.reml`.
+Everything here is also importable from :mod:`evaluation.aggregation`, where it used to live.
 """
 
 from __future__ import annotations
@@ -21,51 +24,56 @@ from scipy import stats
 
 from . import columns as C
 from .checks import InsufficientDataError, ModelFitError, check_confidence
+from .mixed_profiled import profiled_mixed_fit
 
 log = logging.getLogger("evaluation")
 
-# optimisers tried in turn by fit_random_intercept
+# optimisers tried in turn by the MixedLM path of fit_random_intercept
 DEFAULT_METHODS: tuple[str, ...] = ("bfgs", "lbfgs", "cg", "powell", "nm")
 # tighter gradient tolerances than SciPy's defaults, tried first, so that estimates agree
 # with lme4 to about 1e-7; the default tolerance is the fallback (precision loss)
 _TIGHT_OPTIONS: dict[str, dict[str, float]] = {
     "bfgs": {"gtol": 1e-9}, "cg": {"gtol": 1e-9}, "powell": {"ftol": 1e-12},
     "nm": {"ftol": 1e-12, "maxiter": 20000}}
+#: Share of the total variance below which the site variance counts as a boundary fit
+#: (lme4's singular fit).
+BOUNDARY_SHARE = 1e-6
 
 
 @dataclass(frozen=True, kw_only=True, eq=False)
 class MixedFit:
     """A fitted random-intercept model and how the fit went.
 
-    ``result`` is the statsmodels ``MixedLMResults``. ``converged`` is False when no
-    optimiser converged (the fit with the highest likelihood is kept); ``boundary`` is True
-    when the site variance is (practically) zero, the situation lme4 reports as a singular
-    fit; ``messages`` are the warnings statsmodels raised during the accepted fit.
-    ``fe_cov`` is the covariance of the fixed effects given the variance components,
+    ``coefficients`` are the fixed effects (indexed by the columns of the design) and
+    ``fe_cov`` their covariance given the variance components,
     :math:`\\sigma^2 (X^\\top W^{-1} X)^{-1}` with :math:`W = I + (\\tau^2/\\sigma^2) Z Z^\\top`,
     which is what ``vcov()`` of lme4 reports (statsmodels' ``bse_fe`` comes from the full
-    Hessian instead and differs by a few per cent in small samples).
+    Hessian instead and differs by a few per cent in small samples). ``llf`` is the
+    (restricted) log-likelihood with lme4's and statsmodels' constants. ``converged`` is
+    False when no optimiser converged (the fit with the highest likelihood is kept);
+    ``boundary`` is True when the site variance is (practically) zero, the situation lme4
+    reports as a singular fit; ``messages`` are the warnings of the accepted fit.
+    ``method`` is ``"profiled_reml"`` (or ``"profiled_ml"``) for the exact profiled fit,
+    otherwise the statsmodels optimiser(s) used; ``result`` is the statsmodels
+    ``MixedLMResults`` of such a fit and None for the profiled one.
     """
 
-    result: Any
+    coefficients: pd.Series
+    fe_cov: np.ndarray
+    site_variance: float
+    residual_variance: float
+    llf: float
     converged: bool
     boundary: bool
     method: str
     messages: tuple[str, ...]
     n: int
     n_groups: int
-    fe_cov: np.ndarray
-
-    @property
-    def site_variance(self) -> float:
-        return float(np.asarray(self.result.cov_re)[0, 0])
-
-    @property
-    def residual_variance(self) -> float:
-        return float(self.result.scale)
+    result: Any = None
 
 
 _FATAL_MESSAGES = ("optimization failed", "Retrying MixedLM", "Gradient optimization failed")
+SINGULAR_MESSAGE = "boundary (singular) fit: the site variance is estimated as zero"
 
 
 def fit_random_intercept(
@@ -74,17 +82,21 @@ def fit_random_intercept(
     groups: pd.Series,
     *,
     reml: bool = True,
+    profiled: bool = True,
     methods: Sequence[str] = DEFAULT_METHODS,
 ) -> MixedFit:
-    """Fit ``endog ~ exog + (1 | groups)`` with statsmodels ``MixedLM``, without warnings.
+    """Fit ``endog ~ exog + (1 | groups)`` by (RE)ML, exactly and without warnings.
 
-    The optimisers in ``methods`` are tried in turn; the first fit that converges to a
-    finite likelihood with a positive site variance is kept. A fit with the site variance at
-    zero is compared with the other optimisers' fits and the highest likelihood wins.
-    Warnings are recorded in the result rather than emitted: the boundary warning of
-    statsmodels (site variance below 0.01 in absolute terms) and a Hessian that is not
-    positive definite are kept as messages, while an optimiser that does not converge makes
-    the next one be tried.
+    By default the likelihood, profiled to the one variance ratio, is maximised exactly
+    (:func:`evaluation.mixed_profiled.profiled_mixed_fit`, one or two milliseconds). Where
+    that declines (no finite maximum, a rank-deficient design) or with ``profiled=False``,
+    statsmodels ``MixedLM`` is fitted with the optimisers in ``methods`` tried in turn; the
+    first fit that converges to a finite likelihood with a positive site variance is kept.
+    A fit with the site variance at zero is compared with the other optimisers' fits and
+    the highest likelihood wins. Warnings are recorded in the result rather than emitted:
+    the boundary warning of statsmodels (site variance below 0.01 in absolute terms) and a
+    Hessian that is not positive definite are kept as messages, while an optimiser that
+    does not converge makes the next one be tried.
 
     Parameters
     ----------
@@ -97,6 +109,8 @@ def fit_random_intercept(
         Site of each row.
     reml : bool
         Restricted maximum likelihood (default, as ``lme4::lmer(REML = TRUE)``).
+    profiled : bool
+        Exact profiled fit (default); False always fits statsmodels ``MixedLM``.
     methods : sequence of str
         Optimisers of ``MixedLM.fit`` to try in turn.
 
@@ -110,15 +124,42 @@ def fit_random_intercept(
         With fewer than two sites or no residual degrees of freedom.
     ModelFitError
         When every optimiser fails with an exception.
-    """
-    from statsmodels.regression.mixed_linear_model import MixedLM
 
+    Notes
+    -----
+    Both paths maximise the same likelihood; the profiled path agrees with ``MixedLM`` and
+    with lme4 to about 1e-8 (``tests/test_mixed_profiled.py``).
+    """
     n, n_groups = len(endog), int(pd.Series(groups).nunique())
     if n_groups < 2 or n <= exog.shape[1] + 1:
         raise InsufficientDataError(
             f"a random-intercept model needs at least two sites and more rows than "
             f"parameters; got {n} row(s), {n_groups} site(s), {exog.shape[1]} fixed effect(s)"
         )
+    if profiled:
+        codes = pd.factorize(np.asarray(groups))[0]
+        fit = None
+        if (codes >= 0).all():
+            fit = profiled_mixed_fit(np.asarray(endog, dtype=float),
+                                     np.asarray(exog, dtype=float), codes, reml=reml)
+        if fit is not None:
+            between, within = fit.site_variance, fit.residual_variance
+            boundary = bool(between <= BOUNDARY_SHARE * (between + within))
+            return MixedFit(
+                coefficients=pd.Series(fit.coefficients, index=list(exog.columns)),
+                fe_cov=fit.fe_cov, site_variance=between, residual_variance=within,
+                llf=fit.loglike, converged=True, boundary=boundary,
+                method="profiled_reml" if reml else "profiled_ml",
+                messages=(SINGULAR_MESSAGE,) if boundary else (), n=n, n_groups=n_groups)
+        log.debug("profiled likelihood has no finite maximum; fitting MixedLM instead")
+    return _fit_mixedlm(endog, exog, groups, reml=reml, methods=methods, n=n,
+                        n_groups=n_groups)
+
+
+def _fit_mixedlm(endog: pd.Series, exog: pd.DataFrame, groups: pd.Series, *, reml: bool,
+                 methods: Sequence[str], n: int, n_groups: int) -> MixedFit:
+    """statsmodels ``MixedLM`` with the optimisers in ``methods`` tried in turn."""
+    from statsmodels.regression.mixed_linear_model import MixedLM
 
     def make_model() -> Any:
         return MixedLM(np.asarray(endog, dtype=float), exog.reset_index(drop=True).astype(float),
@@ -189,10 +230,13 @@ def _mixed_fit(result: Any, method: str, messages: tuple[str, ...], *, converged
                n: int, g: int) -> MixedFit:
     between = float(np.asarray(result.cov_re)[0, 0])
     within = float(result.scale)
-    boundary = bool(between <= 1e-6 * (between + within))
-    return MixedFit(result=result, converged=converged, boundary=boundary, method=method,
-                    messages=messages, n=n, n_groups=g,
-                    fe_cov=_conditional_fe_cov(result, between, within))
+    return MixedFit(coefficients=pd.Series(np.asarray(result.fe_params, dtype=float),
+                                           index=list(result.model.exog_names)),
+                    fe_cov=_conditional_fe_cov(result, between, within),
+                    site_variance=between, residual_variance=within, llf=float(result.llf),
+                    converged=converged,
+                    boundary=bool(between <= BOUNDARY_SHARE * (between + within)),
+                    method=method, messages=messages, n=n, n_groups=g, result=result)
 
 
 def _conditional_fe_cov(result: Any, between: float, within: float) -> np.ndarray:
@@ -220,9 +264,8 @@ def wald_table(fit: MixedFit, *, confidence: float = 0.95,
     two-sided from the normal distribution.
     """
     check_confidence(confidence)
-    result = fit.result
-    names = list(result.model.exog_names)
-    params = np.asarray(result.fe_params, dtype=float)
+    names = list(fit.coefficients.index)
+    params = fit.coefficients.to_numpy(dtype=float)
     bse = np.sqrt(np.diag(fit.fe_cov))
     z = stats.norm.ppf(0.5 + confidence / 2)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -241,4 +284,5 @@ def wald_table(fit: MixedFit, *, confidence: float = 0.95,
     return table
 
 
-__all__ = ["DEFAULT_METHODS", "MixedFit", "fit_random_intercept", "wald_table"]
+__all__ = ["BOUNDARY_SHARE", "DEFAULT_METHODS", "SINGULAR_MESSAGE", "MixedFit",
+           "fit_random_intercept", "wald_table"]

@@ -24,19 +24,10 @@ from scipy import optimize
 
 from . import columns as C
 from .checks import InsufficientDataError, StatisticsInputError, numeric_values, require_columns
-from .mixed import fit_random_intercept
+from .mixed import BOUNDARY_SHARE, fit_random_intercept
+from .mixed_profiled import RHO_GRID
 
 log = logging.getLogger("evaluation")
-
-#: Share of the total variance below which the site variance counts as a boundary fit
-#: (lme4's singular fit), as in :class:`evaluation.mixed.MixedFit`.
-BOUNDARY_SHARE = 1e-6
-
-# grid over rho = gamma / (1 + gamma) in [0, 1) that brackets the maxima of the profiled
-# likelihood: dense near 0 (small site variances) and near 1 (tiny residual variances)
-_RHO_GRID = np.unique(np.concatenate([
-    [0.0], np.geomspace(1e-9, 1e-2, 15), np.linspace(0.02, 0.98, 49),
-    1 - np.geomspace(1e-2, 1e-9, 8)]))
 
 VarianceMethod = Literal["profiled", "mixedlm"]
 
@@ -159,7 +150,7 @@ def profiled_random_intercept(sizes: np.ndarray, means: np.ndarray, within: floa
     dof = n - 1 if reml else n
     if len(sizes) < 2 or dof <= 0 or not np.isfinite(means).all():
         return None
-    gamma_grid = _RHO_GRID / (1 - _RHO_GRID)
+    gamma_grid = RHO_GRID / (1 - RHO_GRID)
     deviance, slope, q, _ = _profile(gamma_grid, sizes, means, within, reml)
     if not (q[0] > 0 and np.isfinite(deviance).all() and np.isfinite(slope).all()):
         return None
@@ -171,7 +162,7 @@ def profiled_random_intercept(sizes: np.ndarray, means: np.ndarray, within: floa
 
     candidates = [0.0] if slope[0] >= 0 else []
     for i in np.flatnonzero((slope[:-1] < 0) & (slope[1:] >= 0)):
-        candidates.append(optimize.brentq(score, _RHO_GRID[i], _RHO_GRID[i + 1],
+        candidates.append(optimize.brentq(score, RHO_GRID[i], RHO_GRID[i + 1],
                                           xtol=1e-15, rtol=4 * np.finfo(float).eps))
     rho = np.array(candidates)
     gamma = rho / (1 - rho)
@@ -272,13 +263,14 @@ def variance_components_of(values: np.ndarray, codes: np.ndarray, n_codes: int, 
                 method="profiled_reml" if reml else "profiled_ml", messages=())
         log.debug("profiled likelihood has no finite maximum; fitting MixedLM instead")
     exog = pd.DataFrame({"Intercept": np.ones(n)})
-    mixed = fit_random_intercept(pd.Series(values), exog, pd.Series(codes), reml=reml)
+    mixed = fit_random_intercept(pd.Series(values), exog, pd.Series(codes), reml=reml,
+                                 profiled=False)
     between, within_variance = mixed.site_variance, mixed.residual_variance
     return VarianceComponents(
         site_variance=between, residual_variance=within_variance,
         icc=(between / (between + within_variance) if between + within_variance > 0
              else np.nan),
-        intercept=float(np.asarray(mixed.result.fe_params)[0]),
+        intercept=float(mixed.coefficients.iloc[0]),
         n=mixed.n, n_groups=mixed.n_groups, converged=mixed.converged,
         boundary=mixed.boundary, method=mixed.method, messages=mixed.messages,
     )

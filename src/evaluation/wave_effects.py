@@ -77,9 +77,11 @@ def wave_model(
     Notes
     -----
     :math:`y_{si} = \\beta_0 + \\sum_w \\beta_w [wave = w] + u_s + e_{si}`,
-    :math:`u_s \\sim N(0, \\tau^2)`, fitted with statsmodels ``MixedLM`` by
-    :func:`evaluation.aggregation.fit_random_intercept` (warnings recorded, optimisers tried
-    in turn). Intervals are Wald intervals :math:`\\hat\\beta \\pm z_{1-\\alpha/2}\\,se`, as
+    :math:`u_s \\sim N(0, \\tau^2)`, fitted by
+    :func:`evaluation.mixed.fit_random_intercept` (the exact maximum of the REML likelihood
+    profiled to the variance ratio; statsmodels ``MixedLM`` where that has no finite
+    maximum). A site variance of zero is a boundary fit (lme4's singular fit). Intervals
+    are Wald intervals :math:`\\hat\\beta \\pm z_{1-\\alpha/2}\\,se`, as
     ``confint(fit, method = "Wald")`` in lme4; p-values are from the normal distribution.
     Respondents linked across waves are treated as independent (no respondent intercept).
 
