@@ -15,7 +15,7 @@ folder grows with N as it would with real data. The reports are the real
 Measured in one run, each in its own process (memory of one does not count for another):
 
 ``ours``
-    :func:`evaluation.executors.run_batch` with the warm executor on ``--jobs`` worker
+    :func:`evaluation.batch.run_batch` with the warm executor on ``--jobs`` worker
     processes (default: the cores), rendering and writing each report as the pipeline does;
     worker start-up and kernel start included.
 ``naive``
@@ -44,6 +44,7 @@ import functools
 import json
 import os
 import pickle
+import shutil
 import statistics
 import subprocess
 import sys
@@ -58,6 +59,7 @@ EXAMPLE = ROOT / "surveys" / "example"
 BIN = Path(sys.executable).parent
 WAVE, LANGUAGE = "w3", "de"
 SOURCE_DATE = "2026-11-01T00:00:00+00:00"
+RUN_DIR, STORE_DIR = "_run", "charts"  # evaluation.pipeline.RUN_DIR, report.chart_store
 
 
 # ------------------------------------------------------------------------------- data
@@ -224,8 +226,13 @@ def memory_record(memory: TreeMemory) -> dict[str, float]:
 # ---------------------------------------------------------------------- measurements
 
 
+def forget_charts(folder: Path) -> None:
+    """Empty the run folder's chart store: every way draws its charts (one edition per site)."""
+    shutil.rmtree(folder / RUN_DIR / STORE_DIR, ignore_errors=True)
+
+
 def measure_ours(folder: Path, n: int, jobs: int) -> dict[str, Any]:
-    from evaluation.executors import Task, run_batch
+    from evaluation.batch import Task, run_batch
     from evaluation.pipeline import RenderJob, finish_report
     from evaluation.warm import WarmKernelExecutor
 
@@ -238,6 +245,7 @@ def measure_ours(folder: Path, n: int, jobs: int) -> dict[str, Any]:
                         provenance={"parameters": p})
         tasks.append(Task(key=site, notebook=NOTEBOOK, params=p, cwd=folder,
                           finish=functools.partial(finish_report, job=job)))
+    forget_charts(folder)
     with TreeMemory() as memory:
         start = time.perf_counter()
         results = run_batch(tasks, WarmKernelExecutor(), jobs=jobs, progress=False)
@@ -249,6 +257,7 @@ def measure_ours(folder: Path, n: int, jobs: int) -> dict[str, Any]:
 def measure_naive(folder: Path, sites: list[str], all_sites: list[str]) -> dict[str, Any]:
     out = folder / "naive"
     out.mkdir(exist_ok=True)
+    forget_charts(folder)
     with TreeMemory() as memory:
         start = time.perf_counter()
         for site in sites:
@@ -278,6 +287,7 @@ def measure_floor(folder: Path, sites: list[str], repeats: int) -> dict[str, Any
     os.chdir(folder)
 
     def one(site: str, index: int) -> tuple[float, float]:
+        forget_charts(folder)
         start, cpu = time.perf_counter(), time.process_time()
         p = params(site, index)
         nb = nbformat.from_dict(template)

@@ -14,7 +14,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from evaluation.executors import Task, make_executor, run_batch
+from evaluation.batch import Task, run_batch
+from evaluation.executors import make_executor
 from evaluation.pipeline import RenderJob, finish_report
 from evaluation.results_io import Results
 from evaluation.warm import WarmKernelExecutor

@@ -132,6 +132,15 @@ def test_quick_win_matrix_names_quick_wins_in_order_and_labels_quadrants() -> No
     assert "Sprachcafé" in NP.quick_win_matrix(idea_matrix(), show_titles=True).svg
 
 
+def test_quick_win_matrix_ticks_use_the_decimal_comma_in_german() -> None:
+    german = NP.quick_win_matrix(idea_matrix(), language="de").svg
+    english = NP.quick_win_matrix(idea_matrix(), language="en").svg
+    assert ">1,5</text>" in german
+    assert ">4,5</text>" in german
+    assert ">1.5</text>" not in german
+    assert ">1.5</text>" in english
+
+
 def test_participation_alt_text_summarises_attendance_over_time() -> None:
     chart = NP.participation_over_time(records())
     # events: E1 3 organisations, E2 1, E3 2 -> 1 to 3, mean 2.0, last 2

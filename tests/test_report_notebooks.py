@@ -19,8 +19,9 @@ import nbformat
 import pytest
 import yaml
 
-from evaluation.executors import PapermillExecutor, check_parameters
+from evaluation.executors import PapermillExecutor
 from evaluation.htmlcheck import check_report
+from evaluation.notebook_params import check_parameters
 from evaluation.render import render_html
 
 from .browser import chromium_available, open_page

@@ -20,7 +20,8 @@ import pytest
 
 from evaluation import htmlcheck
 from evaluation.analysis import compute_results
-from evaluation.executors import PapermillExecutor, run_batch
+from evaluation.batch import run_batch
+from evaluation.executors import PapermillExecutor
 from evaluation.pipeline import results_meta
 from evaluation.project import load_project
 from evaluation.results_io import save_results

@@ -19,15 +19,14 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from evaluation.batch import Task, run_batch
 from evaluation.errors import ParameterError
 from evaluation.executors import (
     Executor,
     ExecutorError,
     NotebookExecutionError,
     PapermillExecutor,
-    Task,
     make_executor,
-    run_batch,
 )
 from evaluation.render import render_html
 from evaluation.results_io import Results

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from . import __version__
 from .errors import EvaluationError
+from .startup import avoid_slow_imports
 
 log = logging.getLogger("evaluation")
 
@@ -160,6 +161,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    avoid_slow_imports()
     parser = build_parser()
     args = parser.parse_args(argv)
     _configure_logging(args.verbose)

@@ -3,9 +3,9 @@
 :class:`DaskExecutor` connects to a scheduler (``Client(address)``), registers a worker
 plugin that gives every worker thread its own :class:`~evaluation.warm.WarmKernelExecutor`
 (started on first use, shut down when the batch ends), and submits the very
-:class:`~evaluation.executors.Task` objects the local pool runs. Each task runs there exactly
+:class:`~evaluation.batch.Task` objects the local pool runs. Each task runs there exactly
 as in a local worker process (execute, then ``finish``: render and write the report), so the
-results are the same; :func:`evaluation.executors.run_batch` hands it the whole batch.
+results are the same; :func:`evaluation.batch.run_batch` hands it the whole batch.
 
 The workers write the reports themselves: they must see the project's output folder and run
 folder under the same paths (one machine, or a shared file system), and have this package
@@ -29,16 +29,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from evaluation.executors import (
-    Executor,
-    ExecutorError,
-    NotebookExecutionError,
-    Task,
-    TaskResult,
-    _error_summary,
-    _progress_bar,
-    _run_task,
-)
+from evaluation.batch import Task, TaskResult, _progress_bar, _run_task
+from evaluation.executors import Executor, ExecutorError, NotebookExecutionError, _error_summary
 
 __all__ = ["DaskExecutor", "WarmKernelPlugin"]
 

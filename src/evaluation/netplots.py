@@ -392,6 +392,10 @@ def quick_win_matrix(matrix: pd.DataFrame, *, site: str | None = None, language:
         ax = figure.add_subplot()
         ax.set_xlim(1, 5.0)
         ax.set_ylim(1, 5.0)
+        ticks = np.arange(1.0, 5.01, 0.5)
+        labels = [_number(t, language, 1) for t in ticks]  # decimal comma in German
+        ax.set_xticks(ticks, labels)
+        ax.set_yticks(ticks, labels)
         ax.axvline(feasibility_threshold, color="#555555", linestyle="--", linewidth=0.8)
         ax.axhline(impact_threshold, color="#555555", linestyle="--", linewidth=0.8)
         corners = {"quick_win": (4.95, 4.95, "right", "top"),

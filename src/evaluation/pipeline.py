@@ -38,9 +38,11 @@ import nbformat
 
 from . import __version__
 from . import columns as C
+from .batch import Task, TaskResult, WorkerPool, run_batch
 from .errors import EvaluationError
-from .executors import Executor, Task, TaskResult, check_parameters, make_executor, run_batch
+from .executors import Executor, make_executor
 from .index_page import index_html
+from .notebook_params import check_parameters
 from .peers import peer_tables
 from .project import Branding, Project, load_project
 from .provenance import data_hash, manifest, manifest_json, source_date, versions
@@ -154,7 +156,7 @@ def pool_composition(results: Results, wave: str) -> dict[str, Any]:
     """The pool a report compares with: how many sites and respondents entered it."""
     shown = results.tables["shown"]
     rows = shown[(shown[C.WAVE] == wave) & shown["shown"]]
-    return {"wave": wave, "sites": int(len(rows)), "respondents": int(rows[C.N].sum())}
+    return {"wave": wave, "sites": len(rows), "respondents": int(rows[C.N].sum())}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -213,7 +215,7 @@ def report_tasks(project: Project, results: Results, out_dir: Path, *, wave: str
                                          "language": project.language})
     tasks.append(Task(key="synthesis", notebook=synth_nb, params=params, cwd=out_dir,
                       finish=functools.partial(finish_report, job=job(
-                          out_dir / "synthesis.html", "evaluator", params))))
+                          out_dir / "synthesis.html", "evaluator", params)), priority=1))
     return tasks
 
 
@@ -239,23 +241,34 @@ def run_pipeline(project_path: str | Path, out_dir: str | Path, *, jobs: int | N
         return summary
 
     key = cache_key(project)
-    t0 = time.perf_counter()
-    results, summary.reused_results = load_or_compute(project, validation, out / RUN_DIR, key)
-    summary.seconds["compute"] = time.perf_counter() - t0
-
-    wave = report_wave(project, results)
-    date_iso = source_date(project.report_date).isoformat()
-    tasks = report_tasks(project, results, out, wave=wave, date_iso=date_iso, key=key,
-                         notebooks=notebooks or NOTEBOOK_DIR)
-    t0 = time.perf_counter()
-    own_executor = executor is None
-    # a warm kernel per worker process; on a cluster when a Dask scheduler is given
-    executor = executor or make_executor(scheduler=scheduler or project.scheduler)
+    notebooks = notebooks or NOTEBOOK_DIR
+    # the workers (and their warm kernels) start while this process computes
+    pool = _early_pool(project, notebooks, executor=executor, jobs=jobs, scheduler=scheduler)
     try:
-        outcomes = run_batch(tasks, executor, jobs=jobs, progress=progress)
+        t0 = time.perf_counter()
+        results, summary.reused_results = load_or_compute(project, validation, out / RUN_DIR,
+                                                          key)
+        summary.seconds["compute"] = time.perf_counter() - t0
+
+        wave = report_wave(project, results)
+        date_iso = source_date(project.report_date).isoformat()
+        tasks = report_tasks(project, results, out, wave=wave, date_iso=date_iso, key=key,
+                             notebooks=notebooks)
+        t0 = time.perf_counter()
+        if pool is not None:
+            outcomes = pool.run(tasks, progress=progress)
+        else:
+            own_executor = executor is None
+            # on a cluster when a Dask scheduler is given
+            executor = executor or make_executor(scheduler=scheduler or project.scheduler)
+            try:
+                outcomes = run_batch(tasks, executor, jobs=jobs, progress=progress)
+            finally:
+                if own_executor:
+                    executor.close()
     finally:
-        if own_executor:
-            executor.close()
+        if pool is not None:
+            pool.close()
     summary.seconds["render"] = time.perf_counter() - t0
 
     for task, outcome in zip(tasks, outcomes, strict=True):
@@ -291,6 +304,16 @@ def run_pipeline(project_path: str | Path, out_dir: str | Path, *, jobs: int | N
     write_atomic(out / "manifest.json", manifest_json(record))
     summary.seconds["total"] = time.perf_counter() - started
     return summary
+
+
+def _early_pool(project: Project, notebooks: Path, *, executor: Executor | None,
+                jobs: int | None, scheduler: str | None) -> WorkerPool | None:
+    """Local worker processes with warm kernels, started now; None for Dask or own executors."""
+    if executor is not None or scheduler or project.scheduler:
+        return None
+    return WorkerPool(make_executor(), jobs, modules=(__name__,),
+                      warm_up=[notebooks / SITE_NOTEBOOK, notebooks / SYNTHESIS_NOTEBOOK,
+                               notebooks / DIGEST_NOTEBOOK])
 
 
 def report_wave(project: Project, results: Results) -> str:

@@ -403,18 +403,20 @@ def finish_digest(nb: nbformat.NotebookNode, task: Any = None, *, out_dir: str |
 def digest_task(out_dir: str | os.PathLike[str], *, wave: str, language: str,
                 branding: Mapping[str, Any] | Any, date_iso: str, run_dir: str = "_run",
                 notebook: str | os.PathLike[str] | None = None) -> Any:
-    """The digest as one :class:`evaluation.executors.Task` of the pipeline's batch.
+    """The digest as one :class:`evaluation.batch.Task` of the pipeline's batch.
 
     Parameters are checked against the notebook before any kernel starts; the task's key is
     ``digest`` and its finish step writes ``digest/slides.html`` and ``digest/handout.html``.
     """
-    from .executors import Task, check_parameters
+    from .batch import Task
+    from .notebook_params import check_parameters
 
     path = Path(notebook or DIGEST_NOTEBOOK)
     params = check_parameters(path, {"run_dir": run_dir, "wave": wave, "language": language})
     return Task(key="digest", notebook=path, params=params, cwd=Path(out_dir),
                 finish=functools.partial(finish_digest, out_dir=str(out_dir), language=language,
-                                         branding=branding, date_iso=date_iso))
+                                         branding=branding, date_iso=date_iso),
+                priority=1)  # the longest task of a batch: started first
 
 
 def digest_outputs(run_dir: str | os.PathLike[str], out_dir: str | os.PathLike[str], *,

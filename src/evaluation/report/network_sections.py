@@ -10,10 +10,11 @@ from __future__ import annotations
 import pandas as pd
 
 from ..formatting import fmt_int, fmt_number, fmt_percent, html_table
+from ..goals import STAGES
 from ..ideas import QUADRANTS
 from ..netplots import ChartInputError, network_map, quick_win_matrix
+from .chart_store import draw
 from .charts import chart_html
-from ..goals import STAGES
 from .fragments import bullet_list, heading, note, paragraph
 from .texts import IDEA_STATUS, text
 from .view import SiteView
@@ -68,7 +69,8 @@ def network(view: SiteView, language: str = "de") -> str:
             "Beziehungen, Pfeile einseitige Nennungen." if de else
             "Each point is an organisation; colour and shape show the actor type, size the "
             "number of its ties. Solid lines are mutual ties, arrows one-way mentions."))
-        chart = network_map(view.network, language=language, show_names=False)
+        chart = draw(view.chart_store, network_map, view.network, language=language,
+                     show_names=False)
         caption = (f"Kooperationsnetzwerk in {view.site_name}" if de else
                    f"Cooperation network in {view.site_name}")
         parts.append(chart_html(chart, language, caption=caption, max_width="40rem"))
@@ -151,7 +153,8 @@ def ideas(view: SiteView, language: str = "de") -> str:
                 [f"{row['title']} ({row['idea']}; {_status(row['status'], language)})"
                  for _, row in wins.iterrows()], ordered=True))
         try:
-            chart = quick_win_matrix(view.ideas, site=view.site, language=language)
+            chart = draw(view.chart_store, quick_win_matrix, view.ideas, site=view.site,
+                         language=language)
         except ChartInputError:
             chart = None
         if chart is not None:

@@ -12,9 +12,9 @@ from __future__ import annotations
 import pandas as pd
 
 from ..formatting import fmt_ci, fmt_int, fmt_number, fmt_percent, html_table
-from .charts import challenges_chart, chart_html, profile_chart
-from .fragments import (Fragment, bullet_list, esc, heading, note, paragraph, paragraphs,
-                        style_block)
+from .chart_store import draw
+from .charts import challenges_chart, change_chart, chart_html, profile_chart
+from .fragments import Fragment, bullet_list, esc, heading, note, paragraph, paragraphs, style_block
 from .labels import check_language, month_year
 from .messages import key_messages
 from .questions import peer_questions
@@ -104,7 +104,8 @@ def profile(view: SiteView, language: str = "de") -> str:
                f"{view.n_pool_sites} anderen Kommunen" if de else
                f"Success factors and impact in {view.site_name} compared with "
                f"{view.n_pool_sites} other municipalities")
-    parts.append(chart_html(profile_chart(view, language=language), language, caption=caption))
+    chart = draw(view.chart_store, profile_chart, view, language=language)
+    parts.append(chart_html(chart, language, caption=caption))
     return "\n".join(parts)
 
 
@@ -138,8 +139,6 @@ def factor_table(view: SiteView, language: str = "de") -> str:
 
 def change(view: SiteView, language: str = "de") -> str:
     """Change since the earlier wave: chart and table, or why there is none."""
-    from .charts import change_chart
-
     if not view.shown:
         return ""
     de = language == "de"
@@ -165,7 +164,8 @@ def change(view: SiteView, language: str = "de") -> str:
     parts.append(paragraph(intro))
     caption = (f"Veränderung von der {since} zur {now} in {view.site_name}" if de else
                f"Change from the {since} to the {now} in {view.site_name}")
-    parts.append(chart_html(change_chart(view, language=language), language, caption=caption))
+    chart = draw(view.chart_store, change_chart, view, language=language)
+    parts.append(chart_html(chart, language, caption=caption))
     rows = view.change[view.change["clear"]]
     if rows.empty:
         parts.append(paragraph(
@@ -209,8 +209,8 @@ def challenges(view: SiteView, language: str = "de") -> str:
         "a low share is good. The diamond shows the share in the other municipalities."))
     caption = (f"Herausforderungen in {view.site_name}" if de else
                f"Challenges in {view.site_name}")
-    parts.append(chart_html(challenges_chart(view, language=language), language,
-                            caption=caption))
+    chart = draw(view.chart_store, challenges_chart, view, language=language)
+    parts.append(chart_html(chart, language, caption=caption))
     rows = view.challenges
     table = pd.DataFrame({
         text("challenge", language): [_label(r, language) for _, r in rows.iterrows()],

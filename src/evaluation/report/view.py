@@ -22,6 +22,7 @@ import dataclasses
 import datetime as dt
 import math
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -29,6 +30,7 @@ import pandas as pd
 
 from .. import columns as C
 from ..results_io import Results
+from .chart_store import STORE_DIR
 from .errors import ReportError
 from .labels import Labels, labels_from_meta, min_group_size
 
@@ -77,6 +79,8 @@ class SiteView:
     ideas: pd.DataFrame = field(default_factory=pd.DataFrame)
     goals: pd.DataFrame = field(default_factory=pd.DataFrame)
     drivers: pd.DataFrame = field(default_factory=pd.DataFrame)
+    # store of drawn charts shared by the site's editions (evaluation.report.chart_store)
+    chart_store: Path | None = None
 
     @property
     def previous_wave(self) -> str | None:
@@ -209,7 +213,7 @@ def _challenge_table(results: Results, labels: Labels, site: str, wave: str) -> 
             "others_mean": float((rest[C.MEAN] * weight).sum() / total) if total else math.nan,
             "others_share_agree": (float((rest["share_agree"] * weight).sum() / total)
                                    if total else math.nan),
-            "n_other_sites": int(len(rest)),
+            "n_other_sites": len(rest),
         })
     return pd.DataFrame(out, columns=CHALLENGE_COLUMNS)
 
@@ -236,8 +240,13 @@ def _by_event(table: pd.DataFrame | None, site: str, wave: str) -> pd.DataFrame:
     return grouped.reset_index()
 
 
-def build_site_view(results: Results, site: str, wave: str) -> SiteView:
+def build_site_view(results: Results, site: str, wave: str, *,
+                    run_dir: str | Path | None = None) -> SiteView:
     """The :class:`SiteView` of ``site`` in ``wave`` (raises :class:`ReportError` if unknown).
+
+    With ``run_dir`` (the run folder the results were loaded from), charts are drawn once
+    and kept in its chart store for the site's other edition (see
+    :mod:`evaluation.report.chart_store`).
     """
     meta = results.meta
     all_labels = labels_from_meta(meta, results.tables)
@@ -262,7 +271,8 @@ def build_site_view(results: Results, site: str, wave: str) -> SiteView:
     base = {"site": site, "site_name": site_name, "wave": wave, "labels": labels, "k": k,
             "synthetic": bool(meta.get("synthetic")), "project": str(meta.get("project") or ""),
             "report_date": report_date,
-            "n_pool_sites": int((in_wave[C.SITE] != site).sum())}
+            "n_pool_sites": int((in_wave[C.SITE] != site).sum()),
+            "chart_store": Path(run_dir) / STORE_DIR if run_dir is not None else None}
     if not shown:
         return SiteView(shown=False, **base)
     count = _rows(counts, site=site, wave=wave).iloc[0]
