@@ -43,7 +43,6 @@ import datetime as dt
 import functools
 import json
 import os
-import pickle
 import shutil
 import statistics
 import subprocess
@@ -85,7 +84,7 @@ def replicate(base_run: Path, n: int, folder: Path) -> Path:
     """A project folder whose ``_run`` holds the example's results copied to ``n`` sites."""
     import pandas as pd
 
-    from evaluation.results_io import load_results
+    from evaluation.results_io import load_results, save_results
 
     target = folder / "_run" / "results.pkl"
     if target.is_file():
@@ -108,8 +107,7 @@ def replicate(base_run: Path, n: int, folder: Path) -> Path:
         (new, wave): dataclasses.replace(net, site=new)
         for new, old in mapping.items() for (site, wave), net in networks.items() if site == old}}
     results = type(base)(meta=meta, tables=tables, objects=objects)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(pickle.dumps(results, protocol=5))
+    save_results(results, target.parent, key={"benchmark_sites": n})
     return folder
 
 

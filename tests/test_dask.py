@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 import os
-import pickle
 from pathlib import Path
 
 import pandas as pd
@@ -17,7 +16,7 @@ import pytest
 from evaluation.batch import Task, run_batch
 from evaluation.executors import make_executor
 from evaluation.pipeline import RenderJob, finish_report
-from evaluation.results_io import Results
+from evaluation.results_io import Results, save_results
 from evaluation.warm import WarmKernelExecutor
 
 from .conftest import ROOT
@@ -47,9 +46,7 @@ def batch(folder: Path) -> list[Task]:
     """Site reports of the stand-in notebook, K03 failing on purpose, written into folder."""
     counts = pd.DataFrame({"site": ["K01", "K02", "K03", "K04"], "wave": ["w3"] * 4,
                            "n": [12, 7, 9, 30]})
-    (folder / "_run").mkdir(parents=True)
-    (folder / "_run" / "results.pkl").write_bytes(
-        pickle.dumps(Results(meta={}, tables={"counts": counts}), protocol=5))
+    save_results(Results(meta={}, tables={"counts": counts}), folder / "_run", key={})
     tasks = []
     for edition in ("partner", "evaluator"):
         for site in ("K01", "K02", "K03", "K04"):

@@ -29,7 +29,7 @@ from evaluation.executors import (
     make_executor,
 )
 from evaluation.render import render_html
-from evaluation.results_io import Results
+from evaluation.results_io import Results, save_results
 from evaluation.warm import WarmKernelExecutor, _notebook_imports
 
 from .conftest import ROOT
@@ -60,9 +60,7 @@ def standin_folder(tmp_path_factory) -> Path:
     """A folder with a small run folder ``_run`` such as the stand-in notebooks load."""
     folder = tmp_path_factory.mktemp("standin")
     counts = pd.DataFrame({"site": ["K01", "K02", "K03"], "wave": ["w3"] * 3, "n": [12, 7, 9]})
-    (folder / "_run").mkdir()
-    results = Results(meta={}, tables={"counts": counts})
-    (folder / "_run" / "results.pkl").write_bytes(pickle.dumps(results, protocol=5))
+    save_results(Results(meta={}, tables={"counts": counts}), folder / "_run", key={})
     return folder
 
 

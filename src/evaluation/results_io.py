@@ -2,19 +2,26 @@
 
 Layout of a run folder::
 
-    results.pkl       the :class:`~evaluation.results_io.Results` object (tables, metadata)
+    results.pkl       metadata, objects (network graphs) and the names of the tables
+    frames/NAME.pkl   every tidy table as a pickled DataFrame (dtypes kept)
     tables/NAME.csv   every tidy table as CSV, for evaluators who work in other software
     run.json          the cache key (data hash, parameters, package version) and timings
+    charts/           drawn charts shared by a site's editions (evaluation.report.chart_store)
 
-Only the pipeline writes here, atomically (temporary file, then rename). Notebooks read
-through :func:`load_results`. Respondent-level tables (``scores``) stay in the run folder
-and are never copied into partner reports.
+Only the pipeline writes here, atomically (temporary file, then rename); ``run.json`` is
+removed first and written last, so a folder without it is incomplete. Notebooks read through
+:func:`load_results`, which reads a table only when a report first uses it: a site report
+never loads the respondent-level ``scores`` or tables it does not show, so what a report
+kernel holds does not grow with the respondents of the whole programme. Respondent-level
+tables stay in the run folder and are never copied into partner reports.
 """
 
 from __future__ import annotations
 
 import json
 import pickle
+import shutil
+from collections.abc import Iterable, Iterator, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,9 +33,10 @@ from .errors import EvaluationError
 
 RESULTS_FILE = "results.pkl"
 #: bumped whenever the stored form of :class:`Results` changes (enters the cache key)
-RESULTS_FORMAT = 2
+RESULTS_FORMAT = 3
 RUN_FILE = "run.json"
 TABLES_DIR = "tables"
+FRAMES_DIR = "frames"
 
 
 @dataclass(kw_only=True)
@@ -40,7 +48,8 @@ class Results:
     """
 
     meta: dict[str, Any]
-    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    # a dict when computed; a LazyTables when loaded from a run folder
+    tables: MutableMapping[str, pd.DataFrame] = field(default_factory=dict)
     objects: dict[str, Any] = field(default_factory=dict)  # e.g. network graphs for maps
 
     def __getitem__(self, name: str) -> pd.DataFrame:
@@ -51,14 +60,77 @@ class RunFolderError(EvaluationError, ValueError):
     """A run folder is missing or was written by an incompatible version."""
 
 
+class LazyTables(MutableMapping[str, pd.DataFrame]):
+    """The tables of a run folder, each read from ``frames/NAME.pkl`` when first used.
+
+    Behaves as a dict of DataFrames: ``in``, ``len`` and iteration use the stored names
+    without reading anything; a table set here replaces the stored one in memory only.
+    Pickles as a plain dict of all tables.
+    """
+
+    def __init__(self, folder: Path, names: Iterable[str]) -> None:
+        self._folder = folder
+        self._names = list(dict.fromkeys(names))
+        self._loaded: dict[str, pd.DataFrame] = {}
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        if name in self._loaded:
+            return self._loaded[name]
+        if name not in self._names:
+            raise KeyError(name)
+        path = self._folder / f"{name}.pkl"
+        try:
+            with path.open("rb") as handle:
+                table = pickle.load(handle)
+        except (OSError, pickle.UnpicklingError, EOFError) as exc:
+            raise RunFolderError(f"{path}: table {name!r} cannot be read ({exc}); run "
+                                 "`transfer-eval run PROJECT` again") from exc
+        self._loaded[name] = table
+        return table
+
+    def __setitem__(self, name: str, table: pd.DataFrame) -> None:
+        self._loaded[name] = table
+        if name not in self._names:
+            self._names.append(name)
+
+    def __delitem__(self, name: str) -> None:
+        if name not in self._names:
+            raise KeyError(name)
+        self._names.remove(name)
+        self._loaded.pop(name, None)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._names
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(list(self._names))
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+    def __repr__(self) -> str:
+        return f"LazyTables({len(self._names)} tables, {len(self._loaded)} loaded)"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (dict, (dict(self.items()),))
+
+
 def save_results(results: Results, run_dir: Path, *, key: dict[str, Any]) -> None:
-    """Write results, their CSV tables and the cache key into ``run_dir``."""
+    """Write results (tables one file each), their CSV tables and the cache key."""
     run_dir.mkdir(parents=True, exist_ok=True)
-    tables = run_dir / TABLES_DIR
-    tables.mkdir(exist_ok=True)
+    (run_dir / RUN_FILE).unlink(missing_ok=True)  # incomplete until run.json is back
+    # nothing of an earlier run stays (charts/: evaluation.report.chart_store.STORE_DIR)
+    for folder in (TABLES_DIR, FRAMES_DIR, "charts"):
+        shutil.rmtree(run_dir / folder, ignore_errors=True)
+    tables, frames = run_dir / TABLES_DIR, run_dir / FRAMES_DIR
+    tables.mkdir()
+    frames.mkdir()
     for name, table in sorted(results.tables.items()):
         write_atomic(tables / f"{name}.csv", table.to_csv(index=False, lineterminator="\n"))
-    write_atomic(run_dir / RESULTS_FILE, pickle.dumps(results, protocol=5))
+        write_atomic(frames / f"{name}.pkl", pickle.dumps(table, protocol=5))
+    stored = {"format": RESULTS_FORMAT, "meta": results.meta, "objects": results.objects,
+              "tables": list(results.tables)}
+    write_atomic(run_dir / RESULTS_FILE, pickle.dumps(stored, protocol=5))
     # run.json last: its presence marks a complete run folder
     write_atomic(run_dir / RUN_FILE, json.dumps(key, indent=2, sort_keys=True) + "\n")
 
@@ -75,13 +147,20 @@ def cached_key(run_dir: Path) -> dict[str, Any] | None:
 
 
 def load_results(run_dir: str | Path) -> Results:
-    """Load the results of a run folder (what report notebooks call first)."""
-    path = Path(run_dir) / RESULTS_FILE
+    """Load the results of a run folder (what report notebooks call first).
+
+    Metadata and objects are read at once, each table when it is first used (see
+    :class:`LazyTables`).
+    """
+    folder = Path(run_dir)
+    path = folder / RESULTS_FILE
     if not path.is_file():
         raise RunFolderError(f"{path}: no computed results; run `transfer-eval run PROJECT` "
                              "first or pass the run folder of a finished run")
     with path.open("rb") as handle:
-        results = pickle.load(handle)  # noqa: S301 - our own run folder, written by us
-    if not isinstance(results, Results):
-        raise RunFolderError(f"{path}: not a results file of this package")
-    return results
+        stored = pickle.load(handle)
+    if not isinstance(stored, dict) or stored.get("format") != RESULTS_FORMAT:
+        raise RunFolderError(f"{path}: not a results file of this version of the package; "
+                             "run `transfer-eval run PROJECT` again")
+    return Results(meta=stored["meta"], objects=stored["objects"],
+                   tables=LazyTables(folder / FRAMES_DIR, stored["tables"]))

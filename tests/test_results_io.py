@@ -1,0 +1,98 @@
+"""The run folder: tables stored one file each and read only when a report uses them."""
+
+from __future__ import annotations
+
+import pickle
+
+import pandas as pd
+import pytest
+
+from evaluation.results_io import (
+    FRAMES_DIR,
+    RESULTS_FILE,
+    RUN_FILE,
+    LazyTables,
+    Results,
+    RunFolderError,
+    cached_key,
+    load_results,
+    save_results,
+)
+
+
+@pytest.fixture
+def run_dir(tmp_path):
+    results = Results(meta={"project": "Test"}, objects={"networks": {("K01", "w1"): 1}},
+                      tables={"counts": pd.DataFrame({"site": ["K01", "K02"], "n": [7, 9]}),
+                              "scores": pd.DataFrame({"score": [1.5, 2.0, 4.25]})})
+    folder = tmp_path / "_run"
+    save_results(results, folder, key={"data_sha256": "x"})
+    return folder
+
+
+def test_loading_reads_no_table_until_one_is_used(run_dir):
+    results = load_results(run_dir)
+    assert isinstance(results.tables, LazyTables)
+    assert list(results.tables) == ["counts", "scores"]
+    assert "scores" in results.tables
+    assert repr(results.tables) == "LazyTables(2 tables, 0 loaded)"
+    assert results.tables["counts"]["n"].tolist() == [7, 9]
+    assert repr(results.tables) == "LazyTables(2 tables, 1 loaded)"
+    assert results.meta == {"project": "Test"}
+    assert results.objects == {"networks": {("K01", "w1"): 1}}
+
+
+def test_tables_come_back_with_their_values_and_dtypes(run_dir):
+    results = load_results(run_dir)
+    pd.testing.assert_frame_equal(results["scores"], pd.DataFrame({"score": [1.5, 2.0, 4.25]}))
+    assert results.tables.get("missing") is None
+    with pytest.raises(KeyError):
+        results.tables["missing"]
+
+
+def test_a_loaded_results_object_pickles_with_all_its_tables(run_dir):
+    copy = pickle.loads(pickle.dumps(load_results(run_dir)))
+    assert type(copy.tables) is dict
+    assert sorted(copy.tables) == ["counts", "scores"]
+
+
+def test_tables_can_be_added_and_removed_in_memory_only(run_dir):
+    results = load_results(run_dir)
+    results.tables["extra"] = pd.DataFrame({"a": [1]})
+    del results.tables["scores"]
+    assert list(results.tables) == ["counts", "extra"]
+    assert sorted(load_results(run_dir).tables) == ["counts", "scores"]
+
+
+def test_a_missing_table_file_names_the_file_and_what_to_do(run_dir):
+    (run_dir / FRAMES_DIR / "counts.pkl").unlink()
+    with pytest.raises(RunFolderError, match=r"counts\.pkl.*transfer-eval run"):
+        load_results(run_dir).tables["counts"]
+
+
+def test_a_results_file_of_another_format_is_refused(run_dir):
+    (run_dir / RESULTS_FILE).write_bytes(pickle.dumps(Results(meta={})))
+    with pytest.raises(RunFolderError, match="not a results file of this version"):
+        load_results(run_dir)
+
+
+def test_saving_again_leaves_nothing_of_the_earlier_run(run_dir):
+    (run_dir / "charts").mkdir()
+    (run_dir / "charts" / "old.json").write_text("{}")
+    save_results(Results(meta={}, tables={"counts": pd.DataFrame({"n": [1]})}), run_dir,
+                 key={"data_sha256": "y"})
+    assert sorted(p.name for p in (run_dir / FRAMES_DIR).iterdir()) == ["counts.pkl"]
+    assert not (run_dir / "charts").exists()
+    assert cached_key(run_dir) == {"data_sha256": "y"}
+
+
+def test_a_folder_whose_saving_was_interrupted_is_not_taken_as_complete(run_dir,
+                                                                         monkeypatch):
+    def fail(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr("evaluation.results_io.write_atomic", fail)
+    with pytest.raises(OSError, match="disk full"):
+        save_results(Results(meta={}), run_dir, key={"data_sha256": "z"})
+    assert not (run_dir / RUN_FILE).exists()
+    assert cached_key(run_dir) is None
