@@ -68,6 +68,23 @@ def test_missing_pvalues_stay_missing_and_do_not_count_as_tests() -> None:
     assert np.isnan(adjusted[1])
     assert adjusted[[0, 2]] == pytest.approx([0.02, 0.04])
 
+@pytest.mark.parametrize("method", ["holm", "fdr_bh"])
+@pytest.mark.parametrize("variant", ["random", "ties", "tiny_and_one", "single"])
+def test_adjusted_pvalues_equal_statsmodels_to_the_last_bit(method: str, variant: str) -> None:
+    # adjust_pvalues repeats the arithmetic of statsmodels' multipletests without its
+    # gc.collect(); the values must not move at all
+    from statsmodels.stats.multitest import multipletests
+
+    rng = np.random.default_rng(3)
+    p = {"random": rng.uniform(size=200),
+         "ties": np.repeat(rng.uniform(size=20), 5),
+         "tiny_and_one": np.concatenate([rng.uniform(0, 1e-6, 30), np.ones(5),
+                                         rng.uniform(size=30)]),
+         "single": np.array([0.3])}[variant]
+    np.testing.assert_array_equal(G.adjust_pvalues(p, method),  # type: ignore[arg-type]
+                                  multipletests(p, method=method)[1])
+
+
 
 def test_pvalues_outside_the_unit_interval_are_rejected() -> None:
     with pytest.raises(StatisticsInputError, match=r"1\.2"):

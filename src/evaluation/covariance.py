@@ -23,6 +23,14 @@ from .errors import EvaluationError
 NanPolicy = Literal["pairwise", "listwise"]
 NAN_POLICIES = ("pairwise", "listwise")
 
+#: Largest matrix product (rows x inner x columns) that :func:`weighted_moments` hands to
+#: BLAS in one call: OpenBLAS computes products up to 4 * 65536 on one thread and larger
+#: ones on all cores, which for these thin products costs about ten times the CPU time
+#: without being faster (200 products of 500 x 300 x 16: 0.31 s against 0.03 s on two
+#: cores). Blocks of replicates give the same sums as one product up to rounding in the
+#: last bit, as one and two threads do.
+_SINGLE_THREAD_PRODUCT = 1 << 18
+
 
 class ReliabilityError(EvaluationError, ValueError):
     """A reliability coefficient cannot be computed from the data or arguments given."""
@@ -105,7 +113,9 @@ def weighted_moments(x: np.ndarray, weights: np.ndarray, nan_policy: NanPolicy =
     ``weights`` has shape ``(B, n)``, one row of frequency weights of the ``n`` rows of ``x``
     per replicate; the result holds arrays of shape ``(B, k, k)``, each equal to
     ``moments(x, nan_policy, weights=weights[b])`` up to rounding. The sums of all replicates
-    are four matrix products of ``weights`` with per-row products of the centred items.
+    are four matrix products of ``weights`` with per-row products of the centred items,
+    taken in blocks of replicates small enough for OpenBLAS to use one thread (see
+    :data:`_SINGLE_THREAD_PRODUCT`).
     """
     _check_policy(nan_policy)
     x = np.asarray(x, dtype=float)
@@ -121,9 +131,17 @@ def weighted_moments(x: np.ndarray, weights: np.ndarray, nan_policy: NanPolicy =
     center = np.divide(sums, counts_col, out=np.zeros_like(sums), where=counts_col > 0)
     x0 = np.where(mask, x - center, 0.0)
     shape = (len(w), k, k)
+    # blocks of replicates small enough that OpenBLAS computes each product on one thread
+    # (at least two rows each: a single row would go to another BLAS routine)
+    rows_per_block = max(2, _SINGLE_THREAD_PRODUCT // max(n * k * k, 1))
+    n_blocks = max(1, min(-(-len(w) // rows_per_block), len(w) // 2))
+    blocks = np.array_split(w, n_blocks)
 
     def weighted(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        return (w @ (a[:, :, None] * b[:, None, :]).reshape(n, k * k)).reshape(shape)
+        products = (a[:, :, None] * b[:, None, :]).reshape(n, k * k)
+        if len(blocks) == 1:
+            return (w @ products).reshape(shape)
+        return np.concatenate([block @ products for block in blocks]).reshape(shape)
 
     counts = weighted(m, m)
     cross = weighted(x0, x0)

@@ -29,11 +29,19 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from . import columns as C
-from .errors import EvaluationError
 from .network import SHARE
+from .idea_agreement import (
+    ICC,
+    IdeaInputError,
+    KendallW,
+    OneWayICC,
+    _oneway,
+    icc,
+    icc_oneway,
+    kendall_w,
+)
 
 if TYPE_CHECKING:
     from .participation_io import ParticipationData
@@ -55,10 +63,6 @@ QUADRANTS: Mapping[str, tuple[str, str]] = {
     "fill_in": ("Leicht umsetzbar, geringe Wirkung", "Fill-ins"),
     "low_priority": ("Zurückstellen", "Low priority"),
 }
-
-
-class IdeaInputError(EvaluationError, ValueError):
-    """Idea tables or parameters are unusable."""
 
 
 def _need(frame: pd.DataFrame, columns: Sequence[str], what: str) -> None:
@@ -119,11 +123,22 @@ def idea_matrix(ideas: pd.DataFrame, ratings: pd.DataFrame, *,
         (quick wins, major projects, fill-ins, low priority, unrated), then by mean impact
         and mean feasibility (both descending), then idea key.
     """
+    _check_thresholds(impact_threshold, feasibility_threshold)
+    return _idea_matrix(ideas, _ratings_with_site(ideas, ratings),
+                        impact_threshold=impact_threshold,
+                        feasibility_threshold=feasibility_threshold)
+
+
+def _check_thresholds(impact_threshold: float, feasibility_threshold: float) -> None:
     for name, value in (("impact_threshold", impact_threshold),
                         ("feasibility_threshold", feasibility_threshold)):
         if not 1 <= value <= 5:
             raise IdeaInputError(f"{name} must lie on the 1-5 rating scale, got {value!r}")
-    frame = _ratings_with_site(ideas, ratings)
+
+
+def _idea_matrix(ideas: pd.DataFrame, frame: pd.DataFrame, *, impact_threshold: float,
+                 feasibility_threshold: float) -> pd.DataFrame:
+    """:func:`idea_matrix` of the ratings with their site (``_ratings_with_site``)."""
     means = frame.groupby(IDEA)[list(CRITERIA)].mean()
     counts = frame.groupby(IDEA)[RATER].nunique()
     table = ideas[[c for c in (C.SITE, IDEA, "title", C.STATUS) if c in ideas]].copy()
@@ -148,186 +163,7 @@ def quick_wins(matrix: pd.DataFrame) -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------------------------
-# rater agreement
-
-
-@dataclass(frozen=True, kw_only=True)
-class KendallW:
-    """Kendall's coefficient of concordance for one complete rater x item block."""
-
-    statistic: float
-    n_raters: int
-    n_items: int
-    chi2: float
-    df: int
-    pvalue: float
-    tie_correction: float  # sum over raters of sum(t^3 - t) over tied groups
-
-
-def kendall_w(matrix: np.ndarray | pd.DataFrame) -> KendallW:
-    """Kendall's W with the correction for tied ranks.
-
-    Parameters
-    ----------
-    matrix
-        Ratings, one row per rater and one column per item (idea); no missing values.
-
-    Notes
-    -----
-    Each rater's ratings are ranked (mid-ranks for ties). With :math:`m` raters, :math:`n`
-    items, rank sums :math:`R_i` and :math:`T_j = \\sum_g (t_g^3 - t_g)` over the groups of
-    tied ratings of rater :math:`j`,
-
-    .. math:: W = \\frac{12 \\sum_i (R_i - \\bar R)^2}{m^2 (n^3 - n) - m \\sum_j T_j},
-
-    :math:`\\bar R = m (n + 1) / 2`. The large-sample test uses :math:`\\chi^2 = m (n - 1) W`
-    on :math:`n - 1` degrees of freedom. W is NaN when every rater gave every item the same
-    rating (the denominator is zero).
-
-    References
-    ----------
-    Kendall, M. G., & Babington Smith, B. (1939). The problem of m rankings. *Annals of
-    Mathematical Statistics*, 10(3), 275-287. — Siegel, S., & Castellan, N. J. (1988).
-    *Nonparametric statistics for the behavioral sciences* (2nd ed.), section 9.4, eq. 9.16.
-    """
-    x = np.asarray(matrix, dtype=float)
-    if x.ndim != 2 or x.shape[0] < 2 or x.shape[1] < 2:
-        raise IdeaInputError(f"Kendall's W needs at least 2 raters x 2 items, got shape "
-                             f"{x.shape}")
-    if np.isnan(x).any():
-        rows = sorted({int(i) for i in np.where(np.isnan(x))[0]})
-        raise IdeaInputError("Kendall's W needs a complete rater x item matrix; found missing "
-                             f"ratings in rows {rows}")
-    m, n = x.shape
-    ranks = np.apply_along_axis(stats.rankdata, 1, x)
-    sums = ranks.sum(axis=0)
-    s = float(((sums - m * (n + 1) / 2) ** 2).sum())
-    ties = 0.0
-    for row in x:
-        _, counts = np.unique(row, return_counts=True)
-        ties += float((counts**3 - counts).sum())
-    denominator = m**2 * (n**3 - n) - m * ties
-    w = 12 * s / denominator if denominator > 0 else float("nan")
-    chi2 = m * (n - 1) * w
-    df = n - 1
-    pvalue = float(stats.chi2.sf(chi2, df)) if not np.isnan(w) else float("nan")
-    return KendallW(statistic=float(w), n_raters=m, n_items=n, chi2=float(chi2), df=df,
-                    pvalue=pvalue, tie_correction=ties)
-
-
-@dataclass(frozen=True, kw_only=True)
-class ICC:
-    """Intraclass correlations of a complete item x rater block (Shrout & Fleiss 1979)."""
-
-    icc1: float  # ICC(1,1): one-way random, single rater
-    icc2_1: float  # ICC(2,1): two-way random, absolute agreement, single rater
-    icc2_k: float  # ICC(2,k): two-way random, absolute agreement, mean of the k raters
-    n_items: int
-    n_raters: int
-
-
-def icc(matrix: np.ndarray | pd.DataFrame) -> ICC:
-    """ICC(1), ICC(2,1) and ICC(2,k) of ratings, one row per *item* and one column per rater.
-
-    Notes
-    -----
-    From the two-way ANOVA of :math:`n` targets by :math:`k` judges with mean squares
-    :math:`BMS` (targets), :math:`JMS` (judges), :math:`EMS` (residual) and the one-way
-    within-target :math:`WMS`:
-
-    .. math::
-
-        ICC(1) = \\frac{BMS - WMS}{BMS + (k - 1) WMS}, \\quad
-        ICC(2,1) = \\frac{BMS - EMS}{BMS + (k - 1) EMS + k (JMS - EMS) / n}, \\quad
-        ICC(2,k) = \\frac{BMS - EMS}{BMS + (JMS - EMS) / n}.
-
-    Same values as ``psych::ICC`` (rows ICC1, ICC2, ICC2k).
-
-    References
-    ----------
-    Shrout, P. E., & Fleiss, J. L. (1979). Intraclass correlations: uses in assessing rater
-    reliability. *Psychological Bulletin*, 86(2), 420-428.
-    """
-    x = np.asarray(matrix, dtype=float)
-    if x.ndim != 2 or x.shape[0] < 2 or x.shape[1] < 2 or np.isnan(x).any():
-        raise IdeaInputError(f"the ICC needs a complete matrix of at least 2 items x 2 "
-                             f"raters, got shape {x.shape} with "
-                             f"{int(np.isnan(x).sum()) if x.size else 0} missing")
-    n, k = x.shape
-    grand = x.mean()
-    ss_rows = k * ((x.mean(axis=1) - grand) ** 2).sum()
-    ss_cols = n * ((x.mean(axis=0) - grand) ** 2).sum()
-    ss_total = ((x - grand) ** 2).sum()
-    ss_error = ss_total - ss_rows - ss_cols
-    bms = ss_rows / (n - 1)
-    jms = ss_cols / (k - 1)
-    ems = ss_error / ((n - 1) * (k - 1))
-    wms = (ss_cols + ss_error) / (n * (k - 1))
-
-    def ratio(a: float, b: float) -> float:
-        return float(a / b) if b != 0 else float("nan")
-
-    return ICC(icc1=ratio(bms - wms, bms + (k - 1) * wms),
-               icc2_1=ratio(bms - ems, bms + (k - 1) * ems + k * (jms - ems) / n),
-               icc2_k=ratio(bms - ems, bms + (jms - ems) / n), n_items=n, n_raters=k)
-
-
-@dataclass(frozen=True, kw_only=True)
-class OneWayICC:
-    """One-way intraclass correlations of ratings grouped by item, unbalanced allowed."""
-
-    icc1: float  # reliability of a single rating
-    icc1_k: float  # reliability of an item's mean rating
-    n_items: int
-    n_ratings: int
-    n0: float  # effective number of ratings per item
-
-
-def icc_oneway(values: Sequence[float] | np.ndarray,
-               items: Sequence[object] | np.ndarray) -> OneWayICC:
-    """ICC(1) and the reliability of item means from a one-way ANOVA (any design).
-
-    Works when raters rated different subsets of the ideas (the usual case in workshops),
-    since raters do not enter the model.
-
-    Notes
-    -----
-    With :math:`J` items, :math:`N` ratings, :math:`n_j` ratings of item :math:`j`, the
-    between- and within-item mean squares :math:`MSB` and :math:`MSW` and
-    :math:`n_0 = (N - \\sum_j n_j^2 / N) / (J - 1)`:
-
-    .. math:: ICC(1) = \\frac{MSB - MSW}{MSB + (n_0 - 1) MSW}, \\quad
-              ICC(1,k) = \\frac{MSB - MSW}{MSB}.
-
-    In a balanced design :math:`n_0` is the number of raters and the values equal Shrout &
-    Fleiss' ICC(1,1) and ICC(1,k) (``psych::ICC`` rows ICC1 and ICC1k); ICC(1,k) is Bliese's
-    ICC(2), the reliability of the group means.
-
-    References
-    ----------
-    Shrout, P. E., & Fleiss, J. L. (1979). Intraclass correlations. *Psychological Bulletin*,
-    86(2), 420-428. — Bliese, P. D. (2000). Within-group agreement, non-independence, and
-    reliability. In K. J. Klein & S. W. J. Kozlowski (Eds.), *Multilevel theory, research, and
-    methods in organizations* (pp. 349-381). Jossey-Bass.
-    """
-    frame = pd.DataFrame({"y": np.asarray(values, dtype=float),
-                          "g": np.asarray(items, dtype=object)}).dropna()
-    n = len(frame)
-    sizes = frame.groupby("g", sort=True)["y"].size()
-    j = sizes.size
-    if j < 2 or n - j < 1:
-        raise IdeaInputError(f"the one-way ICC needs at least 2 items and more ratings than "
-                             f"items, got {j} item(s) and {n} rating(s)")
-    means = frame.groupby("g", sort=True)["y"].transform("mean")
-    grand = frame["y"].mean()
-    msb = float((sizes * (frame.groupby("g", sort=True)["y"].mean() - grand) ** 2).sum()
-                / (j - 1))
-    msw = float(((frame["y"] - means) ** 2).sum() / (n - j))
-    n0 = float((n - (sizes**2).sum() / n) / (j - 1))
-    denominator = msb + (n0 - 1) * msw
-    return OneWayICC(icc1=(msb - msw) / denominator if denominator else float("nan"),
-                     icc1_k=(msb - msw) / msb if msb else float("nan"), n_items=j,
-                     n_ratings=n, n0=n0)
+# rater agreement (the statistics are in :mod:`evaluation.idea_agreement`)
 
 
 def rater_agreement(ideas: pd.DataFrame, ratings: pd.DataFrame, *,
@@ -353,27 +189,48 @@ def rater_agreement(ideas: pd.DataFrame, ratings: pd.DataFrame, *,
     if unknown:
         raise IdeaInputError(f"unknown rating criteria {unknown}; expected some of "
                              f"{list(CRITERIA)}")
-    frame = _ratings_with_site(ideas, ratings)
+    return _rater_agreement(_ratings_with_site(ideas, ratings), criteria=criteria)
+
+
+def _rater_agreement(frame: pd.DataFrame, *, criteria: Sequence[str]) -> pd.DataFrame:
+    """:func:`rater_agreement` of the ratings with their site (``_ratings_with_site``)."""
     columns = [C.SITE, CRITERION, "n_ideas", N_RATERS, "n_ratings", "n_complete_raters",
                "icc1", "icc1_k", C.STATISTIC, "chi2", C.DF, C.PVALUE, "icc2_k"]
+    # every idea's mean rating on every criterion in one pandas group mean: the compensated
+    # sum of each idea's ratings in row order, as icc_oneway's own group mean takes it
+    wanted = list(dict.fromkeys(criteria))
+    idea_means = frame.groupby([C.SITE, IDEA], sort=True)[wanted].mean()
+    mean_of = {c: dict(zip(idea_means.index, idea_means[c].to_numpy(), strict=True))
+               for c in wanted}
     rows = []
     for site, sub in frame.groupby(C.SITE, sort=True):
+        idea = sub[IDEA].to_numpy(dtype=object)
         n_ideas = sub[IDEA].nunique()
-        per_rater = sub.groupby(RATER)[IDEA].nunique()
-        complete = sorted(per_rater[per_rater == n_ideas].index)
-        block = sub[sub[RATER].isin(complete)]
+        rated: dict[object, set[object]] = {}  # rater -> ideas rated (groupby nunique)
+        for rater, item in zip(sub[RATER], idea, strict=True):
+            if not pd.isna(rater):
+                seen = rated.setdefault(rater, set())
+                if not pd.isna(item):
+                    seen.add(item)
+        complete = sorted(r for r, seen in rated.items() if len(seen) == n_ideas)
         for criterion in criteria:
-            valid = sub.dropna(subset=[criterion])
+            y = sub[criterion].to_numpy(dtype=float)
+            answered = ~np.isnan(y)
+            y, items = y[answered], idea[answered]
             row: dict[str, object] = {
                 C.SITE: site, CRITERION: criterion, "n_ideas": int(n_ideas),
-                N_RATERS: int(per_rater.size), "n_ratings": len(valid),
+                N_RATERS: len(rated), "n_ratings": int(answered.sum()),
                 "n_complete_raters": len(complete), "icc1": np.nan, "icc1_k": np.nan,
                 C.STATISTIC: np.nan, "chi2": np.nan, C.DF: np.nan, C.PVALUE: np.nan,
                 "icc2_k": np.nan}
-            if valid[IDEA].nunique() >= 2 and len(valid) > valid[IDEA].nunique():
-                oneway = icc_oneway(valid[criterion], valid[IDEA])
+            known = np.array([not pd.isna(i) for i in items], dtype=bool)
+            codes, uniques = pd.factorize(items[known], sort=True)
+            if uniques.size >= 2 and y.size > uniques.size:
+                means = np.array([mean_of[criterion][(site, u)] for u in uniques], dtype=float)
+                oneway = _oneway(y[known], codes, means)
                 row.update({"icc1": oneway.icc1, "icc1_k": oneway.icc1_k})
             if len(complete) >= 2 and n_ideas >= 2:
+                block = sub[sub[RATER].isin(complete)]
                 wide = block.pivot(index=RATER, columns=IDEA, values=criterion)
                 wide = wide.sort_index().sort_index(axis=1)
                 if not wide.isna().to_numpy().any():
@@ -413,16 +270,21 @@ def implementation_funnel(ideas: pd.DataFrame, *,
     bad = sorted(set(ideas[C.STATUS].dropna()) - set(STATUSES))
     if bad:
         raise IdeaInputError(f"unknown idea status(es) {bad}; expected {list(STATUSES)}")
-    groups = [("all", ideas)]
+    groups = [("all", np.ones(len(ideas), dtype=bool))]
     if matrix is not None:
         wins = set(matrix.loc[matrix[QUADRANT] == "quick_win", IDEA])
-        groups.append(("quick_win", ideas[ideas[IDEA].isin(wins)]))
+        groups.append(("quick_win", ideas[IDEA].isin(wins).to_numpy(dtype=bool)))
+    # stage reached by each idea (NaN without status) and the ideas of each site
+    reached = ideas[C.STATUS].map({s: i for i, s in enumerate(STATUSES)}).to_numpy(dtype=float)
+    ideas_of: dict[object, list[int]] = {}
+    for position, site in enumerate(ideas[C.SITE]):
+        ideas_of.setdefault(site, []).append(position)
     rows = []
     for site in sorted(ideas[C.SITE].dropna().unique()):
-        for group, frame in groups:
-            status = frame.loc[frame[C.SITE] == site, C.STATUS]
-            level = status.map({s: i for i, s in enumerate(STATUSES)})
-            total = int(level.notna().sum())
+        here = np.asarray(ideas_of[site], dtype=np.intp)
+        for group, member in groups:
+            level = reached[here[member[here]]]
+            total = int((~np.isnan(level)).sum())
             previous = None
             for i, stage in enumerate(STATUSES):
                 n = int((level >= i).sum())
@@ -445,7 +307,18 @@ class IdeaResults:
 def analyse_ideas(data: ParticipationData, *, impact_threshold: float = 3.5,
                   feasibility_threshold: float = 3.5) -> IdeaResults:
     """Matrix, rater agreement and funnel of a project's ideas."""
-    matrix = idea_matrix(data.ideas, data.idea_ratings, impact_threshold=impact_threshold,
-                         feasibility_threshold=feasibility_threshold)
-    return IdeaResults(matrix=matrix, agreement=rater_agreement(data.ideas, data.idea_ratings),
-                       funnel=implementation_funnel(data.ideas, matrix=matrix))
+    _check_thresholds(impact_threshold, feasibility_threshold)
+    ideas = data.ideas  # each attribute access may build a frame
+    frame = _ratings_with_site(ideas, data.idea_ratings)  # shared by matrix and agreement
+    matrix = _idea_matrix(ideas, frame, impact_threshold=impact_threshold,
+                          feasibility_threshold=feasibility_threshold)
+    return IdeaResults(matrix=matrix, agreement=_rater_agreement(frame, criteria=CRITERIA),
+                       funnel=implementation_funnel(ideas, matrix=matrix))
+
+
+__all__ = [
+    "CRITERIA", "CRITERION", "ICC", "IDEA", "N_RATERS", "QUADRANT", "QUADRANTS", "RANK",
+    "RATER", "STAGE", "STATUSES", "IdeaInputError", "IdeaResults", "KendallW", "OneWayICC",
+    "analyse_ideas", "classify", "icc", "icc_oneway", "idea_matrix", "implementation_funnel",
+    "kendall_w", "quick_wins", "rater_agreement",
+]

@@ -35,8 +35,10 @@ def adjust_pvalues(pvalues: Sequence[float] | np.ndarray | pd.Series,
     -----
     For m tests with ordered p-values :math:`p_{(1)} \\le \\dots \\le p_{(m)}`, Holm gives
     :math:`\\tilde p_{(i)} = \\max_{j \\le i} \\min(1, (m - j + 1) p_{(j)})` and BH gives
-    :math:`\\tilde p_{(i)} = \\min_{j \\ge i} \\min(1, m\\,p_{(j)} / j)`. Computed with
-    ``statsmodels.stats.multitest.multipletests``.
+    :math:`\\tilde p_{(i)} = \\min_{j \\ge i} \\min(1, m\\,p_{(j)} / j)`. The arithmetic is
+    that of ``statsmodels.stats.multitest.multipletests`` (same values to the last bit),
+    without its ``gc.collect()`` on every Holm call, which costs tens of milliseconds in
+    a process holding many objects.
 
     Examples
     --------
@@ -45,8 +47,6 @@ def adjust_pvalues(pvalues: Sequence[float] | np.ndarray | pd.Series,
 
     In R: ``p.adjust(c(0.01, 0.04, 0.03), method = "holm")`` (``"BH"`` for ``fdr_bh``).
     """
-    from statsmodels.stats.multitest import multipletests
-
     if method not in _PADJUST:
         raise StatisticsInputError(f"method must be one of {_PADJUST}, got {method!r}")
     p = np.asarray(pvalues, dtype=float)
@@ -57,5 +57,21 @@ def adjust_pvalues(pvalues: Sequence[float] | np.ndarray | pd.Series,
     finite = np.isfinite(p)
     if method == "none" or not finite.any():
         return out
-    out[finite] = multipletests(p[finite], method=method)[1]
+    out[finite] = _adjust_sorted(p[finite], method)
     return out
+
+
+def _adjust_sorted(p: np.ndarray, method: str) -> np.ndarray:
+    """Holm or BH adjustment of finite p-values, in the input order."""
+    order = np.argsort(p)
+    ordered = p[order]
+    m = len(ordered)
+    if method == "holm":
+        adjusted = np.maximum.accumulate(ordered * np.arange(m, 0, -1))
+    else:  # fdr_bh: p_(i) / (i / m), then the running minimum from the largest p down
+        adjusted = np.minimum.accumulate((ordered / (np.arange(1, m + 1) / float(m)))[::-1])
+        adjusted = adjusted[::-1]
+    adjusted[adjusted > 1] = 1
+    result = np.empty_like(adjusted)
+    result[order] = adjusted
+    return result

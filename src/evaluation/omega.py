@@ -161,6 +161,8 @@ def mcdonald_omega(items: pd.DataFrame | np.ndarray, *, nan_policy: NanPolicy = 
     not positive definite are left out and counted in ``n_boot_failed``.
     ``psych::omega`` divides by the observed total ``sum(R)`` instead of the model-implied
     one, which differs in the third or fourth decimal.
+    The two steps are also available one by one: :func:`omega_point` fits the full
+    sample, :func:`omega_interval` bootstraps around that fit.
 
     References
     ----------
@@ -181,8 +183,57 @@ def mcdonald_omega(items: pd.DataFrame | np.ndarray, *, nan_policy: NanPolicy = 
     """
     _check_policy(nan_policy)
     _check_confidence(confidence)
+    _check_n_boot(n_boot)
+    point = omega_point(items, nan_policy)
+    low = high = np.nan
+    failed = heywood_count = 0
+    if n_boot:
+        low, high, failed, heywood_count = omega_interval(
+            point, n_boot=n_boot, confidence=confidence, seed=seed)
+    return OmegaResult(omega=point.omega, ci_low=low, ci_high=high, n=point.n,
+                       n_items=point.x.shape[1],
+                       loadings=tuple(float(v) for v in point.loadings),
+                       uniquenesses=tuple(float(v) for v in point.uniquenesses),
+                       converged=point.converged, n_boot=int(n_boot), n_boot_failed=failed,
+                       confidence=confidence, nan_policy=nan_policy,
+                       n_boot_heywood=heywood_count)
+
+
+@dataclass(frozen=True, kw_only=True, eq=False)
+class OmegaPoint:
+    """The full-sample fit behind :func:`mcdonald_omega`, before any bootstrap.
+
+    ``x`` holds the usable rows (rows with an answer, or complete rows for listwise) on
+    which the bootstrap resamples; ``n`` is the effective number of respondents.
+    """
+
+    x: np.ndarray
+    n: int
+    nan_policy: str
+    loadings: np.ndarray
+    uniquenesses: np.ndarray
+    converged: bool
+
+    @property
+    def omega(self) -> float:
+        """Omega total of the fit."""
+        return omega_from_loadings(self.loadings, self.uniquenesses)
+
+
+def _check_n_boot(n_boot: int) -> None:
     if not isinstance(n_boot, (int, np.integer)) or n_boot < 0:
         raise ReliabilityError(f"n_boot must be a non-negative integer; got {n_boot!r}")
+
+
+def omega_point(items: pd.DataFrame | np.ndarray, nan_policy: NanPolicy = "pairwise"
+                ) -> OmegaPoint:
+    """Fit the one-factor model of :func:`mcdonald_omega` to the full sample.
+
+    Raises :class:`ReliabilityError` for fewer than two items, fewer than three usable
+    rows, or a correlation matrix to which no model can be fitted. A fit that did not
+    converge is returned (``converged`` False) and logged as a warning.
+    """
+    _check_policy(nan_policy)
     x = _as_matrix(items)
     k = x.shape[1]
     if k < 2:
@@ -203,31 +254,38 @@ def mcdonald_omega(items: pd.DataFrame | np.ndarray, *, nan_policy: NanPolicy = 
     if not converged:
         log.warning("one-factor ML model for omega did not converge cleanly (%d items, n=%d)",
                     k, n)
-    omega = omega_from_loadings(loadings, uniquenesses)
-
-    low = high = np.nan
-    failed = heywood_count = 0
-    if n_boot:
-        replicates, heywood = bootstrap_omega(
-            x, nan_policy, n_boot=n_boot, seed=seed, start=uniquenesses)
-        good = replicates[np.isfinite(replicates)]
-        failed = n_boot - len(good)
-        heywood_count = int(heywood.sum())
-        if failed:
-            log.info("omega bootstrap: %d of %d replicates could not be fitted and were "
-                     "left out", failed, n_boot)
-        if heywood_count:
-            log.debug("omega bootstrap: %d of %d replicates are Heywood cases (a uniqueness "
-                      "at %g)", heywood_count, n_boot, HEYWOOD_LOWER)
-        if len(good):
-            gamma = 1 - confidence
-            low, high = (float(q) for q in np.quantile(good, [gamma / 2, 1 - gamma / 2]))
-    return OmegaResult(omega=omega, ci_low=low, ci_high=high, n=n, n_items=k,
-                       loadings=tuple(float(v) for v in loadings),
-                       uniquenesses=tuple(float(v) for v in uniquenesses),
-                       converged=converged, n_boot=int(n_boot), n_boot_failed=failed,
-                       confidence=confidence, nan_policy=nan_policy,
-                       n_boot_heywood=heywood_count)
+    return OmegaPoint(x=x, n=n, nan_policy=nan_policy, loadings=loadings,
+                      uniquenesses=uniquenesses, converged=converged)
 
 
-__all__ = ["OmegaResult", "bootstrap_omega", "mcdonald_omega", "omega_from_loadings"]
+def omega_interval(point: OmegaPoint, *, n_boot: int, confidence: float = 0.95,
+                   seed: int | np.random.Generator | None = 0
+                   ) -> tuple[float, float, int, int]:
+    """Bootstrap percentile interval of omega around a full-sample fit.
+
+    Returns ``ci_low``, ``ci_high`` (NaN when no replicate could be fitted), the number of
+    replicates left out and the number of Heywood replicates; see :func:`mcdonald_omega`.
+    """
+    _check_confidence(confidence)
+    _check_n_boot(n_boot)
+    replicates, heywood = bootstrap_omega(
+        point.x, point.nan_policy, n_boot=n_boot,  # type: ignore[arg-type]
+        seed=seed, start=point.uniquenesses)
+    good = replicates[np.isfinite(replicates)]
+    failed = n_boot - len(good)
+    heywood_count = int(heywood.sum())
+    if failed:
+        log.info("omega bootstrap: %d of %d replicates could not be fitted and were "
+                 "left out", failed, n_boot)
+    if heywood_count:
+        log.debug("omega bootstrap: %d of %d replicates are Heywood cases (a uniqueness "
+                  "at %g)", heywood_count, n_boot, HEYWOOD_LOWER)
+    if not len(good):
+        return np.nan, np.nan, failed, heywood_count
+    gamma = 1 - confidence
+    low, high = (float(q) for q in np.quantile(good, [gamma / 2, 1 - gamma / 2]))
+    return low, high, failed, heywood_count
+
+
+__all__ = ["OmegaPoint", "OmegaResult", "bootstrap_omega", "mcdonald_omega",
+           "omega_from_loadings", "omega_interval", "omega_point"]

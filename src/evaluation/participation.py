@@ -22,20 +22,25 @@ import numpy as np
 import pandas as pd
 
 from . import columns as C
-from .errors import EvaluationError
-from .network import METRIC, PREVIOUS_WAVE, active_mask
+from .network import METRIC, PREVIOUS_WAVE
+from .participation_records import (
+    ATTENDEES,
+    DECISION_MAKERS,
+    EVENT_TYPE,
+    MSO,
+    N_ATTENDANCES,
+    N_EVENTS,
+    N_ORGANISATIONS,
+    AttendanceIndex,
+    ParticipationInputError,
+    _need,
+    attendance_records,
+    nansum,
+)
 
 if TYPE_CHECKING:
     from .participation_io import ParticipationData
     from .project import Project
-
-EVENT_TYPE = "event_type"
-N_EVENTS = "n_events"
-N_ORGANISATIONS = "n_organisations"
-N_ATTENDANCES = "n_attendances"
-ATTENDEES = "attendees"
-DECISION_MAKERS = "decision_makers"
-MSO = "mso"
 
 #: Metrics of :func:`participation_summary`, in order.
 PARTICIPATION_METRICS: tuple[str, ...] = (
@@ -43,53 +48,6 @@ PARTICIPATION_METRICS: tuple[str, ...] = (
     "decision_maker_share", "mso_share_attending", "mso_share_active", "gini_attendance",
     "wave_retention",
 )
-
-
-class ParticipationInputError(EvaluationError, ValueError):
-    """Attendance, events or roster tables do not fit together."""
-
-
-def _need(frame: pd.DataFrame, columns: Iterable[str], what: str) -> None:
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise ParticipationInputError(f"the {what} table lacks column(s) {missing}; it has "
-                                      f"{list(frame.columns)}")
-
-
-def attendance_records(attendance: pd.DataFrame, events: pd.DataFrame,
-                       roster: pd.DataFrame) -> pd.DataFrame:
-    """Attendance rows joined with their event and organisation.
-
-    Returns
-    -------
-    DataFrame
-        One row per event and organisation: ``event``, ``organisation``, ``site`` (the
-        organisation's), ``event_site`` (blank for cross-site events), ``wave``,
-        ``event_type``, ``date``, ``actor_type``, ``attendees``, ``decision_makers``; sorted
-        by date, event and organisation.
-    """
-    _need(attendance, (C.EVENT, C.ORGANISATION, ATTENDEES, DECISION_MAKERS), "attendance")
-    _need(events, (C.EVENT, C.SITE, C.WAVE, EVENT_TYPE, "date"), "events")
-    _need(roster, (C.ORGANISATION, C.SITE, C.ACTOR_TYPE), "roster")
-    unknown_events = sorted(set(attendance[C.EVENT].dropna()) - set(events[C.EVENT]))
-    unknown_orgs = sorted(set(attendance[C.ORGANISATION].dropna())
-                          - set(roster[C.ORGANISATION]))
-    if unknown_events or unknown_orgs:
-        raise ParticipationInputError(
-            f"attendance names events {unknown_events} missing from the events table and "
-            f"organisations {unknown_orgs} missing from the roster")
-    ev = events[[C.EVENT, C.SITE, C.WAVE, EVENT_TYPE, "date"]].rename(
-        columns={C.SITE: "event_site"})
-    org = roster[[C.ORGANISATION, C.SITE, C.ACTOR_TYPE]]
-    table = (attendance[[C.EVENT, C.ORGANISATION, ATTENDEES, DECISION_MAKERS]]
-             .merge(ev, on=C.EVENT, how="left", validate="many_to_one")
-             .merge(org, on=C.ORGANISATION, how="left", validate="many_to_one"))
-    table[ATTENDEES] = pd.to_numeric(table[ATTENDEES], errors="coerce").astype(float)
-    table[DECISION_MAKERS] = pd.to_numeric(table[DECISION_MAKERS],
-                                           errors="coerce").astype(float)
-    table = table.sort_values(["date", C.EVENT, C.ORGANISATION], kind="stable")
-    return table[[C.EVENT, C.ORGANISATION, C.SITE, "event_site", C.WAVE, EVENT_TYPE, "date",
-                  C.ACTOR_TYPE, ATTENDEES, DECISION_MAKERS]].reset_index(drop=True)
 
 
 def attendance_by_type(attendance: pd.DataFrame, events: pd.DataFrame,
@@ -104,7 +62,11 @@ def attendance_by_type(attendance: pd.DataFrame, events: pd.DataFrame,
         organisations), ``n_attendances`` (organisation x event), ``attendees`` (people) and
         ``decision_makers`` (people with decision-making authority).
     """
-    records = attendance_records(attendance, events, roster)
+    return _by_type(attendance_records(attendance, events, roster))
+
+
+def _by_type(records: pd.DataFrame) -> pd.DataFrame:
+    """:func:`attendance_by_type` of the attendance records."""
     keys = [C.SITE, C.WAVE, EVENT_TYPE, C.ACTOR_TYPE]
     table = records.groupby(keys, sort=True).agg(
         n_events=(C.EVENT, "nunique"), n_organisations=(C.ORGANISATION, "nunique"),
@@ -148,20 +110,6 @@ def gini(values: Iterable[float], *, correction: bool = False) -> float:
     return float(g)
 
 
-def _active_sets(roster: pd.DataFrame, records: pd.DataFrame,
-                 wave_dates: Mapping[str, dt.date | None]) -> dict[tuple[str, str], set[str]]:
-    """Active organisations per site and wave: roster activity or attendance in the wave."""
-    sites = sorted(roster[C.SITE].dropna().unique())
-    out: dict[tuple[str, str], set[str]] = {}
-    for site in sites:
-        for wave, date in wave_dates.items():
-            active = roster[(roster[C.SITE] == site).to_numpy(dtype=bool)
-                            & active_mask(roster, date).to_numpy(dtype=bool)]
-            attended = records[(records[C.WAVE] == wave) & (records[C.SITE] == site)]
-            out[(site, wave)] = set(active[C.ORGANISATION]) | set(attended[C.ORGANISATION])
-    return out
-
-
 def attendance_concentration(attendance: pd.DataFrame, events: pd.DataFrame,
                              roster: pd.DataFrame, *,
                              wave_dates: Mapping[str, dt.date | None],
@@ -182,12 +130,15 @@ def attendance_concentration(attendance: pd.DataFrame, events: pd.DataFrame,
         the most frequent fifth of organisations, rounded up).
     """
     records = attendance_records(attendance, events, roster)
-    active = _active_sets(roster, records, wave_dates)
+    return _concentration(AttendanceIndex(records, roster, wave_dates), correction=correction)
+
+
+def _concentration(attendance: AttendanceIndex, *, correction: bool = False) -> pd.DataFrame:
+    """:func:`attendance_concentration` of indexed records."""
     rows = []
-    for (site, wave), orgs in active.items():
-        sub = records[(records[C.SITE] == site) & (records[C.WAVE] == wave)]
-        counts = sub.groupby(C.ORGANISATION)[C.EVENT].nunique()
-        x = np.array([int(counts.get(o, 0)) for o in sorted(orgs)], dtype=float)
+    for (site, wave), orgs in attendance.active.items():
+        counts = attendance.events_per_organisation(site, wave)
+        x = np.array([counts.get(o, 0) for o in sorted(orgs)], dtype=float)
         top = int(np.ceil(x.size / 5))
         total = x.sum()
         rows.append({C.SITE: site, C.WAVE: wave, N_ORGANISATIONS: int(x.size),
@@ -217,11 +168,15 @@ def wave_retention(attendance: pd.DataFrame, events: pd.DataFrame, roster: pd.Da
         ``n_current``, ``retention``.
     """
     records = attendance_records(attendance, events, roster)
+    return _wave_retention(AttendanceIndex(records, roster, {}), waves=waves)
+
+
+def _wave_retention(attendance: AttendanceIndex, *, waves: Iterable[str]) -> pd.DataFrame:
+    """:func:`wave_retention` of indexed records."""
     order = list(waves)
     rows = []
-    for site in sorted(roster[C.SITE].dropna().unique()):
-        sub = records[records[C.SITE] == site]
-        sets = {w: set(sub.loc[sub[C.WAVE] == w, C.ORGANISATION]) for w in order}
+    for site in attendance.sites:
+        sets = {w: attendance.organisations(site, w) for w in order}
         for before, after in pairwise(order):
             a, b = sets[before], sets[after]
             rows.append({C.SITE: site, C.WAVE: after, PREVIOUS_WAVE: before,
@@ -247,9 +202,18 @@ def event_retention(attendance: pd.DataFrame, events: pd.DataFrame,
         (attended the previous event too), ``n_new`` (never attended an earlier event of the
         site) and ``retention`` (returning / attendees of the previous event).
     """
-    records = attendance_records(attendance, events, roster)
+    return _event_retention(attendance_records(attendance, events, roster), events)
+
+
+def _event_retention(records: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
+    """:func:`event_retention` of the attendance records."""
     own = records[records["event_site"].notna() & (records["event_site"] == records[C.SITE])]
     _need(events, (C.EVENT, C.SITE, "date"), "events")
+    # event -> attending organisations of its own site; a missing event key equals no event
+    attending: dict[object, set[object]] = {}
+    for key, org in zip(own[C.EVENT], own[C.ORGANISATION], strict=True):
+        if not pd.isna(key):
+            attending.setdefault(key, set()).add(org)
     rows = []
     held = events[events[C.SITE].notna()].sort_values(["date", C.EVENT], kind="stable")
     for site, site_events in held.groupby(C.SITE, sort=True):
@@ -258,7 +222,7 @@ def event_retention(attendance: pd.DataFrame, events: pd.DataFrame,
         previous_key = None
         for ev in site_events.itertuples(index=False):
             key = getattr(ev, C.EVENT)
-            orgs = set(own.loc[own[C.EVENT] == key, C.ORGANISATION])
+            orgs = set(attending.get(key, ()))
             rows.append({C.SITE: site, C.EVENT: key, "date": ev.date,
                          EVENT_TYPE: getattr(ev, EVENT_TYPE), C.WAVE: getattr(ev, C.WAVE),
                          "previous_event": previous_key, N_ORGANISATIONS: len(orgs),
@@ -296,13 +260,25 @@ def participation_summary(attendance: pd.DataFrame, events: pd.DataFrame,
     DataFrame
         ``site``, ``wave``, ``metric``, ``value``, ``n``.
     """
-    records = attendance_records(attendance, events, roster)
-    active = _active_sets(roster, records, wave_dates)
+    prepared = AttendanceIndex(attendance_records(attendance, events, roster), roster, wave_dates)
+    return _summary(prepared, roster, concentration=_concentration(prepared),
+                    retention=_wave_retention(prepared, waves=list(wave_dates)))
+
+
+def _summary(attendance: AttendanceIndex, roster: pd.DataFrame, *, concentration: pd.DataFrame,
+             retention: pd.DataFrame) -> pd.DataFrame:
+    """:func:`participation_summary` from indexed records and the two tables it quotes."""
     types = dict(zip(roster[C.ORGANISATION], roster[C.ACTOR_TYPE], strict=True))
-    concentration = attendance_concentration(attendance, events, roster,
-                                             wave_dates=wave_dates).set_index([C.SITE, C.WAVE])
-    retention = wave_retention(attendance, events, roster,
-                               waves=list(wave_dates)).set_index([C.SITE, C.WAVE])
+    people_of = attendance.records[ATTENDEES].to_numpy(dtype=float)
+    deciders_of = attendance.records[DECISION_MAKERS].to_numpy(dtype=float)
+    # (site, wave) -> (value, n) of the quoted tables; n of the Gini as a float, as a row of
+    # the numeric columns of the concentration table gives it
+    gini_of = {key: (float(stat), float(n)) for key, stat, n in zip(
+        zip(concentration[C.SITE], concentration[C.WAVE], strict=True),
+        concentration[C.STATISTIC], concentration[N_ORGANISATIONS], strict=True)}
+    retention_of = {key: (ret, n) for key, ret, n in zip(
+        zip(retention[C.SITE], retention[C.WAVE], strict=True), retention["retention"],
+        retention["n_previous"], strict=True)}
     rows = []
 
     def add(site: str, wave: str, metric: str, value: float, n: float) -> None:
@@ -312,26 +288,25 @@ def participation_summary(attendance: pd.DataFrame, events: pd.DataFrame,
     def share(a: float, b: float) -> float:
         return a / b if b else float("nan")
 
-    for (site, wave), orgs in active.items():
-        sub = records[(records[C.SITE] == site) & (records[C.WAVE] == wave)]
-        attending = set(sub[C.ORGANISATION])
-        people = float(sub[ATTENDEES].sum())
+    for (site, wave), orgs in attendance.active.items():
+        rows_here = attendance.positions(site, wave)
+        attending = set(attendance.organisation[rows_here])
+        n_events = len({e for e in attendance.event[rows_here] if not pd.isna(e)})
+        people = nansum(people_of[rows_here])
         mso_att = sum(types.get(o) == MSO for o in attending)
         mso_act = sum(types.get(o) == MSO for o in orgs)
-        add(site, wave, "n_events", sub[C.EVENT].nunique(), sub[C.EVENT].nunique())
+        add(site, wave, "n_events", n_events, n_events)
         add(site, wave, "n_active", len(orgs), len(orgs))
         add(site, wave, "n_attending", len(attending), len(attending))
         add(site, wave, "attending_share", share(len(attending), len(orgs)), len(orgs))
         add(site, wave, "attendees", people, people)
         add(site, wave, "decision_maker_share",
-            share(float(sub[DECISION_MAKERS].sum()), people), people)
+            share(nansum(deciders_of[rows_here]), people), people)
         add(site, wave, "mso_share_attending", share(mso_att, len(attending)), len(attending))
         add(site, wave, "mso_share_active", share(mso_act, len(orgs)), len(orgs))
-        conc = concentration.loc[(site, wave)]
-        add(site, wave, "gini_attendance", conc[C.STATISTIC], conc[N_ORGANISATIONS])
-        if (site, wave) in retention.index:
-            ret = retention.loc[(site, wave)]
-            add(site, wave, "wave_retention", ret["retention"], ret["n_previous"])
+        add(site, wave, "gini_attendance", *gini_of[(site, wave)])
+        if (site, wave) in retention_of:
+            add(site, wave, "wave_retention", *retention_of[(site, wave)])
         else:
             add(site, wave, "wave_retention", float("nan"), 0)
     return pd.DataFrame(rows, columns=[C.SITE, C.WAVE, METRIC, C.VALUE, C.N])
@@ -351,18 +326,23 @@ class ParticipationResults:
 def analyse_participation(data: ParticipationData, project: Project) -> ParticipationResults:
     """Run every participation analysis of this module on a project's data."""
     dates = {w.key: w.date for w in project.waves}
-    args = (data.attendance, data.events, data.roster)
+    attendance, events, roster = data.attendance, data.events, data.roster
+    records = attendance_records(attendance, events, roster)
+    prepared = AttendanceIndex(records, roster, dates)
+    concentration = _concentration(prepared)
+    retention = _wave_retention(prepared, waves=list(dates))
     return ParticipationResults(
-        summary=participation_summary(*args, wave_dates=dates),
-        by_type=attendance_by_type(*args),
-        concentration=attendance_concentration(*args, wave_dates=dates),
-        wave_retention=wave_retention(*args, waves=list(dates)),
-        event_retention=event_retention(*args),
+        summary=_summary(prepared, roster, concentration=concentration, retention=retention),
+        by_type=_by_type(records),
+        concentration=concentration,
+        wave_retention=retention,
+        event_retention=_event_retention(records, events),
     )
 
 
 __all__ = [
-    "PARTICIPATION_METRICS", "ParticipationInputError", "ParticipationResults",
+    "ATTENDEES", "DECISION_MAKERS", "EVENT_TYPE", "MSO", "N_ATTENDANCES", "N_EVENTS",
+    "N_ORGANISATIONS", "PARTICIPATION_METRICS", "ParticipationInputError", "ParticipationResults",
     "analyse_participation", "attendance_by_type", "attendance_concentration",
     "attendance_records", "event_retention", "gini", "participation_summary",
     "wave_retention",

@@ -125,7 +125,7 @@ class ParticipationData:
     def __getattr__(self, name: str) -> pd.DataFrame:
         tables = self.__dict__.get("tables", {})
         if name in SCHEMAS:
-            return tables.get(name, empty_table(name))
+            return tables[name] if name in tables else empty_table(name)
         raise AttributeError(name)
 
     @property

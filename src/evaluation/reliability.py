@@ -14,13 +14,13 @@ item of the scale.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special
 
 from . import columns as C
 from .covariance import (
@@ -37,7 +37,14 @@ from .covariance import (
     weighted_moments,
 )
 from .itemmatrix import ItemMatrix, matrix_of
-from .omega import OmegaResult, bootstrap_omega, mcdonald_omega, omega_from_loadings
+from .omega import (
+    OmegaResult,
+    bootstrap_omega,
+    mcdonald_omega,
+    omega_from_loadings,
+    omega_interval,
+    omega_point,
+)
 from .onefactor import one_factor_ml, one_factor_ml_batch
 from .scales import _check_scales
 
@@ -58,6 +65,11 @@ OMEGA = "omega"
 OMEGA_CI_LOW = "omega_ci_low"
 OMEGA_CI_HIGH = "omega_ci_high"
 NAN_POLICY = "nan_policy"
+# the columns filled scale by scale (wave and nan_policy are added last), and their types
+_TABLE_COLUMNS = (C.SCALE, LEVEL, C.SITE, C.N, N_ITEMS, ALPHA, ALPHA_CI_LOW, ALPHA_CI_HIGH,
+                  OMEGA, OMEGA_CI_LOW, OMEGA_CI_HIGH)
+_COLUMN_DTYPES: dict[str, type] = {C.SCALE: object, LEVEL: object, C.SITE: object,
+                                   C.N: np.int64, N_ITEMS: np.int64}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -97,9 +109,6 @@ def alpha_from_cov(cov: np.ndarray) -> np.ndarray:
     with np.errstate(divide="ignore", invalid="ignore"):
         alpha = k / (k - 1) * (1 - trace / total)
     return np.where(ok, alpha, np.nan)
-
-
-# -- Cronbach's alpha ---------------------------------------------------------------------
 
 
 def feldt_interval(alpha: float | np.ndarray, *, n: int | np.ndarray,
@@ -150,8 +159,9 @@ def feldt_interval(alpha: float | np.ndarray, *, n: int | np.ndarray,
     df1 = np.where(ok, n_arr - 1, 1.0)
     df2 = df1 * max(n_items - 1, 1)
     gamma = 1 - confidence
-    low = np.where(ok, 1 - (1 - alpha_arr) * stats.f.ppf(1 - gamma / 2, df1, df2), np.nan)
-    high = np.where(ok, 1 - (1 - alpha_arr) * stats.f.ppf(gamma / 2, df1, df2), np.nan)
+    # special.fdtri is the quantile function behind stats.f.ppf, without its argument checks
+    low = np.where(ok, 1 - (1 - alpha_arr) * special.fdtri(df1, df2, 1 - gamma / 2), np.nan)
+    high = np.where(ok, 1 - (1 - alpha_arr) * special.fdtri(df1, df2, gamma / 2), np.nan)
     if low.ndim == 0:
         return float(low), float(high)
     return low, high
@@ -274,7 +284,9 @@ def reliability_table(data: SurveyData, codebook: Codebook, *,
     -----
     Reverse-keyed items are rescored first (:math:`x' = min + max - x`); every missing
     category, "kann ich nicht beurteilen" included, is NaN. Per-site alphas are computed
-    for all sites at once from grouped sums, so thousands of sites take seconds.
+    for all sites at once from grouped sums, so thousands of sites take seconds. Omega and
+    its interval stay NaN where the full-sample factor model does not converge; its
+    bootstrap is then skipped.
 
     Examples
     --------
@@ -292,31 +304,36 @@ def reliability_table(data: SurveyData, codebook: Codebook, *,
     site_codes, site_keys = pd.factorize(matrix.index[C.SITE], sort=False)
     has_site = site_codes >= 0  # rows without a site count for the pool only
 
-    parts: list[pd.DataFrame] = []
+    columns: dict[str, list[np.ndarray]] = {name: [] for name in _TABLE_COLUMNS}
+    n_sites = len(site_keys)
     for key in keys:
         members = list(codebook.scales[key].items)
         x = keyed[:, [matrix.position(i) for i in members]]
         k = len(members)
-        pool_row = _pool_row(x, k, min_n=min_n, nan_policy=nan_policy,
-                             confidence=confidence, n_boot=n_boot, seed=seed)
-        parts.append(pd.DataFrame([{C.SCALE: key, LEVEL: POOL, C.SITE: None, **pool_row}]))
-        if by_site and len(site_keys):
-            sites = _site_rows(x[has_site], site_codes[has_site], len(site_keys), k,
+        pool = _pool_row(x, k, min_n=min_n, nan_policy=nan_policy, confidence=confidence,
+                         n_boot=n_boot, seed=seed)
+        _append(columns, {C.SCALE: [key], LEVEL: [POOL], C.SITE: [None],
+                          **{name: [value] for name, value in pool.items()}})
+        if by_site and n_sites:
+            sites = _site_rows(x[has_site], site_codes[has_site], n_sites, k,
                                min_n=min_n, nan_policy=nan_policy, confidence=confidence,
                                n_boot=n_boot if site_omega else 0, omega=site_omega,
                                seed=seed)
-            parts.append(pd.DataFrame({C.SCALE: key, LEVEL: "site",
-                                       C.SITE: np.asarray(site_keys, dtype=object),
-                                       **sites}))
-    columns = [C.SCALE, LEVEL, C.SITE, C.WAVE, C.N, N_ITEMS, ALPHA, ALPHA_CI_LOW,
-               ALPHA_CI_HIGH, OMEGA, OMEGA_CI_LOW, OMEGA_CI_HIGH, NAN_POLICY]
-    table = pd.concat([p.astype({C.SITE: object}) for p in parts], ignore_index=True)
-    table = table.reindex(columns=columns)
-    table[C.WAVE] = wave
-    table[NAN_POLICY] = nan_policy
-    table[C.N] = table[C.N].astype(int)
-    table[N_ITEMS] = table[N_ITEMS].astype(int)
+            _append(columns, {C.SCALE: [key] * n_sites, LEVEL: ["site"] * n_sites,
+                              C.SITE: list(site_keys), **sites})
+    table = pd.DataFrame({name: np.concatenate(parts) for name, parts in columns.items()})
+    table.insert(3, C.WAVE, np.full(len(table), wave, dtype=object))
+    table[NAN_POLICY] = np.full(len(table), nan_policy, dtype=object)
     return table
+
+
+def _append(columns: dict[str, list[np.ndarray]], rows: Mapping[str, Sequence[object]]
+            ) -> None:
+    """Add rows to the table's columns (one DataFrame is built at the end, not per scale)."""
+    size = len(rows[C.SCALE])
+    for name, parts in columns.items():
+        values = rows.get(name, np.full(size, np.nan))
+        parts.append(np.asarray(values, dtype=_COLUMN_DTYPES.get(name, float)))
 
 
 def _empty_coefficients() -> dict[str, float]:
@@ -344,15 +361,23 @@ def _pool_row(x: np.ndarray, k: int, *, min_n: int, nan_policy: str, confidence:
 
 def _omega_columns(x: np.ndarray, nan_policy: str, n_boot: int, confidence: float,
                    seed: int) -> dict[str, float]:
+    """Omega and its interval, or nothing where the full-sample fit did not converge.
+
+    The table leaves omega out where the point estimate did not converge, so the bootstrap
+    (most of the cost of a scale) is then not run at all.
+    """
     try:
-        omega = mcdonald_omega(x, nan_policy=nan_policy,  # type: ignore[arg-type]
-                               n_boot=n_boot, confidence=confidence, seed=seed)
+        point = omega_point(x, nan_policy)  # type: ignore[arg-type]
     except ReliabilityError as exc:
         log.info("omega not computed: %s", exc)
         return {}
-    if not omega.converged:
+    if not point.converged:
         return {}
-    return {OMEGA: omega.omega, OMEGA_CI_LOW: omega.ci_low, OMEGA_CI_HIGH: omega.ci_high}
+    low = high = np.nan
+    if n_boot:
+        low, high, _, _ = omega_interval(point, n_boot=n_boot, confidence=confidence,
+                                         seed=seed)
+    return {OMEGA: point.omega, OMEGA_CI_LOW: low, OMEGA_CI_HIGH: high}
 
 
 def _site_rows(x: np.ndarray, codes: np.ndarray, n_sites: int, k: int, *, min_n: int,

@@ -62,6 +62,7 @@ from .graphs import (
     SiteNetwork,
     active_mask,
     active_organisations,
+    active_positions,
     build_network,
     build_networks,
     wave_dates,
@@ -93,8 +94,8 @@ __all__ = [
     "LEVEL", "METRIC", "NETWORK_METRICS", "N_ORGANISATIONS", "N_RESPONDENTS", "PREVIOUS_WAVE",
     "RANK", "SECTOR", "SHARE", "SUPPRESSED", "TRUST_ITEMS", "VALUE_ITEMS", "NetworkInputError",
     "NetworkMetrics", "NetworkResults", "SiteNetwork", "active_mask", "active_organisations",
-    "analyse_networks", "blau_index", "brokers", "build_network", "build_networks",
-    "collaboration_levels", "degree_centralisation", "departed_partners", "iqv",
+    "active_positions", "analyse_networks", "blau_index", "brokers", "build_network",
+    "build_networks", "collaboration_levels", "degree_centralisation", "departed_partners", "iqv",
     "network_metrics", "network_table", "organisation_table", "partner_retention",
     "tie_changes", "tie_ratings", "wave_dates",
 ]

@@ -8,14 +8,17 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from .. import columns as C
-from .graphs import ACTOR_TYPES, SiteNetwork, build_networks, wave_dates
-from .metrics import brokers, network_table, organisation_table
+from .graphs import ACTOR_TYPE_SECTORS, ACTOR_TYPES, SiteNetwork, build_networks, wave_dates
+from .metrics import _betweenness_of, _brokers, _network_table, _organisation_table
 from .ties import (
-    collaboration_levels,
+    _active_ties,
+    _check_rating_rules,
+    _collaboration_levels,
+    _coverage_frame,
+    _tie_ratings,
     departed_partners,
     partner_retention,
     tie_changes,
-    tie_ratings,
 )
 
 if TYPE_CHECKING:
@@ -49,18 +52,29 @@ def analyse_networks(data: ParticipationData, project: Project, *, min_frequency
     dates = wave_dates(project)
     actor = project.codebook.attributes.get(C.ACTOR_TYPE)
     n_categories = len(actor.keys()) if actor is not None else len(ACTOR_TYPES)
-    networks = build_networks(data.ties, data.roster, wave_dates=dates,
-                              sites=list(project.site_keys), min_frequency=min_frequency,
-                              min_collaboration=min_collaboration)
+    ties, roster = data.ties, data.roster  # each attribute access may build a frame
+    networks = build_networks(ties, roster, wave_dates=dates, sites=list(project.site_keys),
+                              min_frequency=min_frequency, min_collaboration=min_collaboration)
+    # betweenness once per network, shared by the metrics, organisation and broker tables
+    nets = list(networks.values())
+    betweenness = _betweenness_of(nets)
+    organisations = _organisation_table(nets, betweenness)
+    metrics = _network_table(nets, betweenness, n_categories=n_categories,
+                             sectors=ACTOR_TYPE_SECTORS)
+    top = _brokers(organisations, top=top_brokers)
+    # tie rows between active organisations, shared by ratings and collaboration levels
+    min_raters = project.privacy.min_raters_per_organisation
+    _check_rating_rules(min_raters, 2)
+    active_ties = _active_ties(ties, roster, dates)
     return NetworkResults(
         networks=networks,
-        metrics=network_table(networks, n_categories=n_categories),
-        organisations=organisation_table(networks),
-        brokers=brokers(networks, top=top_brokers),
-        tie_ratings=tie_ratings(data.ties, data.roster, wave_dates=dates,
-                                min_raters=project.privacy.min_raters_per_organisation),
-        collaboration_levels=collaboration_levels(data.ties, data.roster, wave_dates=dates),
+        metrics=metrics,
+        organisations=organisations,
+        brokers=top,
+        tie_ratings=_tie_ratings(active_ties, roster, min_raters=min_raters, min_items=2),
+        collaboration_levels=_collaboration_levels(active_ties,
+                                                   _coverage_frame(ties, roster, dates)),
         tie_changes=tie_changes(networks, waves=list(dates)),
-        departed_partners=departed_partners(data.roster, wave_dates=dates),
-        partner_retention=partner_retention(data.roster, wave_dates=dates),
+        departed_partners=departed_partners(roster, wave_dates=dates),
+        partner_retention=partner_retention(roster, wave_dates=dates),
     )

@@ -7,7 +7,8 @@ across networks.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -75,7 +76,10 @@ def blau_index(categories: Iterable[Any]) -> float:
     ----------
     Blau, P. M. (1977). *Inequality and heterogeneity*. New York: Free Press.
     """
-    counts = pd.Series(list(categories)).value_counts(dropna=True).to_numpy(dtype=float)
+    tally = Counter(c for c in categories if not pd.isna(c))
+    # largest count first, as value_counts gives them: equal counts are equal summands, so
+    # the sum is the same whatever their order
+    counts = np.array(sorted(tally.values(), reverse=True), dtype=float)
     total = counts.sum()
     if total == 0:
         return float("nan")
@@ -96,10 +100,14 @@ def iqv(categories: Iterable[Any], *, n_categories: int) -> float:
     Agresti, A., & Agresti, B. F. (1978). Statistical analysis of qualitative variation.
     *Sociological Methodology*, 9, 204-237.
     """
+    return _iqv_of_blau(blau_index(categories), n_categories)
+
+
+def _iqv_of_blau(blau: float, n_categories: int) -> float:
     if n_categories < 2:
         raise NetworkInputError(f"the IQV needs at least 2 possible categories, got "
                                 f"n_categories={n_categories!r}")
-    return blau_index(categories) * n_categories / (n_categories - 1)
+    return blau * n_categories / (n_categories - 1)
 
 
 def _reciprocity(graph: nx.DiGraph) -> float:
@@ -178,10 +186,19 @@ def network_metrics(network: SiteNetwork, *, n_categories: int = len(ACTOR_TYPES
     chapters 4 and 13.
     """
     graph = network.graph
+    betweenness = (nx.betweenness_centrality(graph, normalized=True)
+                   if graph.number_of_nodes() else {})
+    return _metrics(network, betweenness, n_categories=n_categories, sectors=sectors)
+
+
+def _metrics(network: SiteNetwork, betweenness: Mapping[Any, float], *, n_categories: int,
+             sectors: Mapping[str, str]) -> NetworkMetrics:
+    """:func:`network_metrics` with the betweenness of every node already computed."""
+    graph = network.graph
     n = graph.number_of_nodes()
     m = graph.number_of_edges()
     types = [a.get(C.ACTOR_TYPE) for _, a in graph.nodes(data=True)]
-    betweenness = nx.betweenness_centrality(graph, normalized=True) if n else {}
+    blau = blau_index(types)
     return NetworkMetrics(
         site=network.site,
         wave=network.wave,
@@ -195,8 +212,8 @@ def network_metrics(network: SiteNetwork, *, n_categories: int = len(ACTOR_TYPES
         betweenness_max=float(max(betweenness.values())) if n > 2 else float("nan"),
         n_isolates=sum(1 for _ in nx.isolates(graph)),
         n_components=nx.number_weakly_connected_components(graph) if n else 0,
-        blau=blau_index(types),
-        iqv=iqv(types, n_categories=n_categories),
+        blau=blau,
+        iqv=_iqv_of_blau(blau, n_categories),
         cross_type_share=_cross_share(graph, None),
         cross_sector_share=_cross_share(graph, sectors),
     )
@@ -212,6 +229,12 @@ def _networks(networks: Mapping[tuple[str, str], SiteNetwork] | Iterable[SiteNet
     return list(values)
 
 
+def _betweenness_of(networks: Iterable[SiteNetwork]) -> list[dict[Any, float]]:
+    """Normalised betweenness of every node, per network (empty for an empty network)."""
+    return [nx.betweenness_centrality(net.graph, normalized=True)
+            if net.graph.number_of_nodes() else {} for net in networks]
+
+
 def network_table(networks: Mapping[tuple[str, str], SiteNetwork] | Iterable[SiteNetwork], *,
                   n_categories: int = len(ACTOR_TYPES),
                   sectors: Mapping[str, str] = ACTOR_TYPE_SECTORS) -> pd.DataFrame:
@@ -222,9 +245,18 @@ def network_table(networks: Mapping[tuple[str, str], SiteNetwork] | Iterable[Sit
     ``coverage`` (their share), the last three repeated on every row so that no metric is
     read without its coverage.
     """
+    nets = _networks(networks)
+    return _network_table(nets, _betweenness_of(nets), n_categories=n_categories,
+                          sectors=sectors)
+
+
+def _network_table(networks: Sequence[SiteNetwork],
+                   betweenness: Sequence[Mapping[Any, float]], *, n_categories: int,
+                   sectors: Mapping[str, str]) -> pd.DataFrame:
+    """:func:`network_table` with the betweenness of each network (same order) given."""
     rows = []
-    for network in _networks(networks):
-        metrics = network_metrics(network, n_categories=n_categories, sectors=sectors)
+    for network, between in zip(networks, betweenness, strict=True):
+        metrics = _metrics(network, between, n_categories=n_categories, sectors=sectors)
         for metric in NETWORK_METRICS:
             rows.append({C.SITE: network.site, C.WAVE: network.wave, METRIC: metric,
                          C.VALUE: float(getattr(metrics, metric)),
@@ -243,25 +275,32 @@ def organisation_table(networks: Mapping[tuple[str, str], SiteNetwork] | Iterabl
     :func:`network_metrics`), ``isolate`` and ``rank`` (1 = highest betweenness in the network;
     ties broken by organisation key).
     """
+    nets = _networks(networks)
+    return _organisation_table(nets, _betweenness_of(nets))
+
+
+def _organisation_table(networks: Sequence[SiteNetwork],
+                        betweenness: Sequence[Mapping[Any, float]]) -> pd.DataFrame:
+    """:func:`organisation_table` with the betweenness of each network (same order) given."""
     columns = [C.SITE, C.WAVE, C.ORGANISATION, C.ACTOR_TYPE, "respondent", "in_degree",
                "out_degree", BETWEENNESS, "isolate", RANK]
     rows = []
-    for network in _networks(networks):
+    for network, between in zip(networks, betweenness, strict=True):
         graph = network.graph
         if graph.number_of_nodes() == 0:
             continue
-        betweenness = nx.betweenness_centrality(graph, normalized=True)
-        order = sorted(graph.nodes, key=lambda o: (-betweenness[o], str(o)))
+        order = sorted(graph.nodes, key=lambda o, b=between: (-b[o], str(o)))
         rank = {org: i + 1 for i, org in enumerate(order)}
+        succ, pred = graph.succ, graph.pred
         for org in sorted(graph.nodes, key=str):
             attrs = graph.nodes[org]
+            n_in, n_out = len(pred[org]), len(succ[org])  # a self-loop counts in both
             rows.append({C.SITE: network.site, C.WAVE: network.wave, C.ORGANISATION: org,
                          C.ACTOR_TYPE: attrs.get(C.ACTOR_TYPE),
                          "respondent": bool(attrs.get("respondent")),
-                         "in_degree": int(graph.in_degree(org)),
-                         "out_degree": int(graph.out_degree(org)),
-                         BETWEENNESS: float(betweenness[org]),
-                         "isolate": graph.degree(org) == 0, RANK: rank[org]})
+                         "in_degree": n_in, "out_degree": n_out,
+                         BETWEENNESS: float(between[org]),
+                         "isolate": n_in + n_out == 0, RANK: rank[org]})
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -274,6 +313,13 @@ def brokers(networks: Mapping[tuple[str, str], SiteNetwork] | Iterable[SiteNetwo
     """
     if top < 1:
         raise NetworkInputError(f"top must be at least 1, got {top!r}")
-    table = organisation_table(networks)
-    keep = (table[RANK] <= top) & (table[BETWEENNESS] > 0)
-    return table[keep].sort_values([C.SITE, C.WAVE, RANK], kind="stable").reset_index(drop=True)
+    return _brokers(organisation_table(networks), top=top)
+
+
+def _brokers(organisations: pd.DataFrame, *, top: int) -> pd.DataFrame:
+    """:func:`brokers` from the :func:`organisation_table` of the networks."""
+    if top < 1:
+        raise NetworkInputError(f"top must be at least 1, got {top!r}")
+    keep = (organisations[RANK] <= top) & (organisations[BETWEENNESS] > 0)
+    return organisations[keep].sort_values([C.SITE, C.WAVE, RANK], kind="stable").reset_index(
+        drop=True)

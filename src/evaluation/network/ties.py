@@ -29,7 +29,7 @@ from .graphs import (
     SiteNetwork,
     _check_columns,
     active_mask,
-    active_organisations,
+    active_positions,
 )
 
 #: Levels of the Levels of Collaboration Scale (Frey et al. 2006), as used by ``collaboration``.
@@ -65,14 +65,34 @@ def _active_ties(ties: pd.DataFrame, roster: pd.DataFrame,
     return ties[keep.to_numpy(dtype=bool)]
 
 
+def _egos_by_site_wave(ties: pd.DataFrame) -> dict[tuple[object, object], set[object]]:
+    """The ``ego`` values of the tie rows of every site and wave (any level)."""
+    egos: dict[tuple[object, object], set[object]] = {}
+    for site, wave, ego in zip(ties[C.SITE], ties[C.WAVE], ties["ego"], strict=True):
+        egos.setdefault((site, wave), set()).add(ego)
+    return egos
+
+
+def _active_sets(roster: pd.DataFrame, wave_dates: Mapping[str, dt.date | None],
+                 sites: Sequence[str]) -> dict[tuple[str, str], set[object]]:
+    """Organisations of :func:`active_organisations` per site and wave, as sets."""
+    if not sites or not wave_dates:
+        return {}
+    organisation = roster[C.ORGANISATION].to_numpy(dtype=object)
+    return {key: set(organisation[rows]) for key, rows in
+            active_positions(roster, wave_dates=wave_dates, sites=sites).items()}
+
+
 def _coverage_frame(ties: pd.DataFrame, roster: pd.DataFrame,
                     wave_dates: Mapping[str, dt.date | None]) -> pd.DataFrame:
+    sites = sorted(roster[C.SITE].dropna().unique())
+    active_sets = _active_sets(roster, wave_dates, sites)
+    egos_of = _egos_by_site_wave(ties)
     rows = []
-    for site in sorted(roster[C.SITE].dropna().unique()):
-        for wave, date in wave_dates.items():
-            active = set(active_organisations(roster, site=site, date=date)[C.ORGANISATION])
-            egos = set(ties.loc[((ties[C.SITE] == site) & (ties[C.WAVE] == wave))
-                                .to_numpy(dtype=bool), "ego"]) & active
+    for site in sites:
+        for wave in wave_dates:
+            active = active_sets[(site, wave)]
+            egos = egos_of.get((site, wave), set()) & active
             rows.append({C.SITE: site, C.WAVE: wave, N_ORGANISATIONS: len(active),
                          N_RESPONDENTS: len(egos),
                          COVERAGE: len(egos) / len(active) if active else float("nan")})
@@ -103,13 +123,23 @@ def tie_ratings(ties: pd.DataFrame, roster: pd.DataFrame, *,
         ``site``, ``wave``, ``organisation``, ``actor_type``, ``metric`` (``trust`` or
         ``value``), ``n`` (raters), ``mean``, ``sd``, ``suppressed``.
     """
+    _check_rating_rules(min_raters, min_items)
+    return _tie_ratings(_active_ties(ties, roster, wave_dates), roster, min_raters=min_raters,
+                        min_items=min_items)
+
+
+def _check_rating_rules(min_raters: int, min_items: int) -> None:
     if min_raters < 1:
         raise NetworkInputError(f"min_raters must be at least 1, got {min_raters!r}")
     if not 1 <= min_items <= 3:
         raise NetworkInputError(f"min_items must be 1, 2 or 3, got {min_items!r}")
+
+
+def _tie_ratings(rows: pd.DataFrame, roster: pd.DataFrame, *, min_raters: int,
+                 min_items: int) -> pd.DataFrame:
+    """:func:`tie_ratings` of the tie rows between active organisations (``_active_ties``)."""
     columns = [C.SITE, C.WAVE, C.ORGANISATION, C.ACTOR_TYPE, METRIC, C.N, C.MEAN, C.SD,
                SUPPRESSED]
-    rows = _active_ties(ties, roster, wave_dates)
     types = dict(zip(roster[C.ORGANISATION], roster[C.ACTOR_TYPE], strict=True))
     parts = []
     for metric, items in (("trust", TRUST_ITEMS), ("value", VALUE_ITEMS)):
@@ -155,12 +185,16 @@ def collaboration_levels(ties: pd.DataFrame, roster: pd.DataFrame, *,
     Frey, B. B., Lohmeier, J. H., Lee, S. W., & Tollefson, N. (2006). Measuring collaboration
     among grant partners. *American Journal of Evaluation*, 27(3), 383-392.
     """
-    rows = _active_ties(ties, roster, wave_dates)
-    coverage = _coverage_frame(ties, roster, wave_dates)
+    return _collaboration_levels(_active_ties(ties, roster, wave_dates),
+                                 _coverage_frame(ties, roster, wave_dates))
+
+
+def _collaboration_levels(rows: pd.DataFrame, coverage: pd.DataFrame) -> pd.DataFrame:
+    """:func:`collaboration_levels` of the tie rows between active organisations."""
     level = pd.to_numeric(rows["collaboration"], errors="coerce")
     counts = (pd.DataFrame({C.SITE: rows[C.SITE], C.WAVE: rows[C.WAVE], LEVEL: level})
               .dropna().astype({LEVEL: int})
-              .groupby([C.SITE, C.WAVE, LEVEL]).size())
+              .groupby([C.SITE, C.WAVE, LEVEL]).size().to_dict())
     out = []
     for cov in coverage.itertuples(index=False):
         site, wave = getattr(cov, C.SITE), getattr(cov, C.WAVE)
@@ -284,10 +318,11 @@ def partner_retention(roster: pd.DataFrame, *,
     _check_columns(roster, (C.ORGANISATION, C.SITE, C.ACTOR_TYPE, "joined"), "roster")
     dated = _ordered_dates(wave_dates)
     rows = []
-    for site in sorted(roster[C.SITE].dropna().unique()):
-        for (w1, d1), (w2, d2) in pairwise(dated):
-            a = set(active_organisations(roster, site=site, date=d1)[C.ORGANISATION])
-            b = set(active_organisations(roster, site=site, date=d2)[C.ORGANISATION])
+    sites = sorted(roster[C.SITE].dropna().unique())
+    active = _active_sets(roster, dict(dated), sites) if len(dated) > 1 else {}
+    for site in sites:
+        for (w1, _), (w2, _) in pairwise(dated):
+            a, b = active[(site, w1)], active[(site, w2)]
             rows.append({C.SITE: site, C.WAVE: w2, PREVIOUS_WAVE: w1, "n_before": len(a),
                          "n_retained": len(a & b), "n_left": len(a - b),
                          "n_joined": len(b - a), "n_after": len(b),
