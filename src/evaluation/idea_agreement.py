@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from .errors import EvaluationError
 
@@ -70,6 +69,8 @@ def kendall_w(matrix: np.ndarray | pd.DataFrame) -> KendallW:
         raise IdeaInputError("Kendall's W needs a complete rater x item matrix; found missing "
                              f"ratings in rows {rows}")
     m, n = x.shape
+    from scipy import stats  # here, not at import: report kernels load this module
+
     ranks = np.apply_along_axis(stats.rankdata, 1, x)
     sums = ranks.sum(axis=0)
     s = float(((sums - m * (n + 1) / 2) ** 2).sum())

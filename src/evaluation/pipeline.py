@@ -43,12 +43,10 @@ from .errors import EvaluationError
 from .executors import Executor, make_executor
 from .index_page import index_html
 from .notebook_params import check_parameters
-from .peers import peer_tables
 from .project import Branding, Project, load_project
 from .provenance import data_hash, manifest, manifest_json, source_date, versions
 from .render import failure_page, render_html, write_atomic
 from .results_io import RESULTS_FORMAT, Results, cached_key, load_results, save_results
-from .slides import digest_task
 from .validate import ValidationResult, validate_project
 
 log = logging.getLogger("evaluation")
@@ -120,6 +118,8 @@ def load_or_compute(project: Project, validation: ValidationResult, run_dir: Pat
                               n_boot=COMPUTE_PARAMETERS["n_boot"])
     results.meta.update(results_meta(project, key))
     # learning partners name sites: run folder and evaluator outputs only
+    from .peers import peer_tables
+
     results.tables.update(peer_tables(results))
     save_results(results, run_dir, key=key)
     return results, False
@@ -208,6 +208,8 @@ def report_tasks(project: Project, results: Results, out_dir: Path, *, wave: str
             tasks.append(Task(key=f"{edition}/{site}", notebook=site_nb, params=params,
                               cwd=out_dir, finish=functools.partial(
                                   finish_report, job=job(target, edition, params, site=site))))
+    from .slides import digest_task  # the chart stack, not needed to start a worker
+
     tasks.append(digest_task(out_dir, wave=wave, language=project.language,
                              branding=project.branding, date_iso=date_iso, run_dir=RUN_DIR,
                              notebook=notebooks / DIGEST_NOTEBOOK))
