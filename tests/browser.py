@@ -21,6 +21,7 @@ Usage::
 from __future__ import annotations
 
 import base64
+import contextlib
 import fcntl
 import json
 import os
@@ -291,10 +292,8 @@ def open_page(path_or_url: str | os.PathLike[str], *, screenshot: Path | None = 
             screenshot.parent.mkdir(parents=True, exist_ok=True)
             screenshot.write_bytes(base64.b64decode(shot["data"]))
             visit.screenshot = screenshot
-        try:
+        with contextlib.suppress(BrowserError):
             pipe.call("Browser.close", timeout=5)
-        except BrowserError:
-            pass
     finally:
         os.close(to_browser_w)
         os.close(from_browser_r)

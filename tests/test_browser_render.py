@@ -75,7 +75,8 @@ def test_the_partner_report_shows_results_but_no_code_parameters_or_diagnostics(
     assert htmlcheck.input_cells_present(html) == 0
     assert htmlcheck.prompts_present(html) == 0
     assert not htmlcheck.traceback_present(html)
-    assert "injected-parameters" not in html and "# Parameters" not in html
+    assert "injected-parameters" not in html
+    assert "# Parameters" not in html
     assert "diagnostic note for evaluators" not in html  # stderr
     assert "Kommune <strong>K03</strong>, 5 Werte, Mittelwert 3,00." in html
     assert 'alt="Balkendiagramm: 5 Werte für K03, von 1,5 bis 7,5."' in html

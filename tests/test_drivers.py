@@ -7,6 +7,7 @@ tests/reference/make_stats_data.R, stored in tests/reference/drivers_expected.js
 from __future__ import annotations
 
 import json
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -130,3 +131,26 @@ def test_wide_scores_refuses_duplicate_rows() -> None:
                            "scale": ["trust", "trust"], "score": [1.0, 2.0]})
     with pytest.raises(StatisticsInputError, match="duplicated"):
         D.wide_scores(scores)
+
+
+@pytest.mark.parametrize("collinear", [False, True])
+def test_vif_equals_statsmodels_variance_inflation_factor(collinear: bool) -> None:
+    from statsmodels.stats.outliers_influence import variance_inflation_factor
+
+    rng = np.random.default_rng(7)
+    data = pd.DataFrame(rng.normal(size=(60, 4)), columns=["a", "b", "c", "d"])
+    data["c"] += 0.8 * data["a"]
+    if collinear:
+        data["d"] = data["a"] + data["b"]
+    table = D.vif(data, factors=["a", "b", "c", "d"])
+    exog = np.column_stack([np.ones(len(data)), data.to_numpy()])
+    with np.errstate(divide="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # statsmodels warns about the collinear design
+        expected = [variance_inflation_factor(exog, i + 1) for i in range(4)]
+    if collinear:  # d = a + b: a, b and d cannot be told apart, c still can
+        ours = table["vif"].to_numpy()
+        assert np.all(ours[[0, 1, 3]] > 1e12)
+        assert np.all(np.asarray(expected)[[0, 1, 3]] > 1e12)
+        assert ours[2] == pytest.approx(expected[2], rel=1e-6)
+    else:
+        assert table["vif"].to_numpy() == pytest.approx(expected, rel=1e-10)

@@ -121,7 +121,8 @@ def test_the_example_is_labelled_synthetic_and_uses_the_default_instrument(
     project, _, _ = example
     assert project.synthetic is True
     assert project.codebook.name == "default"
-    assert project.report_date is not None and project.report_date.isoformat() == "2026-11-01"
+    assert project.report_date is not None
+    assert project.report_date.isoformat() == "2026-11-01"
     assert "ALL data" in (EXAMPLE / "README.md").read_text(encoding="utf-8")
 
 

@@ -59,7 +59,8 @@ def test_an_unknown_parameter_is_named_with_its_value_and_the_known_parameters()
     message = str(caught.value)
     assert "unknown parameter 'sitee'" in message
     assert "'K01'" in message
-    assert "site: str (site key)" in message and "n: int (a number)" in message
+    assert "site: str (site key)" in message
+    assert "n: int (a number)" in message
     assert "hello.ipynb" in message
 
 
@@ -94,7 +95,8 @@ def test_values_of_the_declared_types_pass(typed, params):
 
 def test_an_int_for_a_float_parameter_becomes_a_float(typed):
     checked = check_parameters(typed, {"share": 1})
-    assert checked["share"] == 1.0 and isinstance(checked["share"], float)
+    assert checked["share"] == 1.0
+    assert isinstance(checked["share"], float)
 
 
 @pytest.mark.parametrize(

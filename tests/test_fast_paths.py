@@ -88,7 +88,8 @@ def test_batched_fit_matches_psych_fa_on_the_reference_data(nan_policy: str) -> 
     x = x[np.isfinite(x).all(axis=1)] if nan_policy == "listwise" else x
     _, _, corr = moments(x, nan_policy)
     fast = one_factor_ml_batch(corr[None])
-    assert fast.converged[0] and not fast.heywood[0]
+    assert fast.converged[0]
+    assert not fast.heywood[0]
     assert fast.omega[0] == pytest.approx(ref["omega"], abs=1e-6)  # measured 2e-7
     np.testing.assert_allclose(fast.loadings[0], ref["loadings"], atol=1e-5)
     np.testing.assert_allclose(fast.uniquenesses[0], ref["uniquenesses"], atol=1e-5)
@@ -117,7 +118,8 @@ def test_heywood_cases_stop_at_the_psych_bound_with_psych_loadings(name: str) ->
     corr = np.array(HEYWOOD[name], dtype=float)
     fits = one_factor_ml_batch(corr[None])
     loadings, omega = PSYCH_HEYWOOD[name]
-    assert fits.converged[0] and fits.heywood[0]
+    assert fits.converged[0]
+    assert fits.heywood[0]
     assert fits.uniquenesses[0, 0] == pytest.approx(HEYWOOD_LOWER, abs=1e-12)
     np.testing.assert_allclose(fits.loadings[0], loadings, atol=1e-6)  # measured 4e-9
     assert fits.omega[0] == pytest.approx(omega, abs=1e-5)  # measured 3.6e-7
@@ -133,7 +135,8 @@ def test_a_heywood_case_approaches_the_exact_limit_that_statsmodels_misses() -> 
     assert fits.omega[0] == pytest.approx(exact, abs=1e-7)
     np.testing.assert_allclose(fits.loadings[0], [1.0, 0.6, 0.6], atol=1e-6)
     slow = one_factor_ml(corr, nobs=300)
-    assert slow is not None and not slow[2]  # statsmodels: not converged
+    assert slow is not None
+    assert not slow[2]  # statsmodels: not converged
     assert omega_from_loadings(slow[0], slow[1]) == pytest.approx(exact, abs=1e-3)
 
 
@@ -235,7 +238,8 @@ def test_bootstrap_replicates_equal_one_statsmodels_fit_per_resample() -> None:
         weights = rng.multinomial(len(x), frequency / len(x))
         counts, _, corr = moments(patterns, weights=weights)
         slow = one_factor_ml(corr, nobs=int(counts.min()), gtol=1e-10)
-        assert slow is not None and not heywood[b]
+        assert slow is not None
+        assert not heywood[b]
         assert replicates[b] == pytest.approx(omega_from_loadings(slow[0], slow[1]),
                                               abs=FIT_OMEGA_ATOL)
 
@@ -323,7 +327,8 @@ def test_a_singular_lmer_fit_gives_a_site_variance_of_exactly_zero() -> None:
     frame = pd.DataFrame({"site": np.repeat(np.arange(6), LMER_SIZES), "score": LMER_Y})
     result = variance_components(frame)
     assert result.site_variance == 0.0
-    assert result.boundary and result.converged
+    assert result.boundary
+    assert result.converged
     assert result.residual_variance == pytest.approx(0.701692438314, abs=1e-9)
     assert result.intercept == pytest.approx(1.03923146171, abs=1e-9)
     sizes, means, within = group_summaries(np.array(LMER_Y), np.repeat(np.arange(6),

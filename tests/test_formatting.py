@@ -145,9 +145,11 @@ def test_table_cells_are_escaped_and_numbers_formatted_for_the_language():
     assert '<td class="num">3,46</td>' in html
     assert '<td class="num">12</td>' in html
     assert f'<td class="num">{MISSING}</td>' in html  # missing keeps the numeric alignment
-    assert "<td>ja</td>" in html and "<td>nein</td>" in html
+    assert "<td>ja</td>" in html
+    assert "<td>nein</td>" in html
     english = html_table(_site_table(), caption="Means", language="en")
-    assert '<td class="num">3.46</td>' in english and "<td>yes</td>" in english
+    assert '<td class="num">3.46</td>' in english
+    assert "<td>yes</td>" in english
 
 
 def test_digits_labels_and_formatters_can_be_set_per_column():

@@ -29,7 +29,9 @@ def test_default_instrument_has_the_framework_of_the_design():
 def test_default_instrument_has_german_and_english_wording_for_every_item():
     book = load_codebook(DEFAULT_INSTRUMENT)
     for item in book.items.values():
-        assert item.label.de and item.label.en and item.label.de != item.label.en
+        assert item.label.de
+        assert item.label.en
+        assert item.label.de != item.label.en
 
 
 def test_missing_categories_are_kept_apart_in_the_default_instrument():

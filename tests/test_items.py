@@ -152,14 +152,16 @@ def test_wave_selects_the_rows_of_one_wave() -> None:
 
 def test_a_wave_without_data_gives_rows_without_statistics() -> None:
     table = item_analysis(make_data(coherent_answers()), make_codebook(), wave="w2")
-    assert table["n_total"].eq(0).all() and table[C.N].eq(0).all()
-    assert table[C.MEAN].isna().all() and table["item_rest_r"].isna().all()
+    assert table["n_total"].eq(0).all()
+    assert table[C.N].eq(0).all()
+    assert table[C.MEAN].isna().all()
+    assert table["item_rest_r"].isna().all()
     assert table["missing_share"].isna().all()
 
 
 def test_unknown_nan_policy_is_rejected() -> None:
     answers = coherent_answers()
-    with pytest.raises(ReliabilityError, match="nan_policy.*'everything'"):
+    with pytest.raises(ReliabilityError, match=r"nan_policy.*'everything'"):
         item_analysis(make_data(answers), make_codebook(), nan_policy="everything")
 
 

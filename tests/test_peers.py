@@ -238,7 +238,8 @@ def test_partner_hints_never_name_a_site_under_closed_benchmarking(language):
     for site, *_ in SITES:
         for hint in peers.partner_peer_hint(site, res, language=language):
             for key, name, *_ in SITES:
-                assert key not in hint and name not in hint
+                assert key not in hint
+                assert name not in hint
             for structure in ("Landkreis", "kreisfreie Stadt", "county", "city", "Typ", "type"):
                 assert structure not in hint
     hints = peers.partner_peer_hint("K01", res, language=language)
@@ -256,7 +257,8 @@ def test_partner_hints_never_name_a_site_under_closed_benchmarking(language):
 def test_partner_hints_name_peers_only_under_open_benchmarking():
     res = results(_hint_rows(), open_benchmarking=True)
     hints = peers.partner_peer_hint("K01", res)
-    assert "Landkreis Auental" in hints[0] and "Hohenmoor" in hints[0]
+    assert "Landkreis Auental" in hints[0]
+    assert "Hohenmoor" in hints[0]
 
 
 def test_a_suppressed_site_gets_no_hint():

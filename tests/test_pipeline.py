@@ -72,7 +72,8 @@ def test_a_failing_site_gets_a_failure_page_and_the_batch_goes_on(batch):
     assert len([k for k in written if k.startswith("partner/")]) == 18
     assert len([k for k in written if k.startswith("evaluator/")]) == 18
     assert "synthesis.html" in written
-    assert "digest/slides.html" in written and "digest/handout.html" in written
+    assert "digest/slides.html" in written
+    assert "digest/handout.html" in written
 
 
 def test_the_index_links_every_report_and_names_the_failures(batch):
@@ -83,7 +84,8 @@ def test_the_index_links_every_report_and_names_the_failures(batch):
         assert f'href="evaluator/{site}.html"' in index
     assert 'href="synthesis.html"' in index
     assert 'href="digest/slides.html"' in index
-    assert "Fehlgeschlagen" in index and "partner/K03" in index
+    assert "Fehlgeschlagen" in index
+    assert "partner/K03" in index
     assert "Synthetische Daten" in index
 
 

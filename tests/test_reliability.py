@@ -118,7 +118,8 @@ def test_feldt_interval_matches_psych_alpha_ci() -> None:
 
 def test_feldt_interval_is_nan_for_too_few_respondents() -> None:
     low, high = feldt_interval(np.array([0.7, 0.8]), n=np.array([1, 30]), n_items=4)
-    assert np.isnan(low[0]) and np.isnan(high[0])
+    assert np.isnan(low[0])
+    assert np.isnan(high[0])
     assert low[1] < 0.8 < high[1]
 
 
@@ -214,7 +215,8 @@ def test_omega_total_matches_a_one_factor_ml_model_in_psych(nan_policy: str) -> 
     assert result.omega == pytest.approx(ref["omega"], abs=OMEGA_ATOL)
     np.testing.assert_allclose(result.loadings, ref["loadings"], atol=LOADING_ATOL)
     np.testing.assert_allclose(result.uniquenesses, ref["uniquenesses"], atol=LOADING_ATOL)
-    assert np.isnan(result.ci_low) and np.isnan(result.ci_high)
+    assert np.isnan(result.ci_low)
+    assert np.isnan(result.ci_high)
 
 
 def test_omega_is_close_to_psych_omega_which_uses_the_observed_total_variance() -> None:
@@ -274,7 +276,7 @@ def test_text_columns_are_rejected_with_their_names() -> None:
 
 
 def test_negative_bootstrap_count_is_rejected() -> None:
-    with pytest.raises(ReliabilityError, match="n_boot.*-1"):
+    with pytest.raises(ReliabilityError, match=r"n_boot.*-1"):
         mcdonald_omega(reference_items(), n_boot=-1)
 
 
@@ -291,7 +293,8 @@ def test_table_has_a_pool_row_and_a_row_per_site_for_every_scale() -> None:
     table = reliability_table(data, book, min_n=10, n_boot=20)
     assert list(table.columns) == [
         C.SCALE, "level", C.SITE, C.WAVE, C.N, "n_items", "alpha", "alpha_ci_low",
-        "alpha_ci_high", "omega", "omega_ci_low", "omega_ci_high", "nan_policy"]
+        "alpha_ci_high", "omega", "omega_ci_low", "omega_ci_high", "omega_heywood",
+        "nan_policy"]
     assert len(table) == 2 * (1 + 4)
     pool = table[(table[C.SCALE] == "agree") & (table["level"] == "pool")].iloc[0]
     ref = EXPECTED["pooled"]["pairwise"]
@@ -303,6 +306,7 @@ def test_table_has_a_pool_row_and_a_row_per_site_for_every_scale() -> None:
     sites = table[(table[C.SCALE] == "agree") & (table["level"] == "site")]
     assert sites[C.SITE].tolist() == ["s1", "s2", "s3", "s4"]
     assert sites["omega"].isna().all()  # site omega only on request
+    assert not table["omega_heywood"].any()
 
 
 def test_single_item_scale_gets_a_row_without_coefficients() -> None:
@@ -311,7 +315,8 @@ def test_single_item_scale_gets_a_row_without_coefficients() -> None:
     single = table[table[C.SCALE] == "single"].iloc[0]
     assert single["n_items"] == 1
     assert single[C.N] == 200
-    assert np.isnan(single["alpha"]) and np.isnan(single["omega"])
+    assert np.isnan(single["alpha"])
+    assert np.isnan(single["omega"])
 
 
 def test_sites_below_min_n_keep_their_n_but_get_no_coefficients() -> None:
@@ -353,7 +358,8 @@ def test_a_wave_without_data_gives_rows_with_n_zero_and_no_coefficients() -> Non
     data, book = reference_survey()
     table = reliability_table(data, book, wave="w9", n_boot=0)
     assert table[C.N].eq(0).all()
-    assert table["alpha"].isna().all() and table["omega"].isna().all()
+    assert table["alpha"].isna().all()
+    assert table["omega"].isna().all()
     assert table[C.WAVE].eq("w9").all()
 
 
@@ -366,7 +372,7 @@ def test_collinear_items_give_an_error_naming_the_correlations() -> None:
 
 def test_min_n_below_two_is_rejected() -> None:
     data, book = reference_survey()
-    with pytest.raises(ReliabilityError, match="min_n.*1"):
+    with pytest.raises(ReliabilityError, match=r"min_n.*1"):
         reliability_table(data, book, min_n=1)
 
 
@@ -380,7 +386,7 @@ def test_per_site_alphas_for_thousands_of_sites_are_fast() -> None:
     x[rng.random(x.shape) < 0.05] = np.nan
     codes = np.repeat(np.arange(n_sites), per_site)
     started = time.perf_counter()
-    counts, cov, _ = grouped_moments(x, codes, n_sites)
+    _, cov, _ = grouped_moments(x, codes, n_sites)
     alpha = alpha_from_cov(cov)
     assert time.perf_counter() - started < 5
     first = cronbach_alpha(x[codes == 0]).alpha

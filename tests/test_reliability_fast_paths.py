@@ -66,22 +66,24 @@ def test_omega_interval_rejects_a_negative_bootstrap_count() -> None:
 def test_table_runs_no_bootstrap_behind_an_omega_that_did_not_converge(
         monkeypatch: pytest.MonkeyPatch) -> None:
     data, book = reference_survey()
-    original = R.omega_point
+    original = R.omega_points
 
-    def unconverged(x: np.ndarray, nan_policy: str) -> object:
-        point = original(x, nan_policy)  # type: ignore[arg-type]
-        return type(point)(x=point.x, n=point.n, nan_policy=point.nan_policy,
-                           loadings=point.loadings, uniquenesses=point.uniquenesses,
-                           converged=False)
+    def unconverged(samples: list[np.ndarray], nan_policy: str) -> list[object]:
+        return [type(point)(x=point.x, n=point.n, nan_policy=point.nan_policy,
+                            loadings=np.full_like(point.loadings, np.nan),
+                            uniquenesses=np.full_like(point.uniquenesses, np.nan),
+                            converged=False, heywood=False)
+                for point in original(samples, nan_policy)]  # type: ignore[arg-type]
 
     def no_bootstrap(*args: object, **kwargs: object) -> None:
         raise AssertionError("the bootstrap ran behind an omega that is not shown")
 
-    monkeypatch.setattr(R, "omega_point", unconverged)
+    monkeypatch.setattr(R, "omega_points", unconverged)
     monkeypatch.setattr(R, "omega_interval", no_bootstrap)
     table = R.reliability_table(data, book, scales=["agree"], by_site=False, n_boot=50)
     assert table["alpha"].notna().all()
     assert table[["omega", "omega_ci_low", "omega_ci_high"]].isna().all().all()
+    assert not table["omega_heywood"].any()
 
 
 def test_table_omega_columns_equal_mcdonald_omega_of_the_keyed_items() -> None:
@@ -103,7 +105,7 @@ def test_table_columns_have_the_documented_types(wave: str | None) -> None:
         C.SCALE: object, "level": object, C.SITE: object, C.WAVE: object,
         C.N: np.int64, "n_items": np.int64, "alpha": float, "alpha_ci_low": float,
         "alpha_ci_high": float, "omega": float, "omega_ci_low": float,
-        "omega_ci_high": float, "nan_policy": object}
+        "omega_ci_high": float, "omega_heywood": bool, "nan_policy": object}
     assert table[C.WAVE].tolist() == [wave] * len(table)
     pool = table[table["level"] == "pool"]
     assert pool[C.SITE].map(lambda site: site is None).all()

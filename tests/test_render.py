@@ -119,7 +119,8 @@ def test_the_partner_edition_shows_no_code_no_prompts_no_stderr_no_traceback(par
     assert "print(" not in partner
     assert "site = " not in partner  # neither parameters cell
     assert "<details" not in partner.split("</style>")[-1]
-    assert "In&nbsp;[" not in partner and "Out[" not in partner
+    assert "In&nbsp;[" not in partner
+    assert "Out[" not in partner
     assert "nur für die Begleitung" not in partner  # stderr
     assert "ZeroDivisionError" not in partner
     assert "hallo" in partner  # stdout stays
@@ -136,7 +137,8 @@ def test_the_evaluator_edition_folds_each_code_cell_into_details(evaluator):
 
 def test_cell_tags_remove_cells_inputs_and_outputs(partner, evaluator):
     for page in (partner, evaluator):
-        assert "SECRET-OUTPUT" not in page and "secret = 42" not in page
+        assert "SECRET-OUTPUT" not in page
+        assert "secret = 42" not in page
         assert "nur die Ausgabe" in page
         assert "HIDDEN-OUTPUT" not in page
     assert "display_table()" not in evaluator  # remove-input
@@ -144,8 +146,10 @@ def test_cell_tags_remove_cells_inputs_and_outputs(partner, evaluator):
 
 
 def test_edition_only_cells_appear_in_their_edition(partner, evaluator):
-    assert "Nur für die Begleitung" in evaluator and "Nur für die Begleitung" not in partner
-    assert "Danke!" in partner and "Danke!" not in evaluator
+    assert "Nur für die Begleitung" in evaluator
+    assert "Nur für die Begleitung" not in partner
+    assert "Danke!" in partner
+    assert "Danke!" not in evaluator
 
 
 def test_scripts_are_never_rendered_and_a_static_fallback_is_shown(partner):
@@ -181,7 +185,8 @@ def test_lang_title_project_name_colours_and_date_come_from_the_arguments(partne
     assert "--brand-primary: #224466; --brand-accent: #aa3311;" in partner
     assert "Stand 21.11.2025" in partner
     english = render(language="en")
-    assert '<html lang="en">' in english and "As of 2025-11-21" in english
+    assert '<html lang="en">' in english
+    assert "As of 2025-11-21" in english
 
 
 def test_the_logo_is_embedded_as_a_data_uri_with_alt_text(tmp_path):
@@ -255,7 +260,8 @@ def test_normalising_strips_volatile_metadata_and_numbers_the_cells():
     nbformat.validate(clean)
     partner_nb = normalise_notebook(executed_notebook(), edition="partner")
     tags = [t for c in partner_nb.cells for t in c.metadata.get("tags", [])]
-    assert "injected-parameters" not in tags and "parameters" not in tags
+    assert "injected-parameters" not in tags
+    assert "parameters" not in tags
 
 
 def test_write_atomic_replaces_the_file_and_leaves_no_temporary_file(tmp_path):
@@ -293,7 +299,8 @@ def test_the_failure_page_gives_a_short_escaped_reason_without_traceback():
     assert "Der Bericht für K01 (w1) konnte nicht erstellt werden" in page
     assert "ValueError: &lt;b&gt;keine Daten&lt;/b&gt; für K01" in page
     assert "<b>keine" not in page
-    assert "Cell In[" not in page and "---->" not in page
+    assert "Cell In[" not in page
+    assert "---->" not in page
     assert "Vielfalt vor Ort" in page
 
 

@@ -18,9 +18,15 @@ import pytest
 
 from evaluation import columns as C
 from evaluation.analysis import Results, compare_sites, pool_scores, shown_sites
-from evaluation.report import build_site_view, chart_html, key_messages
-from evaluation.report import network_sections, questions, sections
-from evaluation.report.charts import change_chart, challenges_chart, profile_chart
+from evaluation.report import (
+    build_site_view,
+    chart_html,
+    key_messages,
+    network_sections,
+    questions,
+    sections,
+)
+from evaluation.report.charts import challenges_chart, change_chart, profile_chart
 from evaluation.report.errors import ReportError
 from evaluation.report.labels import labels_from_meta
 from evaluation.report.view import MIN_POOL_SITES, wilson_interval
@@ -185,7 +191,8 @@ def test_change_is_called_clear_only_where_its_interval_excludes_zero(results):
     unclear = view.change[~view.change["clear"]]
     assert ((unclear["ci_low"] <= 0) & (unclear["ci_high"] >= 0)).all()
     message = next(m for m in key_messages(view, "de") if m.kind in ("change", "no_change"))
-    assert "Gemeinsame Ziele" in message.text and "gestiegen" in message.text
+    assert "Gemeinsame Ziele" in message.text
+    assert "gestiegen" in message.text
     for label in unclear["label_de"]:
         assert label not in message.text
 
@@ -206,7 +213,8 @@ def test_the_association_with_the_outcome_is_called_an_association(results):
     view = build_site_view(results, "K01", "w2")
     text = next(m.text for m in key_messages(view, "de") if m.kind == "drivers")
     assert "Zusammenhang, kein Nachweis einer Ursache" in text
-    assert "Gemeinsame Ziele" in text and "Vertrauen" not in text  # only CI excluding zero
+    assert "Gemeinsame Ziele" in text
+    assert "Vertrauen" not in text  # only CI excluding zero
 
 
 # ------------------------------------------------------------------------------ privacy
@@ -241,7 +249,9 @@ def test_the_pool_excludes_the_site_and_suppressed_sites(results):
 @pytest.mark.parametrize("language", ["de", "en"])
 def test_a_suppressed_site_wave_shows_no_numbers(results, language):
     view = build_site_view(results, "K06", "w2")
-    assert not view.shown and view.n is None and view.factors.empty
+    assert not view.shown
+    assert view.n is None
+    assert view.factors.empty
     assert [m.kind for m in key_messages(view, language)] == ["suppressed"]
     page = decoded(partner_html(results, "K06", "w2", language))
     body = html.unescape(re.sub(r"<style>.*?</style>|<[^>]+>", " ", page.split("</h1>", 1)[1],
@@ -249,7 +259,8 @@ def test_a_suppressed_site_wave_shows_no_numbers(results, language):
     numbers = re.findall(r"\d+(?:[.,]\d+)?", body)
     # k, scale ends, 95 % intervals, the 80 % band, the 3.5 idea threshold, the survey date
     assert set(numbers) <= {"5", "1", "95", "80", "3,5", "3.5", "2026"}, numbers
-    assert "<table" not in page and "<img" not in page
+    assert "<table" not in page
+    assert "<img" not in page
 
 
 def test_unknown_sites_and_waves_are_refused_with_the_known_ones(results):
@@ -278,7 +289,8 @@ def test_charts_are_byte_identical_and_carry_alt_text_in_both_languages(results,
     assert first.svg == second.svg
     assert "<dc:date>" not in first.svg
     assert 'font-family' in first.svg or "font:" in first.svg  # text kept as text
-    assert "Ahornstadt" in first.alt_de and "Ahornstadt" in first.alt_en
+    assert "Ahornstadt" in first.alt_de
+    assert "Ahornstadt" in first.alt_en
     assert first.alt_de != first.alt_en
 
 
@@ -309,10 +321,12 @@ def test_peer_questions_start_with_the_weakest_factor(results):
 def test_methods_state_the_k_rule_and_the_synthetic_label(results):
     view = build_site_view(results, "K01", "w2")
     text = sections.methods(view, "de")
-    assert "weniger als 5 Antworten" in text and "Synthetische Daten" in text
+    assert "weniger als 5 Antworten" in text
+    assert "Synthetische Daten" in text
     assert "ohne Ihre eigene Kommune" in text
     title = sections.title(view, "de")
-    assert "Synthetische Daten" in title.html and title.markdown == "# Netzwerkbericht Ahornstadt"
+    assert "Synthetische Daten" in title.html
+    assert title.markdown == "# Netzwerkbericht Ahornstadt"
     plain = make_results(synthetic=False)
     assert "Synthetische" not in sections.title(build_site_view(plain, "K01", "w2"), "de").html
 
@@ -338,9 +352,30 @@ def test_synthesis_keeps_suppressed_site_waves_hidden(results):
 
     overview = synthesis.overview(results, "w2", "de")
     row = overview.split("K06 Ginsterheide</th>", 1)[1].split("</tr>", 1)[0]
-    assert row.count("\u2013") == 2 and ">3<" not in row  # n and response rate hidden
+    assert row.count("\u2013") == 2  # n and response rate hidden
+    assert ">3<" not in row
     means = synthesis.site_means(results, "w2", "de")
     header = means.split("<thead>", 2)[-1].split("</thead>", 1)[0]
     assert "K06" in header
     with pytest.raises(ReportError, match="w1, w2"):
         synthesis.title(results, "w9", "de")
+
+
+@pytest.mark.parametrize(("language", "words"), [("de", "Heywood-Fall"), ("en", "Heywood case")])
+def test_an_omega_from_a_heywood_case_is_marked_in_the_evaluator_edition(language, words):
+    from evaluation.report import evaluator
+
+    results = make_results()
+    rows = [{"level": "pool", C.SCALE: scale, C.SITE: None, C.WAVE: "w2", "n_items": 3,
+             C.N: 120, "alpha": 0.8, "alpha_ci_low": 0.75, "alpha_ci_high": 0.84,
+             "omega": 0.6, "omega_ci_low": 0.52, "omega_ci_high": 0.64,
+             "omega_heywood": scale == "benefit"} for scale in ("trust", "benefit")]
+    results.tables["reliability"] = pd.DataFrame(rows)
+    html_text = evaluator.reliability(results, build_site_view(results, "K01", "w2"), language)
+    label = "Erkennbarer Nutzen *" if language == "de" else "Visible benefit *"
+    assert label in html_text
+    assert words in html_text
+    results.tables["reliability"] = pd.DataFrame(rows).assign(omega_heywood=False)
+    plain = evaluator.reliability(results, build_site_view(results, "K01", "w2"), language)
+    assert words not in plain
+    assert " *" not in plain

@@ -54,7 +54,8 @@ def test_notebooks_are_committed_without_outputs(path):
     nb = nbformat.read(path, as_version=4)
     for cell in nb.cells:
         if cell.cell_type == "code":
-            assert cell.outputs == [] and cell.execution_count is None, cell.id
+            assert cell.outputs == [], cell.id
+            assert cell.execution_count is None, cell.id
 
 
 def test_parameters_cells_take_what_the_pipeline_passes():
@@ -170,7 +171,9 @@ def test_reports_contain_no_python_reprs_warnings_or_errors(rendered):
                 assert output.output_type in ("display_data", "execute_result"), (name, output)
                 assert "text/html" in output.get("data", {}), (name, cell.id)
         page = _page(rendered, name)
-        assert "<IPython" not in page and "DataFrame" not in page and "Warning" not in page
+        assert "<IPython" not in page
+        assert "DataFrame" not in page
+        assert "Warning" not in page
 
 
 @pytest.mark.slow
@@ -183,7 +186,8 @@ def test_suppressed_wave_report_says_so_and_shows_no_statistics(rendered):
     words = re.sub(r"<style>.*?</style>|<[^>]+>", " ", main, flags=re.S)
     words = words.replace("3.5", "")  # the quick-win threshold in the methods notes
     assert not re.search(r"\d\.\d", words)  # no mean, share or interval
-    assert "Schwalbenried" in words and "3 " not in words
+    assert "Schwalbenried" in words
+    assert "3 " not in words
 
 
 @pytest.mark.slow

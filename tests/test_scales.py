@@ -213,7 +213,7 @@ def test_unknown_answer_status_is_rejected() -> None:
     data = make_data({("w1", "a", "r1"): FULL})
     data.responses[C.STATUS] = data.responses[C.STATUS].astype(object)
     data.responses.loc[0, C.STATUS] = "maybe"
-    with pytest.raises(ScaleError, match="unknown answer status.*maybe"):
+    with pytest.raises(ScaleError, match=r"unknown answer status.*maybe"):
         score_scales(data, make_codebook())
 
 

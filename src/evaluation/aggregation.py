@@ -25,15 +25,6 @@ import pandas as pd
 from scipy import stats
 
 from . import columns as C
-from .checks import (
-    InsufficientDataError,
-    MissingColumnError,
-    ModelFitError,
-    StatisticsInputError,
-    check_confidence,
-    numeric_values,
-    require_columns,
-)
 from .agreement import (
     MEAN_ITEM_VARIANCE,
     N_ITEMS,
@@ -43,6 +34,15 @@ from .agreement import (
     group_codes,
     rwg_from_variances,
     rwg_j,
+)
+from .checks import (
+    InsufficientDataError,
+    MissingColumnError,
+    ModelFitError,
+    StatisticsInputError,
+    check_confidence,
+    numeric_values,
+    require_columns,
 )
 from .mixed import DEFAULT_METHODS, MixedFit, fit_random_intercept, wald_table
 from .reml import (
@@ -468,8 +468,8 @@ def _rwg_columns(variances: ItemVariances | None,
 
 
 __all__ = [
-    "DEFAULT_METHODS", "ICCResult", "InsufficientDataError", "MEAN_ITEM_VARIANCE",
-    "MissingColumnError", "MixedFit", "ModelFitError", "N_ITEMS", "RWG_J",
+    "DEFAULT_METHODS", "MEAN_ITEM_VARIANCE", "N_ITEMS", "RWG_J", "ICCResult",
+    "InsufficientDataError", "MissingColumnError", "MixedFit", "ModelFitError",
     "StatisticsInputError", "VarianceComponents", "aggregation_reading", "aggregation_table",
     "aggregation_verdict", "check_confidence", "fit_random_intercept", "icc",
     "numeric_values", "profiled_random_intercept", "require_columns", "rwg_j",

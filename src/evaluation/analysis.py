@@ -12,6 +12,7 @@ stored for reports:
 
 from __future__ import annotations
 
+import itertools
 import logging
 from typing import Any
 
@@ -76,7 +77,7 @@ def compare_sites(scores: pd.DataFrame, pooled: pd.DataFrame, *, k: int) -> pd.D
 
 
 def _consecutive(waves: tuple[str, ...]) -> list[tuple[str, str]]:
-    pairs = list(zip(waves[:-1], waves[1:], strict=True))
+    pairs = list(itertools.pairwise(waves))
     if len(waves) > 2:
         pairs.append((waves[0], waves[-1]))
     return pairs

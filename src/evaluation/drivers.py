@@ -114,16 +114,15 @@ def vif(data: pd.DataFrame, *, factors: Sequence[str]) -> pd.DataFrame:
     Notes
     -----
     :math:`VIF_j = 1 / (1 - R_j^2)`, with :math:`R_j^2` from the least-squares regression of
-    factor j on the other factors and an intercept
-    (``statsmodels.stats.outliers_influence.variance_inflation_factor``). Values above 5
-    (some say 10) signal that coefficients of those factors are hard to tell apart.
+    factor j on the other factors and an intercept, computed as statsmodels'
+    ``variance_inflation_factor`` does (the tests compare with it) without importing
+    statsmodels. Values above 5 (some say 10) signal that coefficients of those factors are
+    hard to tell apart; exactly collinear factors give a huge or infinite VIF.
 
     Examples
     --------
     In R, without the car package: ``1 / (1 - summary(lm(f1 ~ f2 + f3, d))$r.squared)``.
     """
-    from statsmodels.stats.outliers_influence import variance_inflation_factor
-
     factors = list(factors)
     require_columns(data, factors)
     x = pd.concat([numeric_values(data, f) for f in factors], axis=1).dropna()
@@ -132,10 +131,18 @@ def vif(data: pd.DataFrame, *, factors: Sequence[str]) -> pd.DataFrame:
     if len(x) <= len(factors) + 1:
         raise StatisticsInputError(
             f"VIF needs more complete rows than factors; got {len(x)} rows for {factors}")
-    exog = np.column_stack([np.ones(len(x)), x.to_numpy()])
-    with np.errstate(divide="ignore"):
-        values = [float(variance_inflation_factor(exog, i + 1)) for i in range(len(factors))]
-    return pd.DataFrame({C.FACTOR: factors, VIF: values})
+    values = x.to_numpy(dtype=float)
+    vifs = []
+    for j in range(len(factors)):
+        target = values[:, j]
+        others = np.column_stack([np.ones(len(values)), np.delete(values, j, axis=1)])
+        coef, *_ = np.linalg.lstsq(others, target, rcond=None)
+        residual = target - others @ coef
+        centred = target - target.mean()
+        r_squared = 1.0 - residual @ residual / (centred @ centred)
+        with np.errstate(divide="ignore"):
+            vifs.append(float(1.0 / (1.0 - r_squared)))
+    return pd.DataFrame({C.FACTOR: factors, VIF: vifs})
 
 
 def driver_model(

@@ -31,7 +31,6 @@ import numpy as np
 import pandas as pd
 
 from . import columns as C
-from .network import SHARE
 from .idea_agreement import (
     ICC,
     IdeaInputError,
@@ -42,6 +41,7 @@ from .idea_agreement import (
     icc_oneway,
     kendall_w,
 )
+from .network import SHARE
 
 if TYPE_CHECKING:
     from .participation_io import ParticipationData

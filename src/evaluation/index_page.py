@@ -5,10 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-import markupsafe
-
+from .page import page_context, page_environment, page_stylesheet
 from .project import Project
-from .render import TEMPLATE_DIR, TEMPLATE_NAME, _failure_environment, _report_context
 
 if TYPE_CHECKING:
     from .pipeline import RunSummary
@@ -59,10 +57,9 @@ def index_html(project: Project, summary: RunSummary, *, wave: str, date_iso: st
     """The index page; links are relative so the folder can be moved or zipped."""
     language = project.language
     text = TEXT[language]
-    report = _report_context(nb=None, edition="evaluator", language=language,
-                             branding=project.branding,
-                             source_date=dt.datetime.fromisoformat(date_iso), provenance=None,
-                             title=f"{text['title']} – {project.name}")
+    report = page_context(edition="evaluator", language=language, branding=project.branding,
+                          source_date=dt.datetime.fromisoformat(date_iso),
+                          title=f"{text['title']} – {project.name}")
     failed = {r["key"] for r in summary.reports if r.get("failed")}
     written = {r["key"] for r in summary.reports}
     rows = []
@@ -73,11 +70,8 @@ def index_html(project: Project, summary: RunSummary, *, wave: str, date_iso: st
             links.append({"href": f"{key}.html" if key in written else None,
                           "label": text[edition], "failed": key in failed})
         rows.append({"key": site.key, "name": site.name, "links": links})
-    css = (TEMPLATE_DIR / TEMPLATE_NAME / "static" / "report.css").read_text(encoding="utf-8")
-    css_block = markupsafe.Markup('<style type="text/css">\n{}</style>').format(
-        markupsafe.Markup(css))
-    template = _failure_environment().get_template("index_page.html.j2")
-    return template.render(report=report, css_block=css_block, text=text, rows=rows,
+    template = page_environment().get_template("index_page.html.j2")
+    return template.render(report=report, css_block=page_stylesheet(), text=text, rows=rows,
                            synthetic=project.synthetic, synthesis_href="synthesis.html",
                            synthesis_failed="synthesis" in failed,
                            digest=[{"href": "digest/slides.html", "label": text["slides"],

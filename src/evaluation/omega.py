@@ -1,14 +1,16 @@
 """McDonald's omega total from a one-factor ML model, with a bootstrap percentile interval.
 
-The point estimate comes from statsmodels (:func:`evaluation.onefactor.one_factor_ml`); the
-bootstrap replicates are fitted all at once by :func:`evaluation.onefactor.one_factor_ml_batch`,
-which reaches the same likelihood maximum a few hundred times faster per replicate. Also
-importable from :mod:`evaluation.reliability`.
+The point estimates and the bootstrap replicates are fitted by the same batched ML fit,
+:func:`evaluation.onefactor.one_factor_ml_batch` (the estimates of R ``psych::fa(fm = "ml")``,
+Heywood cases included): :func:`omega_points` fits the full samples of many scales together,
+:func:`omega_interval` the replicates of one. Also importable from
+:mod:`evaluation.reliability`.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -25,7 +27,7 @@ from .covariance import (
     moments,
     weighted_moments,
 )
-from .onefactor import HEYWOOD_LOWER, one_factor_ml, one_factor_ml_batch
+from .onefactor import _PD_FLOOR, HEYWOOD_LOWER, one_factor_ml_batch
 
 log = logging.getLogger("evaluation")
 
@@ -44,6 +46,10 @@ class OmegaResult:
     replicates whose model could not be fitted (correlation matrix with NaN or not positive
     definite, or no convergence) and which were left out; ``n_boot_heywood`` counts the
     replicates that were kept with a uniqueness at the lower bound (Heywood cases).
+    ``heywood`` is True when the full-sample fit itself has a uniqueness at the lower bound
+    :data:`~evaluation.onefactor.HEYWOOD_LOWER`; omega is then the value ``psych::fa``
+    reports, but one item is taken as measured without error and omega leans on it.
+    ``loadings``, ``uniquenesses`` and ``omega`` are NaN when ``converged`` is False.
     """
 
     omega: float
@@ -59,6 +65,7 @@ class OmegaResult:
     confidence: float
     nan_policy: str
     n_boot_heywood: int = 0
+    heywood: bool = False
 
 
 def omega_from_loadings(loadings: np.ndarray, uniquenesses: np.ndarray) -> float:
@@ -154,11 +161,16 @@ def mcdonald_omega(items: pd.DataFrame | np.ndarray, *, nan_policy: NanPolicy = 
     The interval takes the ``(1 - confidence) / 2`` and ``(1 + confidence) / 2`` quantiles
     of omega over ``n_boot`` resamples of respondents (rows with at least one answer for
     pairwise, complete rows for listwise); respondents are treated as independent.
-    The point estimate is fitted by statsmodels, the replicates by the batched Newton fit
-    of :func:`evaluation.onefactor.one_factor_ml_batch` from the point estimate's
-    uniquenesses. A replicate with a uniqueness at the lower bound 0.005 (a Heywood case)
-    is kept, as ``psych::fa`` keeps it; replicates whose correlation matrix has a NaN or is
-    not positive definite are left out and counted in ``n_boot_failed``.
+    The point estimate and the replicates are fitted by the batched projected-Newton fit of
+    :func:`evaluation.onefactor.one_factor_ml_batch`, the replicates starting from the point
+    estimate's uniquenesses. A uniqueness that reaches the lower bound 0.005 (a Heywood
+    case) is held there, as ``psych::fa(fm = "ml")`` holds it (``lower = .005``), and the
+    fit counts as converged: the point estimate is then reported with ``heywood`` True, a
+    replicate is kept and counted in ``n_boot_heywood``. ``psych::fa`` itself warns only
+    of an ultra-Heywood case (a communality above 1), which the bound rules out; statsmodels
+    ``Factor`` lets the uniqueness run towards 0 and does not converge. Replicates whose
+    correlation matrix has a NaN or is not positive definite are left out and counted in
+    ``n_boot_failed``.
     ``psych::omega`` divides by the observed total ``sum(R)`` instead of the model-implied
     one, which differs in the third or fourth decimal.
     The two steps are also available one by one: :func:`omega_point` fits the full
@@ -196,7 +208,7 @@ def mcdonald_omega(items: pd.DataFrame | np.ndarray, *, nan_policy: NanPolicy = 
                        uniquenesses=tuple(float(v) for v in point.uniquenesses),
                        converged=point.converged, n_boot=int(n_boot), n_boot_failed=failed,
                        confidence=confidence, nan_policy=nan_policy,
-                       n_boot_heywood=heywood_count)
+                       n_boot_heywood=heywood_count, heywood=point.heywood)
 
 
 @dataclass(frozen=True, kw_only=True, eq=False)
@@ -205,6 +217,8 @@ class OmegaPoint:
 
     ``x`` holds the usable rows (rows with an answer, or complete rows for listwise) on
     which the bootstrap resamples; ``n`` is the effective number of respondents.
+    ``loadings`` and ``uniquenesses`` are NaN when ``converged`` is False; ``heywood`` marks
+    a converged fit with a uniqueness at the lower bound (see :func:`mcdonald_omega`).
     """
 
     x: np.ndarray
@@ -213,6 +227,7 @@ class OmegaPoint:
     loadings: np.ndarray
     uniquenesses: np.ndarray
     converged: bool
+    heywood: bool
 
     @property
     def omega(self) -> float:
@@ -231,9 +246,71 @@ def omega_point(items: pd.DataFrame | np.ndarray, nan_policy: NanPolicy = "pairw
 
     Raises :class:`ReliabilityError` for fewer than two items, fewer than three usable
     rows, or a correlation matrix to which no model can be fitted. A fit that did not
-    converge is returned (``converged`` False) and logged as a warning.
+    converge is returned (``converged`` False) and logged as a warning. For many scales at
+    once use :func:`omega_points`, which fits them together.
+    """
+    (point,) = omega_points([items], nan_policy)
+    if isinstance(point, ReliabilityError):
+        raise point
+    return point
+
+
+def omega_points(samples: Sequence[pd.DataFrame | np.ndarray],
+                 nan_policy: NanPolicy = "pairwise") -> list[OmegaPoint | ReliabilityError]:
+    """Fit the one-factor model of :func:`mcdonald_omega` to each of many samples at once.
+
+    Parameters
+    ----------
+    samples : sequence of DataFrame or 2-d array
+        One table of respondents x items per scale (or per scale and site), reverse-keyed,
+        NaN for missing answers; the scales may have different numbers of items.
+    nan_policy : {"pairwise", "listwise"}
+        See :func:`mcdonald_omega`.
+
+    Returns
+    -------
+    list
+        One entry per sample, in order: its :class:`OmegaPoint`, or the
+        :class:`ReliabilityError` that says why no model can be fitted (fewer than two
+        items, fewer than three usable rows, a correlation matrix with missing entries or
+        not positive definite). The caller decides whether to raise or to log it.
+
+    Notes
+    -----
+    The correlation matrices of all samples with the same number of items are fitted in
+    one call of :func:`evaluation.onefactor.one_factor_ml_batch`; every fit in a batch runs
+    the same arithmetic as a fit on its own, so batching does not change the numbers
+    (``tests/test_omega_heywood.py`` checks this).
     """
     _check_policy(nan_policy)
+    points: list[OmegaPoint | ReliabilityError] = []
+    # the samples that can be fitted, by number of items: (position, rows, n, correlations)
+    prepared: dict[int, list[tuple[int, np.ndarray, int, np.ndarray]]] = {}
+    for position, items in enumerate(samples):
+        try:
+            x, n, corr = _prepared_sample(items, nan_policy)
+        except ReliabilityError as exc:
+            points.append(exc)
+        else:
+            points.append(ReliabilityError("not fitted"))  # replaced by its fit below
+            prepared.setdefault(x.shape[1], []).append((position, x, n, corr))
+    for k, group in prepared.items():
+        fits = one_factor_ml_batch(np.stack([corr for *_, corr in group]))
+        for j, (position, x, n, _) in enumerate(group):
+            converged = bool(fits.converged[j])
+            if not converged:
+                log.warning("one-factor ML model for omega did not converge (%d items, n=%d)",
+                            k, n)
+            points[position] = OmegaPoint(
+                x=x, n=n, nan_policy=nan_policy, loadings=fits.loadings[j],
+                uniquenesses=fits.uniquenesses[j], converged=converged,
+                heywood=bool(fits.heywood[j]))
+    return points
+
+
+def _prepared_sample(items: pd.DataFrame | np.ndarray, nan_policy: str
+                     ) -> tuple[np.ndarray, int, np.ndarray]:
+    """The usable rows, effective ``n`` and correlation matrix of one sample, or an error."""
     x = _as_matrix(items)
     k = x.shape[1]
     if k < 2:
@@ -242,20 +319,13 @@ def omega_point(items: pd.DataFrame | np.ndarray, nan_policy: NanPolicy = "pairw
     if len(x) < 3:
         raise ReliabilityError(f"omega needs at least three usable rows ({nan_policy}); "
                                f"got {len(x)}")
-    counts, _, corr = moments(x, nan_policy)
-    n = int(_effective_n(counts))
-    fit = one_factor_ml(corr, nobs=max(n, 2))
-    if fit is None:
+    counts, _, corr = moments(x, nan_policy)  # type: ignore[arg-type]
+    if not (np.isfinite(corr).all() and np.linalg.eigvalsh(corr)[0] > _PD_FLOOR):
         raise ReliabilityError(
             "no one-factor model can be fitted: the item correlation matrix has missing "
             "entries or is not positive definite (correlations "
             f"{np.round(corr, 3).tolist()!r})")
-    loadings, uniquenesses, converged = fit
-    if not converged:
-        log.warning("one-factor ML model for omega did not converge cleanly (%d items, n=%d)",
-                    k, n)
-    return OmegaPoint(x=x, n=n, nan_policy=nan_policy, loadings=loadings,
-                      uniquenesses=uniquenesses, converged=converged)
+    return x, int(_effective_n(counts)), corr
 
 
 def omega_interval(point: OmegaPoint, *, n_boot: int, confidence: float = 0.95,
@@ -270,7 +340,7 @@ def omega_interval(point: OmegaPoint, *, n_boot: int, confidence: float = 0.95,
     _check_n_boot(n_boot)
     replicates, heywood = bootstrap_omega(
         point.x, point.nan_policy, n_boot=n_boot,  # type: ignore[arg-type]
-        seed=seed, start=point.uniquenesses)
+        seed=seed, start=point.uniquenesses if point.converged else None)
     good = replicates[np.isfinite(replicates)]
     failed = n_boot - len(good)
     heywood_count = int(heywood.sum())
@@ -288,4 +358,4 @@ def omega_interval(point: OmegaPoint, *, n_boot: int, confidence: float = 0.95,
 
 
 __all__ = ["OmegaPoint", "OmegaResult", "bootstrap_omega", "mcdonald_omega",
-           "omega_from_loadings", "omega_interval", "omega_point"]
+           "omega_from_loadings", "omega_interval", "omega_point", "omega_points"]

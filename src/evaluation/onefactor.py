@@ -1,11 +1,14 @@
 """One-factor maximum-likelihood models of a correlation matrix, one at a time or in batches.
 
-:func:`one_factor_ml` fits one model with statsmodels ``Factor(method="ml")``; it gives the
-point estimate of omega. :func:`one_factor_ml_batch` fits many models at once (the
-bootstrap replicates of omega) with a projected Newton method on the uniquenesses that is
-vectorised with numpy over the models; it reaches the same maximum of the likelihood (see
-``tests/test_fast_paths.py`` for the agreement with statsmodels and with R ``psych::fa``)
-a few hundred times faster per model.
+:func:`one_factor_ml_batch` fits many models at once with a projected Newton method on the
+uniquenesses that is vectorised with numpy over the models. It gives omega's point estimates
+(the scales of a table in one call per number of items) and its bootstrap replicates, with
+the estimates of R ``psych::fa(fm = "ml")``, Heywood cases included.
+:func:`one_factor_ml` fits one model with statsmodels ``Factor(method="ml")``; the package
+no longer calls it (statsmodels is imported only when it is), and the tests keep it as an
+independent cross-check of the batched fit, which reaches the same maximum of the
+likelihood wherever statsmodels converges (``tests/test_fast_paths.py``,
+``tests/test_omega_heywood.py``).
 """
 
 from __future__ import annotations
@@ -39,9 +42,10 @@ def one_factor_ml(corr: np.ndarray, *, nobs: int,
                   start: tuple[np.ndarray, np.ndarray] | None = None,
                   gtol: float | None = None
                   ) -> tuple[np.ndarray, np.ndarray, bool] | None:
-    """Fit a one-factor maximum-likelihood model to a correlation matrix.
+    """Fit a one-factor maximum-likelihood model to a correlation matrix with statsmodels.
 
-    Uses ``statsmodels.multivariate.factor.Factor(method="ml")`` with deterministic starting
+    The independent cross-check of :func:`one_factor_ml_batch` in the tests. Uses
+    ``statsmodels.multivariate.factor.Factor(method="ml")`` with deterministic starting
     values (first principal axis, or ``start`` = loadings and uniquenesses); ``gtol`` sets
     the optimiser's gradient tolerance (statsmodels' default when ``None``). Returns
     loadings (signed to sum positive), uniquenesses and whether the optimiser converged (a

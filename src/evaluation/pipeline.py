@@ -399,7 +399,7 @@ def make_digest(project_path: str | Path, out_dir: str | Path) -> int:
 
 def make_partner_table(project_path: str | Path, out_dir: str | Path) -> int:
     """CLI entry: only the learning-partner tables, as CSV for the evaluation team."""
-    project, out, results, _ = _prepared(project_path, out_dir)
+    _, out, results, _ = _prepared(project_path, out_dir)
     if results is None:
         return 1
     for name in ("peer_suggestions", "tandems", "peer_groups"):

@@ -1,9 +1,11 @@
-"""Reliability of multi-item scales: Cronbach's alpha and McDonald's omega total.
+"""The reliability table: Cronbach's alpha and McDonald's omega of every scale, pooled and per site.
 
-The coefficient functions take a wide table (rows are respondents, columns the items of one
-scale, already reverse-keyed, NaN for every missing category) and return frozen result
-records. :func:`reliability_table` computes both for every scale of a codebook from tidy
-survey data, pooled and per site, and returns one row per scale and site.
+:func:`reliability_table` computes both coefficients for every scale of a codebook from tidy
+survey data and returns one row per scale and site. The coefficients of one scale live in
+:mod:`evaluation.reliability_alpha` (alpha with its Feldt interval), :mod:`evaluation.omega`
+(omega with its bootstrap interval) and :mod:`evaluation.onefactor` (the factor model behind
+omega); they, and the item moments of :mod:`evaluation.covariance`, are all importable from
+here.
 
 Missing answers are handled as in R's ``psych::alpha``: ``nan_policy="pairwise"`` (the
 default, as ``use = "pairwise"``) estimates every covariance from the respondents who
@@ -15,19 +17,16 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-from scipy import special
 
 from . import columns as C
 from .covariance import (
     NAN_POLICIES,
     NanPolicy,
     ReliabilityError,
-    _as_matrix,
     _check_confidence,
     _check_policy,
     _effective_n,
@@ -43,9 +42,10 @@ from .omega import (
     mcdonald_omega,
     omega_from_loadings,
     omega_interval,
-    omega_point,
+    omega_points,
 )
-from .onefactor import one_factor_ml, one_factor_ml_batch
+from .onefactor import HEYWOOD_LOWER, one_factor_ml, one_factor_ml_batch
+from .reliability_alpha import AlphaResult, alpha_from_cov, cronbach_alpha, feldt_interval
 from .scales import _check_scales
 
 if TYPE_CHECKING:
@@ -64,171 +64,13 @@ ALPHA_CI_HIGH = "alpha_ci_high"
 OMEGA = "omega"
 OMEGA_CI_LOW = "omega_ci_low"
 OMEGA_CI_HIGH = "omega_ci_high"
+OMEGA_HEYWOOD = "omega_heywood"
 NAN_POLICY = "nan_policy"
 # the columns filled scale by scale (wave and nan_policy are added last), and their types
 _TABLE_COLUMNS = (C.SCALE, LEVEL, C.SITE, C.N, N_ITEMS, ALPHA, ALPHA_CI_LOW, ALPHA_CI_HIGH,
-                  OMEGA, OMEGA_CI_LOW, OMEGA_CI_HIGH)
+                  OMEGA, OMEGA_CI_LOW, OMEGA_CI_HIGH, OMEGA_HEYWOOD)
 _COLUMN_DTYPES: dict[str, type] = {C.SCALE: object, LEVEL: object, C.SITE: object,
-                                   C.N: np.int64, N_ITEMS: np.int64}
-
-
-@dataclass(frozen=True, kw_only=True)
-class AlphaResult:
-    """Cronbach's alpha of one scale with its Feldt confidence interval.
-
-    ``n`` is the number of respondents behind the estimate: the complete cases for
-    ``nan_policy="listwise"``, the smallest number of respondents who answered a pair of
-    items for ``"pairwise"``; the interval uses this ``n``.
-    """
-
-    alpha: float
-    ci_low: float
-    ci_high: float
-    n: int
-    n_items: int
-    confidence: float
-    nan_policy: str
-
-
-# -- Cronbach's alpha -----------------------------------------------------------------------
-
-
-def alpha_from_cov(cov: np.ndarray) -> np.ndarray:
-    """Cronbach's alpha from one covariance matrix or a stack of them (last two axes).
-
-    ``k / (k - 1) * (1 - trace(C) / sum(C))``; NaN where ``C`` has a NaN, where the total
-    variance is not positive, or for fewer than two items.
-    """
-    cov = np.asarray(cov, dtype=float)
-    k = cov.shape[-1]
-    if k < 2:
-        return np.full(cov.shape[:-2], np.nan)
-    trace = np.trace(cov, axis1=-2, axis2=-1)
-    total = cov.sum(axis=(-2, -1))
-    ok = np.isfinite(total) & (total > 0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        alpha = k / (k - 1) * (1 - trace / total)
-    return np.where(ok, alpha, np.nan)
-
-
-def feldt_interval(alpha: float | np.ndarray, *, n: int | np.ndarray,
-                   n_items: int, confidence: float = 0.95
-                   ) -> tuple[np.ndarray | float, np.ndarray | float]:
-    """Feldt confidence interval of Cronbach's alpha.
-
-    Parameters
-    ----------
-    alpha : float or array
-        Sample alpha.
-    n : int or array
-        Number of respondents.
-    n_items : int
-        Number of items ``k``.
-    confidence : float
-        Coverage of the interval.
-
-    Returns
-    -------
-    ci_low, ci_high
-        NaN where ``n < 2``, ``n_items < 2`` or alpha is NaN.
-
-    Notes
-    -----
-    With :math:`\\gamma = 1 - \\text{confidence}`, :math:`df_1 = n - 1` and
-    :math:`df_2 = (n - 1)(k - 1)`, the limits are
-    :math:`1 - (1 - \\alpha) F_{1-\\gamma/2}(df_1, df_2)` and
-    :math:`1 - (1 - \\alpha) F_{\\gamma/2}(df_1, df_2)` (Feldt, Woodruff & Salih, 1987).
-
-    References
-    ----------
-    Feldt, L. S., Woodruff, D. J., & Salih, F. A. (1987). Statistical inference for
-    coefficient alpha. *Applied Psychological Measurement*, 11(1), 93-103.
-
-    Examples
-    --------
-    Same numbers as R ``psych::alpha.ci(0.7, n.obs = 100, n.var = 5)``:
-
-    >>> low, high = feldt_interval(0.7, n=100, n_items=5)
-    >>> round(float(low), 3), round(float(high), 3)
-    (0.596, 0.784)
-    """
-    _check_confidence(confidence)
-    alpha_arr = np.asarray(alpha, dtype=float)
-    n_arr = np.asarray(n, dtype=float)
-    ok = (n_arr >= 2) & (n_items >= 2) & np.isfinite(alpha_arr)
-    df1 = np.where(ok, n_arr - 1, 1.0)
-    df2 = df1 * max(n_items - 1, 1)
-    gamma = 1 - confidence
-    # special.fdtri is the quantile function behind stats.f.ppf, without its argument checks
-    low = np.where(ok, 1 - (1 - alpha_arr) * special.fdtri(df1, df2, 1 - gamma / 2), np.nan)
-    high = np.where(ok, 1 - (1 - alpha_arr) * special.fdtri(df1, df2, gamma / 2), np.nan)
-    if low.ndim == 0:
-        return float(low), float(high)
-    return low, high
-
-
-def cronbach_alpha(items: pd.DataFrame | np.ndarray, *, nan_policy: NanPolicy = "pairwise",
-                   confidence: float = 0.95) -> AlphaResult:
-    """Cronbach's alpha with a Feldt confidence interval.
-
-    Parameters
-    ----------
-    items : DataFrame or 2-d array
-        Respondents in rows, the items of one scale in columns, reverse-keyed items already
-        rescored (see :func:`evaluation.scales.reverse_score`), NaN for missing answers
-        (including "kann ich nicht beurteilen").
-    nan_policy : {"pairwise", "listwise"}
-        ``"pairwise"`` uses the pairwise-complete covariance matrix (R ``psych::alpha`` with
-        ``use = "pairwise"``); ``"listwise"`` keeps complete rows only.
-    confidence : float
-        Coverage of the Feldt interval.
-
-    Returns
-    -------
-    AlphaResult
-
-    Raises
-    ------
-    ReliabilityError
-        Fewer than two items, non-numeric columns, or an unknown ``nan_policy``.
-
-    Notes
-    -----
-    :math:`\\alpha = \\frac{k}{k-1}\\left(1 - \\frac{\\sum_i \\sigma_i^2}{\\sum_{i,j}
-    \\sigma_{ij}}\\right)` with :math:`\\sigma_{ij}` the item covariances. For the
-    interval see :func:`feldt_interval`; its ``n`` is the number of complete rows
-    (listwise) or the smallest pairwise count (pairwise, a conservative choice). A
-    pairwise covariance matrix need not be positive semi-definite, so with many missing
-    answers pairwise alpha can fall outside [0, 1] (as in ``psych::alpha``).
-
-    References
-    ----------
-    Cronbach, L. J. (1951). Coefficient alpha and the internal structure of tests.
-    *Psychometrika*, 16, 297-334.
-
-    Examples
-    --------
-    R: ``psych::alpha(x, use = "pairwise")$total$raw_alpha``.
-
-    >>> import numpy as np
-    >>> x = np.array([[1, 2, 2], [2, 2, 3], [3, 4, 3], [4, 4, 5], [5, 5, 4]])
-    >>> round(cronbach_alpha(x).alpha, 4)  # 3/2 * (1 - 5.6 / 14.7)
-    0.9286
-    """
-    _check_policy(nan_policy)
-    _check_confidence(confidence)
-    x = _as_matrix(items)
-    k = x.shape[1]
-    if k < 2:
-        raise ReliabilityError(f"Cronbach's alpha needs at least two items; got {k}")
-    counts, cov, _ = moments(x, nan_policy)
-    n = int(_effective_n(counts))
-    alpha = float(alpha_from_cov(cov))
-    low, high = feldt_interval(alpha, n=n, n_items=k, confidence=confidence)
-    return AlphaResult(alpha=alpha, ci_low=float(low), ci_high=float(high), n=n, n_items=k,
-                       confidence=confidence, nan_policy=nan_policy)
-
-# -- the table ----------------------------------------------------------------------------
+                                   C.N: np.int64, N_ITEMS: np.int64, OMEGA_HEYWOOD: bool}
 
 
 def reliability_table(data: SurveyData, codebook: Codebook, *,
@@ -277,21 +119,30 @@ def reliability_table(data: SurveyData, codebook: Codebook, *,
         One row per scale and level: ``scale``, ``level`` (``"pool"`` or ``"site"``),
         ``site`` (None for the pool), ``wave`` (None when pooled over waves), ``n``,
         ``n_items``, ``alpha``, ``alpha_ci_low``, ``alpha_ci_high``, ``omega``,
-        ``omega_ci_low``, ``omega_ci_high``, ``nan_policy``. Single-item scales get a row
+        ``omega_ci_low``, ``omega_ci_high``, ``omega_heywood``, ``nan_policy``.
+        ``omega_heywood`` (bool) is True where the omega shown comes from a Heywood
+        solution, False elsewhere (also where omega is NaN). Single-item scales get a row
         with NaN coefficients.
 
     Notes
     -----
     Reverse-keyed items are rescored first (:math:`x' = min + max - x`); every missing
     category, "kann ich nicht beurteilen" included, is NaN. Per-site alphas are computed
-    for all sites at once from grouped sums, so thousands of sites take seconds. Omega and
-    its interval stay NaN where the full-sample factor model does not converge; its
-    bootstrap is then skipped.
+    for all sites at once from grouped sums, so thousands of sites take seconds. The
+    full-sample factor models of all scales are fitted together
+    (:func:`evaluation.omega.omega_points`). Omega and its interval stay NaN where that
+    model cannot be fitted or does not converge; its bootstrap is then skipped.
+
+    A Heywood case, a uniqueness at the lower bound 0.005 of ``psych::fa(fm = "ml")``
+    (typically a scale whose third item hardly correlates with the other two, so the model
+    takes one of those as measured without error), converges like any other fit: omega is
+    psych's value, its bootstrap interval is computed, and ``omega_heywood`` says that the
+    number rests on a boundary solution and is best read together with alpha.
 
     Examples
     --------
     R, per scale and site: ``psych::alpha(keyed_items, use = "pairwise")`` and
-    ``psych::alpha.ci(alpha, n.obs = n, n.var = k)``.
+    ``psych::alpha.ci(alpha, n.obs = n, n.var = k)``; omega as in :func:`mcdonald_omega`.
     """
     _check_policy(nan_policy)
     _check_confidence(confidence)
@@ -304,23 +155,39 @@ def reliability_table(data: SurveyData, codebook: Codebook, *,
     site_codes, site_keys = pd.factorize(matrix.index[C.SITE], sort=False)
     has_site = site_codes >= 0  # rows without a site count for the pool only
 
-    columns: dict[str, list[np.ndarray]] = {name: [] for name in _TABLE_COLUMNS}
     n_sites = len(site_keys)
+    pools: list[dict[str, object]] = []
+    sites: list[dict[str, np.ndarray] | None] = []
+    samples: dict[str, np.ndarray] = {}  # the usable rows of each scale with enough n
     for key in keys:
         members = list(codebook.scales[key].items)
         x = keyed[:, [matrix.position(i) for i in members]]
         k = len(members)
-        pool = _pool_row(x, k, min_n=min_n, nan_policy=nan_policy, confidence=confidence,
-                         n_boot=n_boot, seed=seed)
+        pool, usable = _pool_row(x, k, min_n=min_n, nan_policy=nan_policy,
+                                 confidence=confidence)
+        pools.append(pool)
+        if usable is not None:
+            samples[key] = usable
+        sites.append(_site_rows(x[has_site], site_codes[has_site], n_sites, k, min_n=min_n,
+                                nan_policy=nan_policy, confidence=confidence,
+                                n_boot=n_boot if site_omega else 0, omega=site_omega,
+                                seed=seed) if by_site and n_sites else None)
+    omegas = dict(zip(samples, _omega_columns(list(samples.values()), nan_policy, n_boot,
+                                              confidence, seed), strict=True))
+    for key, values in omegas.items():
+        if values.get(OMEGA_HEYWOOD):
+            log.info("omega of scale %r (wave %s) is a Heywood case: a uniqueness is at the "
+                     "lower bound %g; the table marks it in %r", key, wave, HEYWOOD_LOWER,
+                     OMEGA_HEYWOOD)
+
+    columns: dict[str, list[np.ndarray]] = {name: [] for name in _TABLE_COLUMNS}
+    for key, pool, site in zip(keys, pools, sites, strict=True):
+        pool.update(omegas.get(key, {}))
         _append(columns, {C.SCALE: [key], LEVEL: [POOL], C.SITE: [None],
                           **{name: [value] for name, value in pool.items()}})
-        if by_site and n_sites:
-            sites = _site_rows(x[has_site], site_codes[has_site], n_sites, k,
-                               min_n=min_n, nan_policy=nan_policy, confidence=confidence,
-                               n_boot=n_boot if site_omega else 0, omega=site_omega,
-                               seed=seed)
+        if site is not None:
             _append(columns, {C.SCALE: [key] * n_sites, LEVEL: ["site"] * n_sites,
-                              C.SITE: list(site_keys), **sites})
+                              C.SITE: list(site_keys), **site})
     table = pd.DataFrame({name: np.concatenate(parts) for name, parts in columns.items()})
     table.insert(3, C.WAVE, np.full(len(table), wave, dtype=object))
     table[NAN_POLICY] = np.full(len(table), nan_policy, dtype=object)
@@ -336,55 +203,59 @@ def _append(columns: dict[str, list[np.ndarray]], rows: Mapping[str, Sequence[ob
         parts.append(np.asarray(values, dtype=_COLUMN_DTYPES.get(name, float)))
 
 
-def _empty_coefficients() -> dict[str, float]:
+def _empty_coefficients() -> dict[str, float | bool]:
     return {ALPHA: np.nan, ALPHA_CI_LOW: np.nan, ALPHA_CI_HIGH: np.nan, OMEGA: np.nan,
-            OMEGA_CI_LOW: np.nan, OMEGA_CI_HIGH: np.nan}
+            OMEGA_CI_LOW: np.nan, OMEGA_CI_HIGH: np.nan, OMEGA_HEYWOOD: False}
 
 
-def _pool_row(x: np.ndarray, k: int, *, min_n: int, nan_policy: str, confidence: float,
-              n_boot: int, seed: int) -> dict[str, object]:
+def _pool_row(x: np.ndarray, k: int, *, min_n: int, nan_policy: str, confidence: float
+              ) -> tuple[dict[str, object], np.ndarray | None]:
+    """The pool row of one scale without omega, and the rows to fit omega to (or None)."""
     row: dict[str, object] = {N_ITEMS: k, **_empty_coefficients()}
     usable = x[_usable_rows(x, nan_policy)]
     if k < 2:
         row[C.N] = len(usable)
-        return row
+        return row, None
     result = cronbach_alpha(usable, nan_policy=nan_policy,  # type: ignore[arg-type]
                             confidence=confidence)
     row[C.N] = result.n
     if result.n < min_n:
-        return row
+        return row, None
     row.update({ALPHA: result.alpha, ALPHA_CI_LOW: result.ci_low,
                 ALPHA_CI_HIGH: result.ci_high})
-    row.update(_omega_columns(usable, nan_policy, n_boot, confidence, seed))
-    return row
+    return row, usable
 
 
-def _omega_columns(x: np.ndarray, nan_policy: str, n_boot: int, confidence: float,
-                   seed: int) -> dict[str, float]:
-    """Omega and its interval, or nothing where the full-sample fit did not converge.
+def _omega_columns(samples: list[np.ndarray], nan_policy: str, n_boot: int,
+                   confidence: float, seed: int) -> list[dict[str, object]]:
+    """Omega, its interval and the Heywood flag of each sample; nothing where not converged.
 
-    The table leaves omega out where the point estimate did not converge, so the bootstrap
-    (most of the cost of a scale) is then not run at all.
+    The full-sample models of all samples are fitted together; the bootstrap (most of the
+    cost of a scale) runs only behind an omega that converged and is shown.
     """
-    try:
-        point = omega_point(x, nan_policy)  # type: ignore[arg-type]
-    except ReliabilityError as exc:
-        log.info("omega not computed: %s", exc)
-        return {}
-    if not point.converged:
-        return {}
-    low = high = np.nan
-    if n_boot:
-        low, high, _, _ = omega_interval(point, n_boot=n_boot, confidence=confidence,
-                                         seed=seed)
-    return {OMEGA: point.omega, OMEGA_CI_LOW: low, OMEGA_CI_HIGH: high}
+    columns: list[dict[str, object]] = []
+    for point in omega_points(samples, nan_policy):  # type: ignore[arg-type]
+        if isinstance(point, ReliabilityError):
+            log.info("omega not computed: %s", point)
+            columns.append({})
+            continue
+        if not point.converged:
+            columns.append({})
+            continue
+        low = high = np.nan
+        if n_boot:
+            low, high, _, _ = omega_interval(point, n_boot=n_boot, confidence=confidence,
+                                             seed=seed)
+        columns.append({OMEGA: point.omega, OMEGA_CI_LOW: low, OMEGA_CI_HIGH: high,
+                        OMEGA_HEYWOOD: point.heywood})
+    return columns
 
 
 def _site_rows(x: np.ndarray, codes: np.ndarray, n_sites: int, k: int, *, min_n: int,
                nan_policy: str, confidence: float, n_boot: int, omega: bool,
                seed: int) -> dict[str, np.ndarray]:
     """The columns of the site rows of one scale (arrays over all sites at once)."""
-    columns = {name: np.full(n_sites, np.nan) for name in _empty_coefficients()}
+    columns = {name: np.full(n_sites, value) for name, value in _empty_coefficients().items()}
     if k < 2:
         usable = _usable_rows(x, nan_policy)
         counts = np.bincount(codes[usable], minlength=n_sites)
@@ -400,10 +271,13 @@ def _site_rows(x: np.ndarray, codes: np.ndarray, n_sites: int, k: int, *, min_n:
     if omega and enough.any():
         order = np.argsort(codes, kind="stable")
         bounds = np.searchsorted(codes[order], np.arange(n_sites + 1))
-        for g in np.flatnonzero(enough):
+        chosen = np.flatnonzero(enough)
+        samples = []
+        for g in chosen:
             sub = x[order[bounds[g]:bounds[g + 1]]]
-            values = _omega_columns(sub[_usable_rows(sub, nan_policy)], nan_policy, n_boot,
-                                    confidence, seed)
+            samples.append(sub[_usable_rows(sub, nan_policy)])
+        fitted = _omega_columns(samples, nan_policy, n_boot, confidence, seed)
+        for g, values in zip(chosen, fitted, strict=True):
             for name, value in values.items():
                 columns[name][g] = value
     return {C.N: n.astype(int), N_ITEMS: np.full(n_sites, k), **columns}

@@ -4,7 +4,8 @@ The script of one rendering: copy the notebook and strip what varies between run
 papermill and execution metadata, random cell ids), drop what a partner must not see (code,
 prompts, stderr, tracebacks, the parameters cells), then convert with nbconvert and our own
 template (``templates/report``), which inlines its stylesheet, loads nothing from the network
-and prints the provenance of the report at its end.
+and prints the provenance of the report at its end. Header, labels, provenance table and
+stylesheet are the page furniture every HTML page shares (:mod:`evaluation.page`).
 
 Two editions:
 
@@ -18,22 +19,15 @@ Two editions:
 
 from __future__ import annotations
 
-import base64
 import copy
-import dataclasses
 import datetime as dt
 import functools
 import html
-import json
 import logging
-import mimetypes
 import re
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
-import jinja2
-import markupsafe
 import nbformat
 from nbconvert import HTMLExporter
 from nbconvert.exporters.templateexporter import TemplateExporter
@@ -42,12 +36,20 @@ from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
 from traitlets.config import Config
 
 from evaluation.atomic import write_atomic
-from evaluation.errors import EvaluationError
-from evaluation.formatting import LANGUAGES, fmt_date
+from evaluation.page import (
+    EDITIONS,
+    TEMPLATE_DIR,
+    TEMPLATE_NAME,
+    RenderError,
+    page_context,
+    page_environment,
+    page_stylesheet,
+)
 
 __all__ = [
     "EDITIONS",
     "TEMPLATE_DIR",
+    "RenderError",
     "failure_page",
     "normalise_notebook",
     "render_html",
@@ -56,10 +58,6 @@ __all__ = [
 
 log = logging.getLogger("evaluation")
 
-EDITIONS = ("partner", "evaluator")
-TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
-TEMPLATE_NAME = "report"
-
 #: Cell tags whose cells never appear in a report.
 HIDDEN_TAGS = frozenset({"parameters", "injected-parameters", "remove-cell",
                          "papermill-error-cell-tag"})
@@ -67,86 +65,11 @@ HIDDEN_TAGS = frozenset({"parameters", "injected-parameters", "remove-cell",
 VOLATILE_CELL_METADATA = ("papermill", "execution", "collapsed", "scrolled", "ExecuteTime")
 VOLATILE_NB_METADATA = ("papermill", "widgets", "toc", "varInspector")
 
-LABELS: dict[str, dict[str, str]] = {
-    "de": {
-        "skip": "Zum Inhalt springen",
-        "edition_partner": "Bericht für Projektpartner",
-        "edition_evaluator": "Auswertung für die wissenschaftliche Begleitung",
-        "date": "Stand",
-        "code": "Code",
-        "logo": "Logo",
-        "provenance": "Herkunft der Ergebnisse",
-        "provenance_intro": ("Diese Angaben machen nachvollziehbar, aus welchen Daten und mit "
-                             "welcher Software dieser Bericht erstellt wurde."),
-        "provenance_caption": "Daten und Erstellung",
-        "parameters_caption": "Einstellungen des Berichts",
-        "versions_caption": "Software-Versionen",
-        "generated": "Stand",
-        "data_sha256": "Prüfsumme der Daten (SHA-256)",
-        "site": "Kommune",
-        "wave": "Erhebungswelle",
-        "project": "Projekt",
-        "edition": "Ausgabe",
-        "name": "Name",
-        "value": "Wert",
-        "package": "Paket",
-        "version": "Version",
-        "failure_title": "Der Bericht für {site} ({wave}) konnte nicht erstellt werden",
-        "failure_what": "Was ist passiert?",
-        "failure_next": "Wie geht es weiter?",
-        "failure_advice": ("Die übrigen Berichte sind davon nicht betroffen. Bitte wenden Sie "
-                           "sich an die wissenschaftliche Begleitung; sie erhält den genauen "
-                           "Fehlerbericht."),
-        "failure_details": "Fehlerbericht",
-        "failure_unknown": "Unbekannter Fehler.",
-    },
-    "en": {
-        "skip": "Skip to content",
-        "edition_partner": "Report for project partners",
-        "edition_evaluator": "Evaluator edition",
-        "date": "As of",
-        "code": "Code",
-        "logo": "Logo",
-        "provenance": "Provenance",
-        "provenance_intro": ("These details make it possible to trace which data and which "
-                             "software produced this report."),
-        "provenance_caption": "Data and production",
-        "parameters_caption": "Report parameters",
-        "versions_caption": "Software versions",
-        "generated": "As of",
-        "data_sha256": "Data checksum (SHA-256)",
-        "site": "Municipality",
-        "wave": "Survey wave",
-        "project": "Project",
-        "edition": "Edition",
-        "name": "Name",
-        "value": "Value",
-        "package": "Package",
-        "version": "Version",
-        "failure_title": "The report for {site} ({wave}) could not be produced",
-        "failure_what": "What happened?",
-        "failure_next": "What next?",
-        "failure_advice": ("The other reports are not affected. Please contact the evaluation "
-                           "team; they receive the full error report."),
-        "failure_details": "Error report",
-        "failure_unknown": "Unknown error.",
-    },
-}
-
 DISPLAY_PRIORITY = [
     "text/html", "text/markdown", "image/svg+xml", "image/png", "image/jpeg", "text/latex",
     "text/vnd.mermaid", "text/plain", "application/javascript",
     "application/vnd.jupyter.widget-view+json",
 ]
-
-_HEX = re.compile(r"#[0-9a-fA-F]{6}")
-_DEFAULT_COLOURS = {"primary_colour": "#1f5f8b", "accent_colour": "#c8553d"}
-_LOGO_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
-               ".svg": "image/svg+xml", ".gif": "image/gif", ".webp": "image/webp"}
-
-
-class RenderError(EvaluationError, ValueError):
-    """A report cannot be rendered with the options given (edition, language, branding)."""
 
 
 class ReportExporter(HTMLExporter):
@@ -199,15 +122,6 @@ def _exporter(edition: str, language: str) -> ReportExporter:
     return exporter
 
 
-def _check_options(edition: str, language: str) -> None:
-    if edition not in EDITIONS:
-        raise RenderError(f"unknown edition {edition!r}; expected one of {', '.join(EDITIONS)}")
-    if language not in LANGUAGES:
-        raise RenderError(
-            f"unknown report language {language!r}; expected one of {', '.join(LANGUAGES)}"
-        )
-
-
 def normalise_notebook(nb: nbformat.NotebookNode, *, edition: str | None = None
                        ) -> nbformat.NotebookNode:
     """Return a copy without anything that varies between two runs of the same inputs.
@@ -241,109 +155,6 @@ def normalise_notebook(nb: nbformat.NotebookNode, *, edition: str | None = None
     return nb
 
 
-def _branding(branding: Mapping[str, Any] | Any) -> dict[str, Any]:
-    if dataclasses.is_dataclass(branding) and not isinstance(branding, type):
-        branding = dataclasses.asdict(branding)
-    if not isinstance(branding, Mapping):
-        raise RenderError(f"branding must be a mapping or a Branding record, got {branding!r}")
-    out = dict(branding)
-    for key, default in _DEFAULT_COLOURS.items():
-        value = out.get(key) or default
-        if not (isinstance(value, str) and _HEX.fullmatch(value)):
-            raise RenderError(f"branding {key} must be a hex colour like #1f5f8b, got {value!r}")
-        out[key] = value
-    out["project_name"] = str(out.get("project_name") or "")
-    return out
-
-
-def _logo_data_uri(logo: Any) -> str:
-    if not logo:
-        return ""
-    text = str(logo)
-    if text.startswith("data:"):
-        return text
-    path = Path(logo)
-    mime = _LOGO_TYPES.get(path.suffix.lower()) or mimetypes.guess_type(path.name)[0]
-    if mime is None or not mime.startswith("image/"):
-        raise RenderError(f"{path}: logo must be PNG, JPEG, SVG, GIF or WebP")
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise RenderError(f"{path}: cannot read the logo ({exc.strerror})") from exc
-    return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
-
-
-def _first_heading(nb: nbformat.NotebookNode) -> str | None:
-    for cell in nb.cells:
-        if cell.cell_type == "markdown":
-            sources = [cell.source]
-        elif cell.cell_type == "code":
-            sources = [o.get("data", {}).get("text/markdown", "") for o in cell.get("outputs", [])]
-        else:
-            continue
-        for source in sources:
-            match = re.search(r"^#\s+(.+?)\s*#*\s*$", str(source), flags=re.MULTILINE)
-            if match:
-                return re.sub(r"[*_`]", "", match.group(1)).strip()
-    return None
-
-
-def _value_text(value: Any) -> str:
-    if isinstance(value, str):
-        return value
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
-
-
-def _provenance_view(provenance: Mapping[str, Any] | None, nb: nbformat.NotebookNode,
-                     labels: Mapping[str, str], date_text: str) -> dict[str, Any]:
-    if provenance is None:
-        from evaluation.provenance import versions
-
-        meta = nb.metadata.get("evaluation", {})
-        provenance = {
-            "parameters": dict(nb.metadata.get("papermill", {}).get("parameters", {})),
-            "data_sha256": meta.get("data_sha256"),
-            "versions": versions(),
-        }
-    facts: list[tuple[str, str]] = [(labels["generated"], date_text)]
-    if provenance.get("data_sha256"):
-        facts.append((labels["data_sha256"], str(provenance["data_sha256"])))
-    skip = {"parameters", "versions", "data_sha256", "generated"}
-    for key in sorted(k for k in provenance if k not in skip):
-        facts.append((labels.get(key, key), _value_text(provenance[key])))
-    parameters = sorted((str(k), _value_text(v))
-                        for k, v in dict(provenance.get("parameters") or {}).items())
-    versions_ = sorted((str(k), str(v)) for k, v in dict(provenance.get("versions") or {}).items())
-    return {"facts": facts, "parameters": parameters, "versions": versions_}
-
-
-def _report_context(*, nb: nbformat.NotebookNode | None, edition: str, language: str,
-                    branding: Mapping[str, Any] | Any, source_date: dt.datetime,
-                    provenance: Mapping[str, Any] | None, title: str | None) -> dict[str, Any]:
-    brand = _branding(branding)
-    labels = LABELS[language]
-    date_text = fmt_date(source_date, language)
-    project_name = brand["project_name"]
-    context: dict[str, Any] = {
-        "language": language,
-        "edition": edition,
-        "edition_label": labels[f"edition_{edition}"],
-        "title": title or (nb is not None and _first_heading(nb)) or project_name or "Report",
-        "project_name": project_name,
-        "logo_data_uri": _logo_data_uri(brand.get("logo")),
-        "logo_alt": f"{labels['logo']}: {project_name}" if project_name else labels["logo"],
-        "primary_colour": brand["primary_colour"],
-        "accent_colour": brand["accent_colour"],
-        "date_text": date_text,
-        "labels": labels,
-        "provenance": {},
-    }
-    if nb is not None or provenance is not None:
-        context["provenance"] = _provenance_view(provenance, nb or nbformat.v4.new_notebook(),
-                                                 labels, date_text)
-    return context
-
-
 def render_html(nb: nbformat.NotebookNode, *, edition: str, language: str,
                 branding: Mapping[str, Any] | Any, source_date: dt.datetime,
                 provenance: Mapping[str, Any] | None = None, title: str | None = None) -> str:
@@ -374,9 +185,8 @@ def render_html(nb: nbformat.NotebookNode, *, edition: str, language: str,
     str
         The HTML text. The same inputs give the same text, byte for byte.
     """
-    _check_options(edition, language)
-    report = _report_context(nb=nb, edition=edition, language=language, branding=branding,
-                             source_date=source_date, provenance=provenance, title=title)
+    report = page_context(edition=edition, language=language, branding=branding,
+                          source_date=source_date, title=title, nb=nb, provenance=provenance)
     clean = normalise_notebook(nb, edition=edition)
     exporter = _exporter(edition, language)
     body, _ = exporter.from_notebook_node(clean, resources={"report": report})
@@ -401,16 +211,6 @@ def short_reason(error_summary: str, *, limit: int = 300) -> str:
     return reason
 
 
-@functools.lru_cache(maxsize=1)
-def _failure_environment() -> jinja2.Environment:
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(TEMPLATE_DIR / TEMPLATE_NAME)),
-        autoescape=True,
-        keep_trailing_newline=True,
-        undefined=jinja2.StrictUndefined,
-    )
-
-
 def failure_page(site: str, wave: str, error_summary: str, language: str, *,
                  edition: str = "partner", branding: Mapping[str, Any] | Any = None,
                  source_date: dt.datetime | None = None,
@@ -421,13 +221,12 @@ def failure_page(site: str, wave: str, error_summary: str, language: str, *,
     summary, without traceback); the ``evaluator`` edition adds the full summary. Everything
     is escaped. Deterministic like :func:`render_html`.
     """
-    _check_options(edition, language)
     from evaluation.provenance import DEFAULT_SOURCE_DATE
 
-    report = _report_context(
-        nb=None, edition=edition, language=language,
+    report = page_context(
+        edition=edition, language=language,
         branding=branding if branding is not None else {"project_name": ""},
-        source_date=source_date or DEFAULT_SOURCE_DATE, provenance=provenance, title=None,
+        source_date=source_date or DEFAULT_SOURCE_DATE, provenance=provenance,
     )
     labels = dict(report["labels"])
     labels["failure_title"] = labels["failure_title"].format(site=site, wave=wave)
@@ -435,11 +234,9 @@ def failure_page(site: str, wave: str, error_summary: str, language: str, *,
     report["title"] = labels["failure_title"]
     reason = short_reason(error_summary) or labels["failure_unknown"]
     details = _ANSI.sub("", str(error_summary or "")).strip() if edition == "evaluator" else ""
-    css = (TEMPLATE_DIR / TEMPLATE_NAME / "static" / "report.css").read_text(encoding="utf-8")
-    css_block = markupsafe.Markup('<style type="text/css">\n{}</style>').format(
-        markupsafe.Markup(css))
-    template = _failure_environment().get_template("failure.html.j2")
-    return template.render(report=report, css_block=css_block, reason=reason, details=details)
+    template = page_environment().get_template("failure.html.j2")
+    return template.render(report=report, css_block=page_stylesheet(), reason=reason,
+                           details=details)
 
 
 def escape(text: str) -> str:

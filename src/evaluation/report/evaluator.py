@@ -11,8 +11,8 @@ from __future__ import annotations
 import pandas as pd
 
 from .. import columns as C
-from ..results_io import Results
 from ..formatting import fmt_percent, fmt_pvalue, html_table
+from ..results_io import Results
 from .fragments import heading, note, paragraph
 from .labels import Labels, labels_from_meta
 from .sections import ci_text
@@ -170,8 +170,10 @@ def reliability(results: Results, view: SiteView, language: str = "de") -> str:
     pool = rel[rel["level"] == "pool"].set_index(C.SCALE)
     own = rel[(rel["level"] == "site") & (rel[C.SITE] == view.site)].set_index(C.SCALE)
     keys = view.labels.scale_order(k for k in pool.index if pool.loc[k, "n_items"] > 1)
+    heywood = {k for k in keys if bool(pool.loc[k].get("omega_heywood", False))}
     table = pd.DataFrame({
-        _t("Skala", "Scale", language): [view.labels.scale_label(k, language) for k in keys],
+        _t("Skala", "Scale", language): [view.labels.scale_label(k, language)
+                                          + (" *" if k in heywood else "") for k in keys],
         "Items": [int(pool.loc[k, "n_items"]) for k in keys],
         "n": [int(pool.loc[k, C.N]) for k in keys],
         "α": [pool.loc[k, "alpha"] for k in keys],
@@ -190,7 +192,12 @@ def reliability(results: Results, view: SiteView, language: str = "de") -> str:
         language=language, index=False, row_header=_t("Skala", "Scale", language),
         note=_t("– = nicht berechenbar (zu wenige vollständige Fälle oder Modell nicht "
                 "konvergiert).", "– = not computable (too few complete cases or model did "
-                "not converge).", language)))
+                "not converge).", language)
+        + (_t(" * Heywood-Fall: ein Item hat im Ein-Faktor-Modell eine Einzigartigkeit an der "
+              "Untergrenze 0,005 (wie psych::fa); ω zusammen mit α lesen.",
+              " * Heywood case: one item's uniqueness in the one-factor model is at the lower "
+              "bound 0.005 (as in psych::fa); read ω together with α.", language)
+           if heywood else "")))
     return "\n".join(parts)
 
 

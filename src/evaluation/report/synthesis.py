@@ -11,8 +11,8 @@ from __future__ import annotations
 import pandas as pd
 
 from .. import columns as C
-from ..results_io import Results
 from ..formatting import fmt_int, fmt_number, fmt_percent, fmt_pvalue, html_table
+from ..results_io import Results
 from .errors import ReportError
 from .evaluator import full_labels
 from .fragments import Fragment, esc, heading, note, paragraph, style_block
