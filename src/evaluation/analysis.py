@@ -193,10 +193,8 @@ def shown_survey(survey: SurveyData, shown: pd.DataFrame) -> SurveyData:
     """The survey restricted to the site-waves that reach k (input of every pool figure)."""
     keep = set(map(tuple, shown.loc[shown["shown"], [C.SITE, C.WAVE]].to_numpy()))
 
-    def mask(frame: pd.DataFrame) -> pd.Series:
-        pairs = pd.Series(list(zip(frame[C.SITE], frame[C.WAVE], strict=True)),
-                          index=frame.index)
-        return pairs.isin(keep)
+    def mask(frame: pd.DataFrame) -> np.ndarray:
+        return pd.MultiIndex.from_arrays([frame[C.SITE], frame[C.WAVE]]).isin(list(keep))
 
     return SurveyData(respondents=survey.respondents[mask(survey.respondents)],
                       responses=survey.responses[mask(survey.responses)].reset_index(drop=True),
