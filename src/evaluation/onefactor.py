@@ -8,7 +8,9 @@ the estimates of R ``psych::fa(fm = "ml")``, Heywood cases included.
 no longer calls it (statsmodels is imported only when it is), and the tests keep it as an
 independent cross-check of the batched fit, which reaches the same maximum of the
 likelihood wherever statsmodels converges (``tests/test_fast_paths.py``,
-``tests/test_omega_heywood.py``).
+``tests/test_omega_heywood.py``). The Newton method itself is in
+:mod:`evaluation.onefactor_newton`, the short cuts for three items in
+:mod:`evaluation.onefactor_three`.
 """
 
 from __future__ import annotations
@@ -20,6 +22,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from .covariance import ReliabilityError
+from .onefactor_newton import _discrepancy as _discrepancy  # re-exported for the tests
+from .onefactor_newton import _gradient_hessian as _gradient_hessian  # as _discrepancy
+from .onefactor_newton import _newton, _spectrum
+from .onefactor_three import _three_item_corners, _three_items
 
 log = logging.getLogger("evaluation")
 
@@ -31,10 +37,6 @@ HEYWOOD_LOWER = 0.005
 #: Convergence: largest projected gradient of the ML discrepancy in log-uniquenesses.
 BATCH_TOL = 1e-9
 BATCH_MAX_ITER = 100
-_ARMIJO = 1e-4
-_MAX_HALVINGS = 40
-_ACTIVE_EPS = 1e-2  # largest distance from a bound at which a uniqueness is held there
-_STALL_TOL = 1e-6  # a fit whose line search stalls counts as converged below this gradient
 _PD_FLOOR = 1e-10  # smallest eigenvalue of a correlation matrix that is fitted at all
 
 
@@ -103,7 +105,8 @@ class OneFactorFits:
     ``loadings`` (signed to sum positive) and ``uniquenesses`` have shape ``(B, k)`` and are
     NaN where ``converged`` is False (a matrix with NaN, not positive definite, or no
     convergence within the iteration limit). ``heywood`` marks converged fits with a
-    uniqueness at the lower bound; ``iterations`` counts Newton steps.
+    uniqueness at the lower bound; ``iterations`` counts Newton steps, over all starts (0
+    for the closed form of three items).
     """
 
     loadings: np.ndarray
@@ -173,7 +176,10 @@ def one_factor_ml_batch(corr: np.ndarray, *, start: np.ndarray | None = None,
     on the start (each item at the bound is a corner of its own), so fits that end at the
     bound are refitted from psych's start and from the mirror corner and the smallest
     discrepancy is kept. Three items are just identified: where the closed form
-    :math:`\\lambda_i^2 = r_{ij} r_{ik} / r_{jk}` lies inside the bounds it is the solution.
+    :math:`\\lambda_i^2 = r_{ij} r_{ik} / r_{jk}` lies inside the bounds it is the solution;
+    where :math:`r_{12} r_{13} r_{23} > 0` but it does not, every local minimum has a
+    uniqueness at the bound, and the best of the three corners, each fitted with its
+    uniqueness held there, is the solution (:mod:`evaluation.onefactor_three`).
     The one-factor model of two items is not identified (any
     :math:`\\lambda_1\\lambda_2 = r` fits); as statsmodels does from its symmetric start,
     the equal-loadings solution :math:`\\lambda_i = \\sqrt{|r|}` is returned, so omega is
@@ -222,20 +228,58 @@ def one_factor_ml_batch(corr: np.ndarray, *, start: np.ndarray | None = None,
         return fits
     if start is not None and np.ndim(start) == 2:
         start = np.asarray(start, dtype=float)[index]
+    psi = np.full((len(index), k), np.nan)
+    done = np.zeros(len(index), dtype=bool)
+    bound = np.zeros(len(index), dtype=bool)
+    steps = np.zeros(len(index), dtype=np.int64)
     if k == 3:  # just identified: a perfect fit inside the bounds is the ML solution
         exact_loadings, exact = _three_items(corr[index], lower)
         rows = index[exact]
         loadings[rows] = exact_loadings[exact]
         uniquenesses[rows] = 1 - exact_loadings[exact] ** 2
         converged[rows] = True
-        index = index[~exact]
+        index, psi, done, bound, steps = (a[~exact] for a in (index, psi, done, bound, steps))
+        if not len(index):
+            return fits
         if start is not None and np.ndim(start) == 2:
             start = start[~exact]
-    if not len(index):
-        return fits
+        # sign-consistent items without an exact fit: the best of the three Heywood corners
+        r = corr[index]
+        corners = np.flatnonzero(r[:, 0, 1] * r[:, 0, 2] * r[:, 1, 2] > 0)
+        if len(corners):
+            psi[corners], done[corners], bound[corners], steps[corners] = (
+                _three_item_corners(r[corners], lower, tol, max_iter))
+    rest = np.flatnonzero(~done)
+    if len(rest):
+        if start is not None and np.ndim(start) == 2:
+            start = start[rest]
+        psi[rest], done[rest], bound[rest], rest_steps = _fit(corr[index[rest]], start,
+                                                              lower, tol, max_iter)
+        steps[rest] += rest_steps
+    fitted = np.flatnonzero(done)
+    theta, vectors = _spectrum(corr[index[fitted]], np.log(psi[fitted]))
+    top = vectors[:, :, -1]
+    lam = np.sqrt(psi[fitted]) * top * np.sqrt(np.maximum(theta[:, -1] - 1, 0))[:, None]
+    lam *= np.where(lam.sum(axis=1) < 0, -1.0, 1.0)[:, None]
+    ok = index[fitted]
+    loadings[ok] = lam
+    uniquenesses[ok] = psi[fitted]
+    converged[ok] = True
+    heywood[ok] = bound[fitted]
+    iterations[index] = steps
+    return fits
+
+
+def _fit(corr: np.ndarray, start: np.ndarray | None, lower: float, tol: float,
+         max_iter: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Newton from ``start``, Heywood cases and failures refitted from two other starts.
+
+    Returns the uniquenesses, whether each fit converged, whether it is a Heywood case and
+    the Newton steps of all starts.
+    """
     low = np.log(lower)
-    psi, done, bound, steps, value = _newton(corr[index], _start(corr[index], start, lower),
-                                             low, tol, max_iter)
+    psi, done, bound, steps, value = _newton(corr, _start(corr, start, lower), low, tol,
+                                             max_iter)
     # a Heywood solution may be the corner nearest the start rather than the best one:
     # refit those (and failures) from psych's start, then from the mirror corner (the
     # uniqueness at the bound swapped with the next smallest), keeping the best fit
@@ -244,42 +288,13 @@ def one_factor_ml_batch(corr: np.ndarray, *, start: np.ndarray | None = None,
         if not len(again):
             break
         psi2, done2, bound2, steps2, value2 = _newton(
-            corr[index[again]], restart(corr[index[again]], psi[again], lower), low, tol,
-            max_iter)
+            corr[again], restart(corr[again], psi[again], lower), low, tol, max_iter)
         better = done2 & (~done[again] | (value2 < value[again] - 1e-12))
         take = again[better]
         psi[take], done[take], bound[take] = psi2[better], True, bound2[better]
         value[take] = value2[better]
         steps[again] += steps2
-    theta, vectors = _spectrum(corr[index], np.log(psi))
-    top = vectors[:, :, -1]
-    lam = np.sqrt(psi) * top * np.sqrt(np.maximum(theta[:, -1] - 1, 0))[:, None]
-    lam *= np.where(lam.sum(axis=1) < 0, -1.0, 1.0)[:, None]
-    ok = index[done]
-    loadings[ok] = lam[done]
-    uniquenesses[ok] = psi[done]
-    converged[ok] = True
-    heywood[ok] = bound[done]
-    iterations[index] = steps
-    return fits
-
-
-def _three_items(corr: np.ndarray, lower: float) -> tuple[np.ndarray, np.ndarray]:
-    """Closed-form loadings of three items, and where they fit inside the bounds.
-
-    With :math:`r_{12} r_{13} r_{23} > 0` the model reproduces R exactly with
-    :math:`\\lambda_1^2 = r_{12} r_{13} / r_{23}` (and so on); this is the ML solution when
-    every :math:`\\lambda_i^2` lies in :math:`[0, 1 - lower]`. Elsewhere (Heywood cases, a
-    negative product) the Newton fit is used.
-    """
-    r12, r13, r23 = corr[:, 0, 1], corr[:, 0, 2], corr[:, 1, 2]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        squares = np.column_stack([r12 * r13 / r23, r12 * r23 / r13, r13 * r23 / r12])
-    exact = (r12 * r13 * r23 > 0) & (squares <= 1 - lower).all(axis=1)
-    sign = np.column_stack([np.ones_like(r12), np.sign(r12), np.sign(r13)])
-    loadings = np.sqrt(np.where(exact[:, None], squares, 0.0)) * sign
-    loadings *= np.where(loadings.sum(axis=1) < 0, -1.0, 1.0)[:, None]
-    return loadings, exact
+    return psi, done, bound, steps
 
 
 def _start(corr: np.ndarray, start: np.ndarray | None, lower: float) -> np.ndarray:
@@ -312,187 +327,6 @@ def _mirror_start(corr: np.ndarray, psi: np.ndarray, lower: float) -> np.ndarray
     smallest, second = order[:, 0], order[:, 1]
     start[rows, smallest], start[rows, second] = start[rows, second], start[rows, smallest]
     return np.log(np.clip(start, lower, 1.0))
-
-
-def _spectrum(corr: np.ndarray, phi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Eigenvalues (ascending) and eigenvectors of Psi^-1/2 R Psi^-1/2."""
-    scale = np.exp(-phi / 2)
-    return np.linalg.eigh(corr * scale[:, :, None] * scale[:, None, :])
-
-
-def _discrepancy(theta: np.ndarray) -> np.ndarray:
-    """The ML discrepancy at the best loadings, from the eigenvalues of R*."""
-    terms = theta - np.log(theta) - 1
-    top = theta[:, -1]
-    return terms[:, :-1].sum(axis=1) + np.where(top < 1, terms[:, -1], 0.0)
-
-
-def _gradient_hessian(theta: np.ndarray, vectors: np.ndarray
-                      ) -> tuple[np.ndarray, np.ndarray]:
-    """Gradient and Hessian of the discrepancy in log-uniquenesses (see the Notes above)."""
-    top = theta[:, -1]
-    factor = top > 1
-    weight = theta - 1
-    weight[:, -1] = np.where(factor, 0.0, weight[:, -1])
-    gradient = -(vectors**2 @ weight[:, :, None])[:, :, 0]
-    rest, first, rest_theta = vectors[:, :, :-1], vectors[:, :, -1], theta[:, :-1]
-    rest_t = np.swapaxes(rest, 1, 2)
-    q = (rest * rest_theta[:, None, :]) @ rest_t
-    p = rest @ rest_t
-    with np.errstate(divide="ignore", invalid="ignore"):
-        c = (rest_theta - 1) * (rest_theta + top[:, None]) / (rest_theta - top[:, None])
-    u = rest * first[:, :, None]
-    hessian = q * p + (u * c[:, None, :]) @ np.swapaxes(u, 1, 2)
-    # without a common factor (theta_1 <= 1) the loadings are 0 and f = sum(1/psi + log psi)
-    no_factor = np.flatnonzero(~factor)
-    if len(no_factor):
-        diag = np.einsum("bii->bi", q + first[:, :, None] * first[:, None, :] * top[:, None, None])
-        hessian[no_factor] = 0.0
-        hessian[no_factor] += diag[no_factor][:, :, None] * np.eye(theta.shape[1])
-    return gradient, hessian
-
-
-def _newton(corr: np.ndarray, phi: np.ndarray, low: float, tol: float, max_iter: int
-            ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Projected Newton on the uniquenesses in [exp(low), 1] for every matrix of the stack.
-
-    Starts from log-uniquenesses ``phi``. Steps are taken in psi itself (in log psi a
-    Heywood case would need many steps to reach the bound); convergence is judged on the
-    gradient in log psi, which does not depend on the size of psi. Returns the
-    uniquenesses, whether each fit converged, whether it is a Heywood case, the number of
-    steps and the discrepancy reached.
-    """
-    n_fits, k = phi.shape
-    psi = np.exp(phi)
-    lower = float(np.exp(low))
-    theta, vectors = _spectrum(corr, phi)
-    value = _discrepancy(theta)
-    done = np.zeros(n_fits, dtype=bool)
-    bound = np.zeros(n_fits, dtype=bool)
-    steps = np.zeros(n_fits, dtype=np.int64)
-    failed = np.zeros(n_fits, dtype=bool)
-    eye = np.eye(k, dtype=bool)
-    for _ in range(max_iter + 1):
-        todo = np.flatnonzero(~done & ~failed)
-        if not len(todo):
-            break
-        log_gradient, log_hessian = _gradient_hessian(theta[todo], vectors[todo])
-        current = psi[todo]
-        at_low = current <= lower * (1 + 1e-12)
-        at_high = current >= 1 - 1e-12
-        projected = np.where((at_low & (log_gradient > 0)) | (at_high & (log_gradient < 0)),
-                             0.0, log_gradient)
-        finished = np.abs(projected).max(axis=1) < tol
-        done[todo[finished]] = True
-        bound[todo[finished]] = at_low[finished].any(axis=1)
-        keep = ~finished & (steps[todo] < max_iter)
-        todo, log_gradient, log_hessian, current = (
-            a[keep] for a in (todo, log_gradient, log_hessian, current))
-        if not len(todo):
-            continue
-        steps[todo] += 1
-        # from phi = log psi to psi: g = g_phi / psi, H = (H_phi - diag(g_phi)) / (psi psi')
-        gradient = log_gradient / current
-        hessian = log_hessian.copy()
-        hessian[:, np.arange(k), np.arange(k)] -= log_gradient
-        hessian /= current[:, :, None] * current[:, None, :]
-        # epsilon-active set (Bertsekas 1982): a uniqueness within epsilon of a bound that
-        # the gradient pushes against is moved onto the bound and left out of the Newton step
-        gap = np.abs(current - np.clip(current - gradient, lower, 1.0)).max(axis=1)
-        epsilon = np.minimum(_ACTIVE_EPS, gap)[:, None]
-        to_low = (current <= lower + epsilon) & (gradient > 0)
-        to_high = (current >= 1 - 1e-12) & (gradient < 0)
-        held = to_low | to_high
-        free = ~held
-        reduced = np.where(free[:, :, None] & free[:, None, :], hessian, eye)
-        free_gradient = np.where(held, 0.0, gradient)
-        with np.errstate(all="ignore"):
-            try:
-                direction = -np.linalg.solve(reduced, free_gradient[:, :, None])[:, :, 0]
-            except np.linalg.LinAlgError:
-                direction = np.full_like(gradient, np.nan)
-        slope = np.einsum("bi,bi->b", free_gradient, direction)
-        size = np.linalg.norm(free_gradient, axis=1) * np.linalg.norm(direction, axis=1)
-        uphill = ~np.isfinite(slope) | (slope >= -1e-12 * size)
-        if uphill.any():  # negative curvature: Newton on the absolute eigenvalues instead
-            direction[uphill] = _modified_newton(reduced[uphill], free_gradient[uphill])
-        # psi lies in (0, 1]: longer steps than 1 only cost halvings in the line search
-        direction /= np.maximum(np.abs(direction).max(axis=1, keepdims=True), 1.0)
-        direction = np.where(to_low, -1.0, np.where(to_high, 1.0, direction))
-        stalled = _line_search(corr, psi, theta, vectors, value, todo, gradient, direction,
-                               lower)
-        # no descent possible at rounding level: converged if the gradient is nearly zero
-        rows = todo[stalled]
-        nearly = np.abs(np.where(held[stalled], 0.0, log_gradient[stalled])).max(axis=1) \
-            < _STALL_TOL
-        done[rows[nearly]] = True
-        bound[rows[nearly]] = (psi[rows[nearly]] <= lower * (1 + 1e-12)).any(axis=1)
-        failed[rows[~nearly]] = True
-    return psi, done, bound, steps, value
-
-
-def _modified_newton(hessian: np.ndarray, gradient: np.ndarray) -> np.ndarray:
-    """Descent directions from Hessians that are not positive definite.
-
-    The eigenvalues are replaced by their absolute values, floored at a small share of the
-    largest (Nocedal & Wright 2006, section 3.4), so that a direction of negative curvature
-    is followed downhill rather than towards the saddle.
-    """
-    values, vectors = np.linalg.eigh(hessian)
-    size = np.abs(values)
-    floor = np.maximum(size.max(axis=1, keepdims=True) * 1e-6, 1e-12)
-    inverse = 1 / np.maximum(size, floor)
-    along = np.einsum("bji,bj->bi", vectors, gradient) * inverse
-    return -np.einsum("bij,bj->bi", vectors, along)
-
-
-def _line_search(corr: np.ndarray, psi: np.ndarray, theta: np.ndarray, vectors: np.ndarray,
-                 value: np.ndarray, todo: np.ndarray, gradient: np.ndarray,
-                 direction: np.ndarray, lower: float) -> np.ndarray:
-    """Backtracking along the projected path; updates the state arrays in place.
-
-    Returns the positions in ``todo`` where no step decreased the discrepancy.
-    """
-    step = np.ones(len(todo))
-    # the step at which the first uniqueness reaches the lower bound: tried second, since
-    # the projected path beyond it bends and often fails where this step succeeds
-    with np.errstate(divide="ignore", invalid="ignore"):
-        reach = np.where(direction < 0, (psi[todo] - lower) / -direction, np.inf)
-    reach = np.where(reach > 1e-12, reach, np.inf).min(axis=1)
-    first = True
-    searching = np.arange(len(todo))
-    for _ in range(_MAX_HALVINGS):
-        rows = todo[searching]
-        trial = np.clip(psi[rows] + step[searching, None] * direction[searching], lower, 1.0)
-        trial_theta, trial_vectors = _spectrum(corr[rows], np.log(trial))
-        trial_value = _discrepancy(trial_theta)
-        change = np.einsum("bi,bi->b", gradient[searching], trial - psi[rows])
-        slack = 1e-13 * (1 + np.abs(value[rows]))
-        accepted = (np.isfinite(trial_value) & (trial_theta[:, 0] > 0)
-                    & (trial_value <= value[rows] + _ARMIJO * change + slack))
-        good = rows[accepted]
-        psi[good] = trial[accepted]
-        theta[good] = trial_theta[accepted]
-        vectors[good] = trial_vectors[accepted]
-        value[good] = trial_value[accepted]
-        # next step from the minimum of the quadratic through f(0), f'(0) and f(t),
-        # kept within [t/10, t/2]
-        rejected = ~accepted
-        slope = np.einsum("bi,bi->b", gradient[searching], direction[searching])[rejected]
-        t = step[searching][rejected]
-        with np.errstate(all="ignore"):
-            curve = trial_value[rejected] - value[rows][rejected] - slope * t
-            best = -slope * t**2 / (2 * curve)
-        best = np.where(np.isfinite(best), best, t / 2)
-        searching = searching[rejected]
-        if not len(searching):
-            return searching
-        step[searching] = np.clip(best, t / 10, t / 2)
-        if first:
-            bounded = reach[searching] < 1
-            step[searching[bounded]] = reach[searching[bounded]]
-            first = False
-    return searching
 
 
 __all__ = ["BATCH_TOL", "HEYWOOD_LOWER", "OneFactorFits", "one_factor_ml",
