@@ -192,6 +192,8 @@ def _parse_column(series: pd.Series, spec: Column, file: str, first_row: int,
                        else (str(int(v)) if isinstance(v, float) and v.is_integer()
                              else str(v).strip()))
     result: list[Any] = []
+    seen: dict[str, tuple[Any, str]] = {}  # a text parses the same way wherever it stands
+    originals = series.to_numpy(dtype=object)
     for pos, text in enumerate(texts):
         row = first_row + pos
         if text == "":
@@ -200,7 +202,13 @@ def _parse_column(series: pd.Series, spec: Column, file: str, first_row: int,
                                         message="required value is empty"))
             result.append(pd.NA if spec.kind != "date" else pd.NaT)
             continue
-        parsed, expected = _parse_cell(text, spec, series.iloc[pos])
+        original = originals[pos]
+        if isinstance(original, dt.date | pd.Timestamp):  # a date cell of a spreadsheet
+            parsed, expected = _parse_cell(text, spec, original)
+        else:
+            if text not in seen:
+                seen[text] = _parse_cell(text, spec, original)
+            parsed, expected = seen[text]
         if parsed is _BAD:
             problems.append(Problem(file=file, row=row, column=spec.name, value=text,
                                     message="invalid value", expected=expected))
