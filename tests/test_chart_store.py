@@ -94,3 +94,29 @@ def _root():
     from pathlib import Path
 
     return Path(__file__).resolve().parents[1]
+
+
+def test_lambdas_and_local_functions_are_never_taken_from_the_store(tmp_path):
+    def maker(colour):
+        return lambda view, language="de": Chart(svg=colour, alt_de=colour, alt_en=colour)
+
+    assert draw(tmp_path, maker("red"), view()).svg == "red"
+    assert draw(tmp_path, maker("blue"), view()).svg == "blue"
+    assert not list(tmp_path.glob("*.json"))
+
+
+def test_charts_do_not_depend_on_the_process_matplotlib_settings():
+    import matplotlib
+
+    from evaluation.netplots import chart_style, new_figure, svg_text
+
+    def drawn() -> str:
+        with chart_style():
+            figure = new_figure(3, 2)
+            figure.add_subplot().plot([1, 2], [3, 4])
+            return svg_text(figure)
+
+    plain = drawn()
+    with matplotlib.rc_context({"axes.edgecolor": "#ff0000", "xtick.major.size": 9.0,
+                                "lines.linewidth": 4.0}):
+        assert drawn() == plain

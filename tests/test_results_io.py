@@ -96,3 +96,18 @@ def test_a_folder_whose_saving_was_interrupted_is_not_taken_as_complete(run_dir,
         save_results(Results(meta={}), run_dir, key={"data_sha256": "z"})
     assert not (run_dir / RUN_FILE).exists()
     assert cached_key(run_dir) is None
+
+
+def test_tables_of_a_later_save_are_not_mixed_into_results_loaded_before(run_dir):
+    results = load_results(run_dir)
+    save_results(Results(meta={"project": "Other"},
+                         tables={"counts": pd.DataFrame({"site": ["K09"], "n": [5]})}),
+                 run_dir, key={"data_sha256": "y"})
+    with pytest.raises(RunFolderError, match="written again after these results were loaded"):
+        results.tables["counts"]
+    assert load_results(run_dir).tables["counts"]["site"].tolist() == ["K09"]
+
+
+def test_loaded_results_can_be_saved_into_their_own_folder(run_dir):
+    save_results(load_results(run_dir), run_dir, key={"data_sha256": "x"})
+    assert load_results(run_dir).tables["scores"]["score"].tolist() == [1.5, 2.0, 4.25]

@@ -14,6 +14,7 @@ import datetime as dt
 import json
 import pickle
 import re
+import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -263,8 +264,31 @@ def test_the_real_report_notebooks_render_identically_on_a_warm_kernel(warm, exa
     runs += [(REAL / name, common) for name in ("synthesis.ipynb", "digest.ipynb")
              if (REAL / name).is_file()]
     fresh = PapermillExecutor(timeout=300)
+    charts = example_run / "_run" / "charts"
     for notebook, params in runs:
+        shutil.rmtree(charts, ignore_errors=True)  # each kernel draws its own charts
         ours = warm.execute(notebook, params, cwd=example_run)
+        shutil.rmtree(charts, ignore_errors=True)
         theirs = fresh.execute(notebook, params, cwd=example_run)
         edition = params.get("edition", "evaluator")
         assert report(ours, edition) == report(theirs, edition), params
+
+
+@pytest.mark.slow
+def test_a_warmed_up_kernel_renders_its_first_report_as_a_fresh_kernel(example_run):
+    notebooks = [REAL / "site_report.ipynb", REAL / "synthesis.ipynb", REAL / "digest.ipynb",
+                 REAL / "missing.ipynb"]  # a missing notebook is skipped, not fatal
+    warmed = WarmKernelExecutor(timeout=300)
+    try:
+        warmed.warm_up(notebooks)
+        params = {"run_dir": "_run", "site": "K03", "wave": "w3", "edition": "evaluator",
+                  "language": "de"}
+        charts = example_run / "_run" / "charts"
+        shutil.rmtree(charts, ignore_errors=True)
+        ours = warmed.execute(REAL / "site_report.ipynb", params, cwd=example_run)
+        shutil.rmtree(charts, ignore_errors=True)
+        theirs = PapermillExecutor(timeout=300).execute(REAL / "site_report.ipynb", params,
+                                                        cwd=example_run)
+    finally:
+        warmed.close()
+    assert report(ours, "evaluator") == report(theirs, "evaluator")

@@ -171,9 +171,15 @@ class WorkerPool:
                     results[i] = _run_task(tasks[i], self.executor)
                     bar.update(1)
                 return [r for r in results if r is not None]
-            futures: dict[Future[TaskResult], int] = {
-                self._pool.submit(_run_in_worker, tasks[i]): i for i in order
-            }
+            futures: dict[Future[TaskResult], int] = {}
+            for i in order:
+                try:
+                    futures[self._pool.submit(_run_in_worker, tasks[i])] = i
+                except BrokenProcessPool:  # a worker died (e.g. out of memory) before
+                    results[i] = TaskResult(key=tasks[i].key, ok=False,
+                                            error="worker process died before the task "
+                                                  "started")
+                    bar.update(1)
             pending = set(futures)
             while pending:
                 done, pending = wait(pending, return_when=FIRST_COMPLETED)

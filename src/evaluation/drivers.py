@@ -139,7 +139,11 @@ def vif(data: pd.DataFrame, *, factors: Sequence[str]) -> pd.DataFrame:
         coef, *_ = np.linalg.lstsq(others, target, rcond=None)
         residual = target - others @ coef
         centred = target - target.mean()
-        r_squared = 1.0 - residual @ residual / (centred @ centred)
+        total = centred @ centred
+        if total == 0:  # a constant factor: no variance to inflate
+            vifs.append(float("nan"))
+            continue
+        r_squared = 1.0 - residual @ residual / total
         with np.errstate(divide="ignore"):
             vifs.append(float(1.0 / (1.0 - r_squared)))
     return pd.DataFrame({C.FACTOR: factors, VIF: vifs})

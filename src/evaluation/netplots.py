@@ -18,10 +18,11 @@ presentations that are friendly to colorblind people. https://jfly.uni-koeln.de/
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
 import math
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -146,7 +147,7 @@ def _style(key: str, order: tuple[str, ...]) -> dict[str, Any]:
     return {"c": colour, "marker": marker, "edgecolors": "#222222", "linewidths": 0.8}
 
 
-def _new_figure(width: float, height: float) -> Any:
+def new_figure(width: float, height: float) -> Any:
     """A figure with its own Agg canvas: no pyplot, no global backend state."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
@@ -164,16 +165,26 @@ def _legend(figure: Any, loc: str) -> None:
             handle.set_sizes([50.0])
 
 
-def _svg(figure: Any) -> str:
+def svg_text(figure: Any) -> str:
+    """The figure as SVG text without a date (byte-identical for the same figure)."""
     buffer = io.StringIO()
     figure.savefig(buffer, format="svg", metadata={"Date": None})
     return buffer.getvalue()
 
 
-def _rc() -> Any:
+@contextlib.contextmanager
+def chart_style(**extra: Any) -> Iterator[None]:
+    """matplotlib's defaults plus :data:`RC` (and ``extra``) while a chart is drawn.
+
+    Starting from the defaults, not from the process's settings, makes a chart the same
+    whatever a matplotlibrc file or a notebook set; the chart store relies on it.
+    """
     import matplotlib
 
-    return matplotlib.rc_context(dict(RC))  # type: ignore[arg-type]
+    with matplotlib.rc_context():
+        matplotlib.rcdefaults()
+        matplotlib.rcParams.update({**RC, **extra})
+        yield
 
 
 # --------------------------------------------------------------------------------------------
@@ -275,8 +286,8 @@ def network_map(network: SiteNetwork, *, language: str = "de", show_names: bool 
     """
     k = _lang(language)
     graph = network.graph
-    with _rc():
-        figure = _new_figure(width, height)
+    with chart_style():
+        figure = new_figure(width, height)
         ax = figure.add_subplot()
         ax.set_axis_off()
         ax.set_aspect("equal")
@@ -317,7 +328,7 @@ def network_map(network: SiteNetwork, *, language: str = "de", show_names: bool 
         ax.set_ylim(-1.25, 1.25)
         if title:
             ax.set_title(title)
-        svg = _svg(figure)
+        svg = svg_text(figure)
     alt_de, alt_en = network_alt_text(network, show_names=show_names, labels=labels)
     return Chart(svg=svg, alt_de=alt_de, alt_en=alt_en)
 
@@ -387,8 +398,8 @@ def quick_win_matrix(matrix: pd.DataFrame, *, site: str | None = None, language:
     rows = _site_rows(matrix, site, "idea matrix")
     rated = rows[rows["quadrant"].notna()].sort_values("rank", kind="stable")
     order = tuple(QUADRANTS)
-    with _rc():
-        figure = _new_figure(width, height)
+    with chart_style():
+        figure = new_figure(width, height)
         ax = figure.add_subplot()
         ax.set_xlim(1, 5.0)
         ax.set_ylim(1, 5.0)
@@ -421,7 +432,7 @@ def quick_win_matrix(matrix: pd.DataFrame, *, site: str | None = None, language:
             _legend(figure, "outside right upper")
         if title:
             ax.set_title(title)
-        svg = _svg(figure)
+        svg = svg_text(figure)
     alt_de, alt_en = idea_alt_text(rows, impact_threshold=impact_threshold,
                                    feasibility_threshold=feasibility_threshold)
     return Chart(svg=svg, alt_de=alt_de, alt_en=alt_en)
@@ -485,8 +496,8 @@ def participation_over_time(records: pd.DataFrame, *, site: str | None = None,
     k = _lang(language)
     rows = _site_rows(records, site, "attendance records")
     per = _per_event(rows)
-    with _rc():
-        figure = _new_figure(width, height)
+    with chart_style():
+        figure = new_figure(width, height)
         ax = figure.add_subplot()
         if not per.empty:
             x = np.array([d.toordinal() for d in per["date"].dt.date], dtype=float)
@@ -514,6 +525,6 @@ def participation_over_time(records: pd.DataFrame, *, site: str | None = None,
         ax.set_ylabel(("teilnehmende Organisationen", "organisations attending")[k])
         if title:
             ax.set_title(title)
-        svg = _svg(figure)
+        svg = svg_text(figure)
     alt_de, alt_en = participation_alt_text(rows)
     return Chart(svg=svg, alt_de=alt_de, alt_en=alt_en)

@@ -6,7 +6,8 @@
 2. validate all data in one pass (errors stop the run before anything is written);
 3. compute every statistic once into the run folder ``OUT/_run`` (reused when the data, the
    parameters and the package version are unchanged);
-4. check the parameters of every report before any kernel starts;
+4. check the parameters of every report before any report runs (the worker processes and
+   their kernels start while step 3 runs);
 5. render each site's partner and evaluator report, the cross-site synthesis and the
    conference digest in parallel
    (a failing report gets a page saying what failed; the batch goes on);
@@ -29,6 +30,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -313,6 +315,8 @@ def _early_pool(project: Project, notebooks: Path, *, executor: Executor | None,
     """Local worker processes with warm kernels, started now; None for Dask or own executors."""
     if executor is not None or scheduler or project.scheduler:
         return None
+    reports = len(project.editions) * len(project.site_keys) + 2  # + synthesis and digest
+    jobs = min(jobs or os.cpu_count() or 1, reports)
     return WorkerPool(make_executor(), jobs, modules=(__name__,),
                       warm_up=[notebooks / SITE_NOTEBOOK, notebooks / SYNTHESIS_NOTEBOOK,
                                notebooks / DIGEST_NOTEBOOK])

@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import pickle
 import shutil
+import uuid
 from collections.abc import Iterable, Iterator, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,7 +34,7 @@ from .errors import EvaluationError
 
 RESULTS_FILE = "results.pkl"
 #: bumped whenever the stored form of :class:`Results` changes (enters the cache key)
-RESULTS_FORMAT = 3
+RESULTS_FORMAT = 4
 RUN_FILE = "run.json"
 TABLES_DIR = "tables"
 FRAMES_DIR = "frames"
@@ -68,10 +69,11 @@ class LazyTables(MutableMapping[str, pd.DataFrame]):
     Pickles as a plain dict of all tables.
     """
 
-    def __init__(self, folder: Path, names: Iterable[str]) -> None:
+    def __init__(self, folder: Path, names: Iterable[str], *, token: str = "") -> None:
         self._folder = folder
         self._names = list(dict.fromkeys(names))
         self._loaded: dict[str, pd.DataFrame] = {}
+        self._token = token  # the save the metadata came from; every table must match it
 
     def __getitem__(self, name: str) -> pd.DataFrame:
         if name in self._loaded:
@@ -81,10 +83,13 @@ class LazyTables(MutableMapping[str, pd.DataFrame]):
         path = self._folder / f"{name}.pkl"
         try:
             with path.open("rb") as handle:
-                table = pickle.load(handle)
-        except (OSError, pickle.UnpicklingError, EOFError) as exc:
+                token, table = pickle.load(handle)  # our own run folder, written by us
+        except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError) as exc:
             raise RunFolderError(f"{path}: table {name!r} cannot be read ({exc}); run "
                                  "`transfer-eval run PROJECT` again") from exc
+        if token != self._token:
+            raise RunFolderError(f"{path}: the run folder was written again after these "
+                                 "results were loaded; load the results again")
         self._loaded[name] = table
         return table
 
@@ -118,6 +123,8 @@ class LazyTables(MutableMapping[str, pd.DataFrame]):
 def save_results(results: Results, run_dir: Path, *, key: dict[str, Any]) -> None:
     """Write results (tables one file each), their CSV tables and the cache key."""
     run_dir.mkdir(parents=True, exist_ok=True)
+    all_tables = dict(results.tables.items())  # read (lazy) tables before anything is removed
+    token = uuid.uuid4().hex  # ties the tables to the metadata of this save
     (run_dir / RUN_FILE).unlink(missing_ok=True)  # incomplete until run.json is back
     # nothing of an earlier run stays (charts/: evaluation.report.chart_store.STORE_DIR)
     for folder in (TABLES_DIR, FRAMES_DIR, "charts"):
@@ -125,11 +132,11 @@ def save_results(results: Results, run_dir: Path, *, key: dict[str, Any]) -> Non
     tables, frames = run_dir / TABLES_DIR, run_dir / FRAMES_DIR
     tables.mkdir()
     frames.mkdir()
-    for name, table in sorted(results.tables.items()):
+    for name, table in sorted(all_tables.items()):
         write_atomic(tables / f"{name}.csv", table.to_csv(index=False, lineterminator="\n"))
-        write_atomic(frames / f"{name}.pkl", pickle.dumps(table, protocol=5))
+        write_atomic(frames / f"{name}.pkl", pickle.dumps((token, table), protocol=5))
     stored = {"format": RESULTS_FORMAT, "meta": results.meta, "objects": results.objects,
-              "tables": list(results.tables)}
+              "tables": list(all_tables), "token": token}
     write_atomic(run_dir / RESULTS_FILE, pickle.dumps(stored, protocol=5))
     # run.json last: its presence marks a complete run folder
     write_atomic(run_dir / RUN_FILE, json.dumps(key, indent=2, sort_keys=True) + "\n")
@@ -163,4 +170,5 @@ def load_results(run_dir: str | Path) -> Results:
         raise RunFolderError(f"{path}: not a results file of this version of the package; "
                              "run `transfer-eval run PROJECT` again")
     return Results(meta=stored["meta"], objects=stored["objects"],
-                   tables=LazyTables(folder / FRAMES_DIR, stored["tables"]))
+                   tables=LazyTables(folder / FRAMES_DIR, stored["tables"],
+                                     token=stored.get("token", "")))

@@ -23,7 +23,7 @@ from . import columns as C
 from .digest import findings
 from .errors import EvaluationError
 from .formatting import LANGUAGES, fmt_int, fmt_number
-from .netplots import RC, Chart
+from .netplots import Chart, chart_style, new_figure, svg_text
 from .peer_profiles import latest_wave, scale_labels
 from .peer_tandems import peer_groups, tandems
 
@@ -205,13 +205,8 @@ def drivers_chart(results: Any, *, wave: str | None = None,
     labels = scale_labels(results.meta)
     names = [labels.get(f, {}).get(language, f) for f in rows["factor"]]
     clear = (rows[C.CI_LOW] > 0).to_numpy()
-    import matplotlib
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    with matplotlib.rc_context({**RC, "font.size": 12.0, "axes.labelsize": 12.0}):
-        figure = Figure(figsize=(10.5, 5.2), layout="constrained")
-        FigureCanvasAgg(figure)
+    with chart_style(**{"font.size": 12.0, "axes.labelsize": 12.0}):
+        figure = new_figure(10.5, 5.2)
         ax = figure.add_subplot()
         y = range(len(rows))
         for i, (est, lo, hi, ok) in enumerate(zip(rows[C.ESTIMATE], rows[C.CI_LOW],
@@ -223,10 +218,7 @@ def drivers_chart(results: Any, *, wave: str | None = None,
         ax.set_yticks(list(y), [n if len(n) <= 56 else n[:54] + "…" for n in names])
         ax.set_xlabel("standardisierter Koeffizient (95-%-KI)" if language == "de"
                       else "standardised coefficient (95% CI)")
-        import io
-
-        buffer = io.StringIO()
-        figure.savefig(buffer, format="svg", metadata={"Date": None})
+        svg = svg_text(figure)
     top = rows[clear].sort_values(C.ESTIMATE, ascending=False)
     alt = {}
     for lang in ("de", "en"):
@@ -241,7 +233,7 @@ def drivers_chart(results: Any, *, wave: str | None = None,
                      f"for perceived synergy with 95% confidence intervals. Clearly above zero: "
                      f"{', '.join(lab) or 'none'}; for the others the interval includes zero or "
                      f"lies close to it.")
-    return Chart(svg=buffer.getvalue(), alt_de=alt["de"], alt_en=alt["en"])
+    return Chart(svg=svg, alt_de=alt["de"], alt_en=alt["en"])
 
 
 def show_chart(chart: Chart | None, payload: Mapping[str, Any]) -> None:

@@ -267,6 +267,9 @@ class WarmKernelExecutor:
         modules: list[str] = []
         for notebook in notebooks:
             path = Path(notebook)
+            if not path.is_file():  # its task will say so
+                log.warning("warm-up: notebook %s not found", path)
+                continue
             modules += _notebook_imports(str(path.resolve()), path.stat().st_mtime_ns)
         self._ready_kernel().run(f"_import({list(dict.fromkeys(modules))!r})")
 

@@ -23,6 +23,9 @@ _RC_SESSION_KEYS = frozenset({"backend", "backend_fallback", "interactive"})
 
 def _setup(home: str, guarded: list[str], preload: list[str]) -> None:
     """Record the kernel's pristine state (called once, right after the kernel starts)."""
+    from evaluation.startup import avoid_slow_imports
+
+    avoid_slow_imports()  # as in the batch's own processes (jsonschema's iri checker)
     shell = _shell()
     _BASE.update(
         home=home, cwd=home, guarded=tuple(guarded), environ=dict(os.environ),
@@ -64,6 +67,9 @@ def _import(modules: list[str]) -> None:
         pyplot._get_backend_mod()  # activate the inline backend now, as a first figure would
     _snapshot()
     _BASE["modules"] = set(sys.modules)  # imported here, from no task folder: clean
+    # warning filters that these imports added belong to the baseline: every report,
+    # the first after the warm-up too, runs under the same filters
+    _BASE["filters"] = list(warnings.filters)
     _freeze()
 
 

@@ -5,8 +5,11 @@ with matplotlib is most of a report's time. :func:`draw` looks a chart up in a s
 inside the run folder (``_run/charts``) before drawing it, and stores what it drew.
 
 The key of a chart is the SHA-256 of everything that decides it: the drawing function's
-module and name, its arguments (pickled: the site's view, network or idea table, the
-language, sizes), the source code of this package and the version of matplotlib. Equal keys
+module and name (module-level functions only; lambdas and local functions are drawn every
+time), its arguments (pickled: the site's view, network or idea table, the language,
+sizes), the source code of this package and the version of matplotlib. Every chart is drawn
+from matplotlib's defaults plus the fixed settings of :func:`evaluation.netplots.chart_style`,
+so no matplotlibrc or notebook setting enters a chart. Equal keys
 therefore mean equal charts, byte for byte, and a report read from the store is the report a
 fresh drawing would give; a chart of one site can only be found again by the same site's
 data. A key that is not reproducible (an argument that pickles differently in another
@@ -71,6 +74,8 @@ def _canonical(value: Any) -> Any:
 
 def _key(function: Callable[..., Chart], args: tuple[Any, ...], kwargs: dict[str, Any]
          ) -> str | None:
+    if "<" in function.__qualname__:  # a lambda or local function: its name is not its code
+        return None
     try:
         payload = pickle.dumps((function.__module__, function.__qualname__, _canonical(args),
                                 _canonical(sorted(kwargs.items()))), protocol=5)

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import base64
 import html
-import io
 import math
 import textwrap
 from typing import Any
@@ -24,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from ..formatting import fmt_number
-from ..netplots import RC, Chart
+from ..netplots import Chart, chart_style, new_figure, svg_text
 from .chart_text import challenges_alt_text, change_alt_text, profile_alt_text
 from .labels import check_language
 from .view import SiteView
@@ -35,27 +34,6 @@ STATE_STYLE = {  # flag -> marker, colour
     "strength": ("^", BLUE), "weakness": ("v", VERMILLION), "none": ("o", GREY),
     "up": ("^", BLUE), "down": ("v", VERMILLION),
 }
-
-
-def _figure(width: float, height: float) -> Any:
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    figure = Figure(figsize=(width, height), layout="constrained")
-    FigureCanvasAgg(figure)
-    return figure
-
-
-def _svg(figure: Any) -> str:
-    buffer = io.StringIO()
-    figure.savefig(buffer, format="svg", metadata={"Date": None})
-    return buffer.getvalue()
-
-
-def _rc() -> Any:
-    import matplotlib
-
-    return matplotlib.rc_context(dict(RC))  # type: ignore[arg-type]
 
 
 def value_range(values: Any, *, pad: float = 0.25, step: float = 0.5,
@@ -89,8 +67,8 @@ def profile_chart(view: SiteView, *, language: str = "de", width: float = 7.6) -
     table = view.factors.reset_index(drop=True)
     n_rows = len(table)
     y = np.arange(n_rows)[::-1].astype(float)
-    with _rc():
-        figure = _figure(width, 1.6 + 0.44 * n_rows)
+    with chart_style():
+        figure = new_figure(width, 1.6 + 0.44 * n_rows)
         ax = figure.add_subplot()
         for i, row in table.iterrows():
             yi = y[i]
@@ -142,7 +120,7 @@ def profile_chart(view: SiteView, *, language: str = "de", width: float = 7.6) -
         ax.grid(axis="x", color="#dddddd", linewidth=0.6, zorder=0)
         ax.set_axisbelow(True)
         _profile_legend(figure, ax, de, view.pool_shown)
-        svg = _svg(figure)
+        svg = svg_text(figure)
     return Chart(svg=svg, alt_de=profile_alt_text(view, "de"),
                  alt_en=profile_alt_text(view, "en"))
 
@@ -186,8 +164,8 @@ def change_chart(view: SiteView, *, language: str = "de", width: float = 7.6) ->
     y = np.arange(len(table))[::-1].astype(float)
     w_from = view.labels.wave_label(view.change_from or "", language)
     w_to = view.labels.wave_label(view.wave, language)
-    with _rc():
-        figure = _figure(width, 1.4 + 0.36 * n_rows)
+    with chart_style():
+        figure = new_figure(width, 1.4 + 0.36 * n_rows)
         ax = figure.add_subplot()
         for i, row in table.iterrows():
             yi = y[i]
@@ -233,7 +211,7 @@ def change_chart(view: SiteView, *, language: str = "de", width: float = 7.6) ->
                    label=f"\u25bc {'deutlich gesunken' if de else 'clearly lower'}"),
         ]
         figure.legend(handles=handles, loc="outside lower center", ncols=2, fontsize=9)
-        svg = _svg(figure)
+        svg = svg_text(figure)
     return Chart(svg=svg, alt_de=change_alt_text(view, "de"), alt_en=change_alt_text(view, "en"))
 
 
@@ -246,8 +224,8 @@ def challenges_chart(view: SiteView, *, language: str = "de", width: float = 7.6
     table = view.challenges.reset_index(drop=True)
     n_rows = max(len(table), 1)
     y = np.arange(len(table))[::-1].astype(float)
-    with _rc():
-        figure = _figure(width, 1.3 + 0.55 * n_rows)
+    with chart_style():
+        figure = new_figure(width, 1.3 + 0.55 * n_rows)
         ax = figure.add_subplot()
         if len(table):
             share = table["share_agree"].to_numpy(float) * 100
@@ -281,7 +259,7 @@ def challenges_chart(view: SiteView, *, language: str = "de", width: float = 7.6
                                   markeredgecolor="#000000", markeredgewidth=1.4,
                                   label="andere Kommunen" if de else "other municipalities"))
         figure.legend(handles=handles, loc="outside lower center", ncols=2, fontsize=9)
-        svg = _svg(figure)
+        svg = svg_text(figure)
     return Chart(svg=svg, alt_de=challenges_alt_text(view, "de"),
                  alt_en=challenges_alt_text(view, "en"))
 
