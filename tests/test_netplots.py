@@ -141,6 +141,14 @@ def test_quick_win_matrix_ticks_use_the_decimal_comma_in_german() -> None:
     assert ">1.5</text>" in english
 
 
+def test_labels_of_ideas_close_together_take_different_places() -> None:
+    placed: list[tuple[float, float, int]] = []
+    for x, y in [(4.33, 4.33), (4.17, 4.33), (4.33, 2.0), (4.33, 2.0), (1.8, 4.0)]:
+        placed.append((x, y, NP._label_slot(x, y, placed)))
+    assert [slot for _, _, slot in placed] == [0, 1, 0, 1, 0]
+    assert len({NP.LABEL_SLOTS[s] for s in range(4)}) == 4
+
+
 def test_participation_alt_text_summarises_attendance_over_time() -> None:
     chart = NP.participation_over_time(records())
     # events: E1 3 organisations, E2 1, E3 2 -> 1 to 3, mean 2.0, last 2

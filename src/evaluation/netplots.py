@@ -379,6 +379,17 @@ def idea_alt_text(matrix: pd.DataFrame, *, impact_threshold: float = 3.5,
     return texts[0], texts[1]
 
 
+#: Label positions around a point (offset in points, alignment), tried in this order.
+LABEL_SLOTS = ((5, 4, "left"), (5, -10, "left"), (-5, 4, "right"), (-5, -10, "right"))
+
+
+def _label_slot(x: float, y: float, placed: list[tuple[float, float, int]]) -> int:
+    """The first label slot not taken by a nearby point's label (labels are about 0.6 scale
+    points wide and 0.12 high at the matrix's size); the first slot when all are taken."""
+    taken = {slot for px, py, slot in placed if abs(px - x) < 0.7 and abs(py - y) < 0.2}
+    return next((i for i in range(len(LABEL_SLOTS)) if i not in taken), 0)
+
+
 def quick_win_matrix(matrix: pd.DataFrame, *, site: str | None = None, language: str = "de",
                      show_titles: bool = False, impact_threshold: float = 3.5,
                      feasibility_threshold: float = 3.5, title: str | None = None,
@@ -422,10 +433,15 @@ def quick_win_matrix(matrix: pd.DataFrame, *, site: str | None = None, language:
                 continue
             ax.scatter(sub["feasibility"], sub["impact"], s=55, zorder=3,
                        label=QUADRANTS[quadrant][k], **_style(quadrant, order))
+        placed: list[tuple[float, float, int]] = []
         for row in rated.itertuples(index=False):
             text = str(row.title) if show_titles and hasattr(row, "title") else str(row.idea)
-            ax.annotate(text, (row.feasibility, row.impact), xytext=(5, 4),
-                        textcoords="offset points", fontsize=7, zorder=4)
+            x, y = float(row.feasibility), float(row.impact)
+            slot = _label_slot(x, y, placed)
+            placed.append((x, y, slot))
+            dx, dy, ha = LABEL_SLOTS[slot]
+            ax.annotate(text, (x, y), xytext=(dx, dy), textcoords="offset points", ha=ha,
+                        fontsize=7, zorder=4)
         ax.set_xlabel(("Umsetzbarkeit (Mittelwert 1-5)", "Feasibility (mean 1-5)")[k])
         ax.set_ylabel(("Wirkung (Mittelwert 1-5)", "Impact (mean 1-5)")[k])
         if len(rated):
