@@ -17,12 +17,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from pandas.testing import assert_frame_equal
 
 from evaluation import columns as C
 from evaluation import ideas as I
 from evaluation.ideas import _ratings_with_site
 from evaluation.network import SHARE
+
+from .frames import assert_same_frame
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "surveys" / "example"
 
@@ -107,15 +108,6 @@ def _old_implementation_funnel(ideas: pd.DataFrame, *,
 
 
 # -- comparison helpers and inputs ----------------------------------------------------------
-
-
-def assert_same_frame(new: pd.DataFrame, old: pd.DataFrame) -> None:
-    """Equal tables with equal dtypes, floats equal bit for bit (NaN where NaN)."""
-    assert_frame_equal(new, old, check_exact=True)
-    for column in new.columns:
-        if new[column].dtype.kind == "f":
-            a, b = new[column].to_numpy(), old[column].to_numpy()
-            assert np.array_equal(a.view(np.int64), b.view(np.int64)), column
 
 
 def random_ideas(seed: int, *, fractional: bool) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -22,11 +22,12 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 import pytest
-from pandas.testing import assert_frame_equal
 
 from evaluation import columns as C
 from evaluation import network as N
 from evaluation.network.graphs import _check_columns
+
+from .frames import assert_same_frame
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "surveys" / "example"
 DATES = {"w1": dt.date(2024, 3, 1), "w2": dt.date(2025, 3, 1), "w3": dt.date(2026, 3, 1)}
@@ -280,15 +281,6 @@ def _old_partner_retention(roster: pd.DataFrame, *,
 
 
 # -- comparison helpers and inputs ----------------------------------------------------------
-
-
-def assert_same_frame(new: pd.DataFrame, old: pd.DataFrame) -> None:
-    """Equal tables with equal dtypes, floats equal bit for bit (NaN where NaN)."""
-    assert_frame_equal(new, old, check_exact=True)
-    for column in new.columns:
-        if new[column].dtype.kind == "f":
-            a, b = new[column].to_numpy(), old[column].to_numpy()
-            assert np.array_equal(a.view(np.int64), b.view(np.int64)), column
 
 
 def assert_same_networks(new: Mapping[tuple[str, str], N.SiteNetwork],

@@ -18,11 +18,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from pandas.testing import assert_frame_equal
 
 from evaluation import columns as C
 from evaluation import participation as P
 from evaluation.network import METRIC, PREVIOUS_WAVE, active_mask
+
+from .frames import assert_same_frame
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "surveys" / "example"
 DATES = {"w1": dt.date(2024, 3, 1), "w2": dt.date(2025, 3, 1), "w3": dt.date(2026, 3, 1)}
@@ -157,15 +158,6 @@ def _old_participation_summary(attendance: pd.DataFrame, events: pd.DataFrame,
 
 
 # -- comparison helpers and inputs ----------------------------------------------------------
-
-
-def assert_same_frame(new: pd.DataFrame, old: pd.DataFrame) -> None:
-    """Equal tables with equal dtypes, floats equal bit for bit (NaN where NaN)."""
-    assert_frame_equal(new, old, check_exact=True)
-    for column in new.columns:
-        if new[column].dtype.kind == "f":
-            a, b = new[column].to_numpy(), old[column].to_numpy()
-            assert np.array_equal(a.view(np.int64), b.view(np.int64)), column
 
 
 def random_tables(seed: int) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:

@@ -124,12 +124,7 @@ def weighted_moments(x: np.ndarray, weights: np.ndarray, nan_policy: NanPolicy =
         keep = np.isfinite(x).all(axis=1)
         x, w = x[keep], w[:, keep]
     n, k = x.shape
-    mask = np.isfinite(x)
-    m = mask.astype(float)
-    counts_col = m.sum(axis=0)
-    sums = np.where(mask, x, 0.0).sum(axis=0)
-    center = np.divide(sums, counts_col, out=np.zeros_like(sums), where=counts_col > 0)
-    x0 = np.where(mask, x - center, 0.0)
+    m, x0 = _centred(x)
     shape = (len(w), k, k)
     # blocks of replicates small enough that OpenBLAS computes each product on one thread
     # (at least two rows each: a single row would go to another BLAS routine)
@@ -164,12 +159,7 @@ def grouped_moments(x: np.ndarray, groups: np.ndarray, n_groups: int,
         keep = np.isfinite(x).all(axis=1)
         x, groups = x[keep], groups[keep]
     k = x.shape[1]
-    mask = np.isfinite(x)
-    m = mask.astype(float)
-    counts_col = m.sum(axis=0)
-    sums = np.where(mask, x, 0.0).sum(axis=0)
-    center = np.divide(sums, counts_col, out=np.zeros_like(sums), where=counts_col > 0)
-    x0 = np.where(mask, x - center, 0.0)
+    m, x0 = _centred(x)
     shape = (n_groups, k, k)
     counts, cross, partial, partial_sq = (np.zeros(shape) for _ in range(4))
     for i in range(k):
@@ -182,6 +172,16 @@ def grouped_moments(x: np.ndarray, groups: np.ndarray, n_groups: int,
             partial_sq[:, i, j] = np.bincount(groups, x0[:, i] ** 2 * both, n_groups)
             partial_sq[:, j, i] = np.bincount(groups, x0[:, j] ** 2 * both, n_groups)
     return (counts, *_finish(counts, cross, partial, partial_sq))
+
+
+def _centred(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Validity as 0/1 and the values centred at their column means, 0 where missing."""
+    mask = np.isfinite(x)
+    m = mask.astype(float)
+    counts_col = m.sum(axis=0)
+    sums = np.where(mask, x, 0.0).sum(axis=0)
+    center = np.divide(sums, counts_col, out=np.zeros_like(sums), where=counts_col > 0)
+    return m, np.where(mask, x - center, 0.0)
 
 
 def _finish(counts: np.ndarray, cross: np.ndarray, partial: np.ndarray,

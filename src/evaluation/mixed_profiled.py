@@ -13,6 +13,7 @@ starts statsmodels ``MixedLM`` from this solution.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,6 +24,34 @@ from scipy import optimize
 RHO_GRID = np.unique(np.concatenate([
     [0.0], np.geomspace(1e-9, 1e-2, 15), np.linspace(0.02, 0.98, 49),
     1 - np.geomspace(1e-2, 1e-9, 8)]))
+
+
+def profile_minima(profile: Callable[[np.ndarray], tuple[np.ndarray, ...]]
+                   ) -> np.ndarray | None:
+    """Variance ratios where a profiled deviance may have its minimum, or ``None``.
+
+    ``profile(gamma)`` returns the deviance, its slope in rho = gamma / (1 + gamma) and Q,
+    each for every ratio in ``gamma``. The grid :data:`RHO_GRID` brackets every local
+    minimum; Brent's method solves slope = 0 inside each bracket, and ratio 0 is a candidate
+    where the deviance rises from there. ``None`` when the profile is not finite or still
+    falls at rho -> 1 (the residual variance goes to zero): no maximum of the likelihood at a
+    finite ratio. The caller evaluates the candidates and keeps the smallest deviance.
+    """
+    deviance, slope, q = profile(RHO_GRID / (1 - RHO_GRID))
+    if not (q[0] > 0 and np.isfinite(deviance).all() and np.isfinite(slope).all()):
+        return None
+    if slope[-1] < 0:  # still falling at rho -> 1: the residual variance goes to 0
+        return None
+
+    def score(rho: float) -> float:
+        return float(profile(np.array([rho / (1 - rho)]))[1][0])
+
+    candidates = [0.0] if slope[0] >= 0 else []
+    for i in np.flatnonzero((slope[:-1] < 0) & (slope[1:] >= 0)):
+        candidates.append(optimize.brentq(score, RHO_GRID[i], RHO_GRID[i + 1],
+                                          xtol=1e-15, rtol=4 * np.finfo(float).eps))
+    rho = np.array(candidates)
+    return rho / (1 - rho)
 
 
 @dataclass(frozen=True, kw_only=True, eq=False)
@@ -158,22 +187,9 @@ def profiled_mixed_fit(endog: np.ndarray, exog: np.ndarray, codes: np.ndarray, *
     s = _summaries(y, x, codes, n_groups)
     if (s.sizes == 0).any() or np.linalg.matrix_rank(x) < p:
         return None
-    gamma_grid = RHO_GRID / (1 - RHO_GRID)
-    deviance, slope, q, _, _ = _profile(gamma_grid, s, reml)
-    if not (q[0] > 0 and np.isfinite(deviance).all() and np.isfinite(slope).all()):
+    gamma = profile_minima(lambda g: _profile(g, s, reml)[:3])
+    if gamma is None:
         return None
-    if slope[-1] < 0:  # still falling at rho -> 1: the residual variance goes to 0
-        return None
-
-    def score(rho: float) -> float:
-        return float(_profile(np.array([rho / (1 - rho)]), s, reml)[1][0])
-
-    candidates = [0.0] if slope[0] >= 0 else []
-    for i in np.flatnonzero((slope[:-1] < 0) & (slope[1:] >= 0)):
-        candidates.append(optimize.brentq(score, RHO_GRID[i], RHO_GRID[i + 1],
-                                          xtol=1e-15, rtol=4 * np.finfo(float).eps))
-    rho = np.array(candidates)
-    gamma = rho / (1 - rho)
     deviance, _, q, beta, a = _profile(gamma, s, reml)
     best = int(np.argmin(deviance))
     ratio, coefficients = float(gamma[best]), beta[best]
@@ -190,4 +206,4 @@ def profiled_mixed_fit(endog: np.ndarray, exog: np.ndarray, codes: np.ndarray, *
                             ratio=ratio, loglike=loglike)
 
 
-__all__ = ["RHO_GRID", "ProfiledMixedFit", "profiled_mixed_fit"]
+__all__ = ["RHO_GRID", "ProfiledMixedFit", "profile_minima", "profiled_mixed_fit"]

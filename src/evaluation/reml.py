@@ -20,12 +20,11 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
-from scipy import optimize
 
 from . import columns as C
 from .checks import InsufficientDataError, StatisticsInputError, numeric_values, require_columns
 from .mixed import BOUNDARY_SHARE, fit_random_intercept
-from .mixed_profiled import RHO_GRID
+from .mixed_profiled import profile_minima
 
 log = logging.getLogger("evaluation")
 
@@ -150,22 +149,9 @@ def profiled_random_intercept(sizes: np.ndarray, means: np.ndarray, within: floa
     dof = n - 1 if reml else n
     if len(sizes) < 2 or dof <= 0 or not np.isfinite(means).all():
         return None
-    gamma_grid = RHO_GRID / (1 - RHO_GRID)
-    deviance, slope, q, _ = _profile(gamma_grid, sizes, means, within, reml)
-    if not (q[0] > 0 and np.isfinite(deviance).all() and np.isfinite(slope).all()):
+    gamma = profile_minima(lambda g: _profile(g, sizes, means, within, reml)[:3])
+    if gamma is None:
         return None
-    if slope[-1] < 0:  # still falling at rho -> 1: the residual variance goes to 0
-        return None
-
-    def score(rho: float) -> float:
-        return float(_profile(np.array([rho / (1 - rho)]), sizes, means, within, reml)[1][0])
-
-    candidates = [0.0] if slope[0] >= 0 else []
-    for i in np.flatnonzero((slope[:-1] < 0) & (slope[1:] >= 0)):
-        candidates.append(optimize.brentq(score, RHO_GRID[i], RHO_GRID[i + 1],
-                                          xtol=1e-15, rtol=4 * np.finfo(float).eps))
-    rho = np.array(candidates)
-    gamma = rho / (1 - rho)
     deviance, _, q, intercept = _profile(gamma, sizes, means, within, reml)
     best = int(np.argmin(deviance))
     residual = float(q[best] / dof)
