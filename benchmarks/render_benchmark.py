@@ -15,7 +15,7 @@ folder grows with N as it would with real data. The reports are the real
 Measured in one run, each in its own process (memory of one does not count for another):
 
 ``ours``
-    :func:`evaluation.batch.run_batch` with the warm executor on ``--jobs`` worker
+    :func:`evaluation.execution.batch.run_batch` with the warm executor on ``--jobs`` worker
     processes (default: the cores), rendering and writing each report as the pipeline does;
     worker start-up and kernel start included.
 ``naive``
@@ -66,9 +66,9 @@ RUN_DIR, STORE_DIR = "_run", "charts"  # evaluation.pipeline.RUN_DIR, report.cha
 
 def example_results(work: Path) -> Path:
     """The example project's run folder (computed once, reused while inputs are unchanged)."""
+    from evaluation.config.project import load_project
+    from evaluation.io.validate import validate_project
     from evaluation.pipeline import RUN_DIR, cache_key, load_or_compute
-    from evaluation.project import load_project
-    from evaluation.validate import validate_project
 
     project = load_project(EXAMPLE)
     run_dir = work / "example" / RUN_DIR
@@ -84,7 +84,7 @@ def replicate(base_run: Path, n: int, folder: Path) -> Path:
     """A project folder whose ``_run`` holds the example's results copied to ``n`` sites."""
     import pandas as pd
 
-    from evaluation.results_io import load_results, save_results
+    from evaluation.results.store import load_results, save_results
 
     target = folder / "_run" / "results.pkl"
     if target.is_file():
@@ -230,9 +230,9 @@ def forget_charts(folder: Path) -> None:
 
 
 def measure_ours(folder: Path, n: int, jobs: int) -> dict[str, Any]:
-    from evaluation.batch import Task, run_batch
+    from evaluation.execution.batch import Task, run_batch
+    from evaluation.execution.warm import WarmKernelExecutor
     from evaluation.pipeline import RenderJob, finish_report
-    from evaluation.warm import WarmKernelExecutor
 
     tasks = []
     for i, site in enumerate(site_keys(n)):
@@ -278,7 +278,7 @@ def measure_floor(folder: Path, sites: list[str], repeats: int) -> dict[str, Any
     from IPython.utils.capture import capture_output
     from nbformat.v4 import new_code_cell, new_output
 
-    from evaluation.render import render_html, write_atomic
+    from evaluation.render.html import render_html, write_atomic
 
     shell = InteractiveShell.instance()
     template = nbformat.read(NOTEBOOK, as_version=4)

@@ -6,9 +6,9 @@ Run from the repository root::
     python benchmarks/stats_benchmark.py --large            # + 10,800 sites x 30 x 52 items
     python benchmarks/stats_benchmark.py --large --sites 2000 --skip-example
 
-The example part loads ``surveys/example`` and times :func:`evaluation.analysis.compute_results`
+The example part loads ``surveys/example`` and times :func:`evaluation.analysis.compute.compute_results`
 step by step (every statistics function it calls is wrapped with a timer). The large part
-builds a synthetic :class:`~evaluation.ingest.SurveyData` directly with numpy (categorical
+builds a synthetic :class:`~evaluation.io.ingest.SurveyData` directly with numpy (categorical
 columns, no CSV) and times the statistics whose cost grows with the number of sites: the
 item matrix (built once and shared), scoring, item analysis, the reliability table (pooled
 alpha and omega with bootstrap, alpha per site), the aggregation table (ICC, REML variance
@@ -109,10 +109,11 @@ class Report:
 
 
 def run_example(n_boot: int, *, traced: bool) -> Report:
-    from evaluation import analysis, goals
-    from evaluation.ingest import load_survey
-    from evaluation.participation_io import load_participation
-    from evaluation.project import load_project
+    from evaluation.analysis import compute as analysis
+    from evaluation.config.project import load_project
+    from evaluation.io.ingest import load_survey
+    from evaluation.io.participation import load_participation
+    from evaluation.participation import goals
 
     report = Report("compute_results on surveys/example")
     with report.step("load project, survey, participation"):
@@ -164,7 +165,7 @@ def synthetic_survey(codebook: Any, *, n_sites: int, per_site: int, n_items: int
     Columns are categorical as after ingest; rows are respondent by respondent.
     """
     from evaluation import columns as C
-    from evaluation.ingest import STATUS_DTYPE, SurveyData
+    from evaluation.io.ingest import STATUS_DTYPE, SurveyData
 
     rng = np.random.default_rng(seed)
     keys = list(codebook.scales)
@@ -232,13 +233,13 @@ def second_wave(scores: pd.DataFrame, *, seed: int = 1) -> pd.DataFrame:
 
 def run_large(n_sites: int, per_site: int, n_items: int, n_boot: int, *, shared_matrix: bool,
               traced: bool) -> Report:
-    from evaluation.aggregation import aggregation_table
-    from evaluation.compare import site_vs_pool
-    from evaluation.items import item_analysis
-    from evaluation.project import load_project
-    from evaluation.reliability import reliability_table
-    from evaluation.scales import item_matrix, score_scales
-    from evaluation.waves import wave_change
+    from evaluation.analysis.aggregation import aggregation_table
+    from evaluation.analysis.compare import site_vs_pool
+    from evaluation.analysis.items import item_analysis
+    from evaluation.analysis.reliability import reliability_table
+    from evaluation.analysis.scales import item_matrix, score_scales
+    from evaluation.analysis.waves import wave_change
+    from evaluation.config.project import load_project
 
     book = load_project(EXAMPLE).codebook
     report = Report(f"synthetic: {n_sites:,} sites x {per_site} respondents x {n_items} items")

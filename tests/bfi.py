@@ -13,8 +13,8 @@ import numpy as np
 import pandas as pd
 
 from evaluation import columns as C
-from evaluation.ingest import STATUS_DTYPE, SurveyData
-from evaluation.instrument import parse_codebook
+from evaluation.config.codebook import parse_codebook
+from evaluation.io.ingest import STATUS_DTYPE, SurveyData
 
 REFERENCE = Path(__file__).parent / "reference"
 LABEL = {"de": "x", "en": "x"}

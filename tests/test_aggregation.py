@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from evaluation import aggregation as A
+from evaluation.analysis import aggregation as A
 from evaluation.errors import EvaluationError
 
 REFERENCE = Path(__file__).parent / "reference"

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from evaluation.config.project import load_project
 from evaluation.errors import InputFileError
-from evaluation.ingest import read_project_survey
-from evaluation.project import load_project
-from evaluation.readers import MAX_ROWS, read_raw
+from evaluation.io.ingest import read_project_survey
+from evaluation.io.readers import MAX_ROWS, read_raw
 
 from .conftest import write_project
 from .formats import write_csv, write_xlsx

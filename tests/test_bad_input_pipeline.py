@@ -17,8 +17,8 @@ import pandas as pd
 import pytest
 import yaml
 
-from evaluation import htmlcheck
 from evaluation.pipeline import run_pipeline
+from evaluation.render import htmlcheck
 
 from .conftest import EXAMPLE
 

@@ -9,7 +9,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from evaluation.batch import Task, WorkerPool
+from evaluation.execution.batch import Task, WorkerPool
 
 HELLO = Path(__file__).parent / "data" / "notebooks" / "hello.ipynb"
 
@@ -97,7 +97,7 @@ def test_one_job_runs_the_tasks_in_this_process(tmp_path):
 def test_our_processes_skip_the_slow_iri_checker_and_still_validate_notebooks():
     code = (
         "import sys\n"
-        "from evaluation.startup import avoid_slow_imports\n"
+        "from evaluation.execution.startup import avoid_slow_imports\n"
         "avoid_slow_imports()\n"
         "import nbformat\n"
         "from nbformat.v4 import new_notebook, new_code_cell\n"

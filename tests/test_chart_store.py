@@ -10,8 +10,8 @@ import sys
 import pandas as pd
 import pytest
 
-from evaluation.netplots import Chart
 from evaluation.report.chart_store import draw
+from evaluation.report.netplots import Chart
 
 
 @dataclasses.dataclass(frozen=True)
@@ -108,7 +108,7 @@ def test_lambdas_and_local_functions_are_never_taken_from_the_store(tmp_path):
 def test_charts_do_not_depend_on_the_process_matplotlib_settings():
     import matplotlib
 
-    from evaluation.netplots import chart_style, new_figure, svg_text
+    from evaluation.report.netplots import chart_style, new_figure, svg_text
 
     def drawn() -> str:
         with chart_style():

@@ -14,8 +14,8 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from evaluation import compare as K
-from evaluation.aggregation import MissingColumnError, StatisticsInputError
+from evaluation.analysis import compare as K
+from evaluation.analysis.aggregation import MissingColumnError, StatisticsInputError
 
 REFERENCE = Path(__file__).parent / "reference"
 EXACT = {"rel": 1e-9, "abs": 1e-12}

@@ -1,6 +1,6 @@
 """The vectorised site against pool equals the site-by-site implementation it replaced.
 
-``_old_site_vs_pool`` below is the implementation of ``evaluation.compare.site_vs_pool``
+``_old_site_vs_pool`` below is the implementation of ``evaluation.analysis.compare.site_vs_pool``
 before it was vectorised (kept verbatim apart from names): one Welch test per site, the
 site's and the other sites' respondents selected by scanning the group. The new function
 must give the same table: the same rows, columns and dtypes, site means, sds, percentiles
@@ -18,8 +18,8 @@ import pytest
 from scipy import stats
 
 from evaluation import columns as C
-from evaluation import compare as K
-from evaluation.welch import (
+from evaluation.analysis import compare as K
+from evaluation.stats.welch import (
     complement_moments,
     group_moments,
     mean_ci,

@@ -13,11 +13,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from evaluation.batch import Task, run_batch
-from evaluation.executors import make_executor
+from evaluation.execution.batch import Task, run_batch
+from evaluation.execution.executors import make_executor
+from evaluation.execution.warm import WarmKernelExecutor
 from evaluation.pipeline import RenderJob, finish_report
-from evaluation.results_io import Results, save_results
-from evaluation.warm import WarmKernelExecutor
+from evaluation.results.store import Results, save_results
 
 from .conftest import ROOT
 
@@ -92,7 +92,7 @@ def test_a_batch_on_dask_workers_gives_the_same_reports_as_the_local_pool(client
 
 
 def test_both_workers_take_tasks_and_shut_their_kernels_down_afterwards(client, tmp_path):
-    from evaluation.distributed import DaskExecutor
+    from evaluation.execution.distributed import DaskExecutor
 
     executor = DaskExecutor(scheduler=client, worker_executor=WarmKernelExecutor(timeout=60))
     with distributed.get_task_stream(client=client) as stream:
@@ -106,8 +106,8 @@ def test_both_workers_take_tasks_and_shut_their_kernels_down_afterwards(client, 
 
 
 def test_an_unreachable_scheduler_is_a_clear_error(tmp_path):
-    from evaluation.distributed import DaskExecutor
-    from evaluation.executors import ExecutorError
+    from evaluation.execution.distributed import DaskExecutor
+    from evaluation.execution.executors import ExecutorError
 
     executor = DaskExecutor(scheduler="tcp://127.0.0.1:9", connect_timeout=1)
     with pytest.raises(ExecutorError, match=r"cannot reach the Dask scheduler at tcp://127"):

@@ -17,11 +17,12 @@ import pandas as pd
 import pytest
 from statsmodels.stats.multitest import multipletests
 
-from evaluation import digest, digest_findings, peers
-from evaluation.analysis import compute_results
+from evaluation.analysis.compute import compute_results
+from evaluation.config.project import load_project
+from evaluation.io.validate import validate_project
+from evaluation.peers import partners as peers
 from evaluation.pipeline import results_meta
-from evaluation.project import load_project
-from evaluation.validate import validate_project
+from evaluation.report import digest, digest_findings
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "surveys" / "example"
 #: verbs that claim an effect; the digest may only speak of associations

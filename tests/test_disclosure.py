@@ -29,10 +29,10 @@ import pytest
 import yaml
 
 from evaluation import columns as C
-from evaluation.analysis import compute_results, pool_scores
+from evaluation.analysis.compute import compute_results, pool_scores
+from evaluation.config.project import load_project
+from evaluation.io.validate import validate_project
 from evaluation.pipeline import results_meta, run_pipeline
-from evaluation.project import load_project
-from evaluation.validate import validate_project
 
 from .conftest import EXAMPLE
 
@@ -154,7 +154,7 @@ def test_no_pool_figure_of_w2_changes_when_the_small_site_is_removed(twin, name)
 
 
 def test_the_digest_of_w2_is_the_same_without_the_small_site(twin):
-    from evaluation.digest import findings
+    from evaluation.report.digest import findings
 
     full, reduced, _ = twin
     assert findings(full, "de", wave=SMALL_WAVE).equals(findings(reduced, "de", wave=SMALL_WAVE))

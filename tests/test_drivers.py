@@ -14,8 +14,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from evaluation import drivers as D
-from evaluation.aggregation import StatisticsInputError
+from evaluation.analysis import drivers as D
+from evaluation.analysis.aggregation import StatisticsInputError
 
 REFERENCE = Path(__file__).parent / "reference"
 EXACT = {"rel": 1e-9, "abs": 1e-12}

@@ -13,10 +13,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from evaluation.config.project import Project, load_project
 from evaluation.errors import Problem
-from evaluation.ingest import SurveyData, read_project_survey
-from evaluation.participation_io import ParticipationData, read_participation
-from evaluation.project import Project, load_project
+from evaluation.io.ingest import SurveyData, read_project_survey
+from evaluation.io.participation import ParticipationData, read_participation
 from evaluation.synthetic import (
     PLANTED_ERRORS_FILE,
     PlantedError,

@@ -10,10 +10,10 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
-from evaluation.batch import Task, TaskResult, run_batch
 from evaluation.errors import EvaluationError, ParameterError
-from evaluation.executors import Executor, NotebookExecutionError, PapermillExecutor
-from evaluation.notebook_params import check_parameters
+from evaluation.execution.batch import Task, TaskResult, run_batch
+from evaluation.execution.executors import Executor, NotebookExecutionError, PapermillExecutor
+from evaluation.execution.notebook_params import check_parameters
 
 HELLO = Path(__file__).parent / "data" / "notebooks" / "hello.ipynb"
 

@@ -1,10 +1,10 @@
 """The fast paths agree with the slow ones and with R.
 
-* the batched one-factor ML fit of the omega bootstrap (``evaluation.onefactor``) against
+* the batched one-factor ML fit of the omega bootstrap (``evaluation.stats.onefactor``) against
   statsmodels ``Factor(method="ml")`` and R ``psych::fa(fm = "ml")``, Heywood cases included;
-* the profiled REML variance components (``evaluation.reml``) against lme4 and statsmodels
+* the profiled REML variance components (``evaluation.stats.reml``) against lme4 and statsmodels
   ``MixedLM``;
-* the vectorised rwg(j) (``evaluation.agreement``) against a per-site computation.
+* the vectorised rwg(j) (``evaluation.stats.rwg``) against a per-site computation.
 
 Tolerances are stated next to each comparison; they are set a decade or more above the
 largest difference measured (given in the comments).
@@ -20,16 +20,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from evaluation import aggregation as A
-from evaluation.covariance import moments, weighted_moments
-from evaluation.omega import bootstrap_omega, mcdonald_omega, omega_from_loadings
-from evaluation.onefactor import (
+from evaluation.analysis import aggregation as A
+from evaluation.stats.covariance import moments, weighted_moments
+from evaluation.stats.omega import bootstrap_omega, mcdonald_omega, omega_from_loadings
+from evaluation.stats.onefactor import (
     HEYWOOD_LOWER,
     OneFactorFits,
     one_factor_ml,
     one_factor_ml_batch,
 )
-from evaluation.reml import group_summaries, profiled_random_intercept, variance_components
+from evaluation.stats.reml import group_summaries, profiled_random_intercept, variance_components
 
 REFERENCE = Path(__file__).parent / "reference"
 RELIABILITY = json.loads((REFERENCE / "reliability_expected.json").read_text())
@@ -143,7 +143,7 @@ def test_a_heywood_case_approaches_the_exact_limit_that_statsmodels_misses() -> 
 def test_the_fit_is_never_worse_than_the_fit_from_other_starts() -> None:
     # a Heywood-prone bootstrap: the uniqueness at the bound must be the best corner, i.e.
     # the discrepancy of the batched fit is not above that of a refit from psych's start
-    from evaluation.onefactor import _discrepancy, _newton, _smc_start, _spectrum
+    from evaluation.stats.onefactor import _discrepancy, _newton, _smc_start, _spectrum
 
     rng = np.random.default_rng(4)
     common = rng.normal(size=(400, 1))
@@ -186,7 +186,7 @@ def test_matrices_that_cannot_be_fitted_are_marked_and_the_rest_fitted() -> None
 
 
 def test_gradient_and_hessian_of_the_discrepancy_match_finite_differences() -> None:
-    from evaluation.onefactor import _discrepancy, _gradient_hessian, _spectrum
+    from evaluation.stats.onefactor import _discrepancy, _gradient_hessian, _spectrum
 
     corr = simulated_correlations(7, 5, 300)[None]
     phi = np.log(np.random.default_rng(7).uniform(0.3, 0.9, 5))[None]
@@ -225,7 +225,7 @@ def test_weighted_moments_equal_moments_with_each_weight_vector(nan_policy: str)
 def test_bootstrap_replicates_equal_one_statsmodels_fit_per_resample() -> None:
     # the resamples are the multinomial draws of the former loop (one draw per replicate,
     # in order); each replicate's omega equals statsmodels' fit of its correlation matrix
-    from evaluation.omega import _distinct_rows
+    from evaluation.stats.omega import _distinct_rows
 
     x = reference_items()
     x = x[np.isfinite(x).any(axis=1)]

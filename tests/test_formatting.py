@@ -12,8 +12,8 @@ import math
 import pandas as pd
 import pytest
 
-from evaluation import htmlcheck
-from evaluation.formatting import (
+from evaluation.render import htmlcheck
+from evaluation.report.formatting import (
     MISSING,
     NARROW_NBSP,
     FormattingError,

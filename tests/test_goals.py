@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from evaluation import goals as G
 from evaluation.errors import EvaluationError
+from evaluation.participation import goals as G
 
 
 @pytest.fixture

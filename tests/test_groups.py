@@ -13,8 +13,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from evaluation import groups as G
-from evaluation.aggregation import InsufficientDataError, StatisticsInputError
+from evaluation.analysis import groups as G
+from evaluation.analysis.aggregation import InsufficientDataError, StatisticsInputError
 
 REFERENCE = Path(__file__).parent / "reference"
 EXACT = {"rel": 1e-9, "abs": 1e-12}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from evaluation import htmlcheck
+from evaluation.render import htmlcheck
 
 
 def _page(body: str, *, head: str = "", lang: str = "de") -> str:

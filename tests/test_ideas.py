@@ -16,8 +16,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from evaluation import ideas as I
 from evaluation.errors import EvaluationError
+from evaluation.participation import ideas as I
 
 REFERENCE = Path(__file__).parent / "reference"
 TOL = 1e-12

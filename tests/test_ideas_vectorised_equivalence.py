@@ -1,6 +1,6 @@
 """Rater agreement and funnel from one pass over the ratings equal the per-site implementation.
 
-The ``_old_*`` functions below are :mod:`evaluation.ideas` before it was vectorised (a data
+The ``_old_*`` functions below are :mod:`evaluation.participation.ideas` before it was vectorised (a data
 frame, a ``dropna`` and three group-bys per site and criterion for the one-way ICC, one
 boolean filter per site for the funnel). The new code takes every idea's mean from one
 pandas group mean (the same compensated sum per idea) and the remaining sums from NumPy in
@@ -19,9 +19,9 @@ import pandas as pd
 import pytest
 
 from evaluation import columns as C
-from evaluation import ideas as I
-from evaluation.ideas import _ratings_with_site
 from evaluation.network import SHARE
+from evaluation.participation import ideas as I
+from evaluation.participation.ideas import _ratings_with_site
 
 from .frames import assert_same_frame
 
@@ -180,8 +180,8 @@ def test_one_way_icc_equals_the_old_one_bit_for_bit(seed) -> None:
 @pytest.mark.skipif(not (EXAMPLE / "project.yml").is_file(),
                     reason="synthetic example project not generated")
 def test_analyse_ideas_equals_the_per_site_analysis_on_the_example() -> None:
-    from evaluation.participation_io import load_participation
-    from evaluation.project import load_project
+    from evaluation.config.project import load_project
+    from evaluation.io.participation import load_participation
 
     data = load_participation(load_project(EXAMPLE))
     result = I.analyse_ideas(data)

@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 
 from evaluation import columns as C
+from evaluation.config.project import load_project
 from evaluation.errors import DataValidationError, InputFileError
-from evaluation.ingest import load_survey, read_project_survey
-from evaluation.project import load_project
+from evaluation.io.ingest import load_survey, read_project_survey
 
 from .conftest import write_project
 from .formats import write_csv, write_sav, write_xlsx
@@ -328,7 +328,7 @@ def test_a_wave_set_in_the_project_file_applies_to_the_whole_file(tmp_path, code
 
 
 def test_an_unreadable_file_type_is_refused(tmp_path):
-    from evaluation.readers import read_raw
+    from evaluation.io.readers import read_raw
     path = tmp_path / "survey.pdf"
     path.write_bytes(b"%PDF-1.4")
     with pytest.raises(InputFileError, match="unknown file type"):

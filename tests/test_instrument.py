@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from evaluation.config.codebook import load_codebook, normalise_column, parse_codebook
 from evaluation.errors import CodebookError, InputFileError
-from evaluation.instrument import load_codebook, normalise_column, parse_codebook
 
 from .conftest import DEFAULT_INSTRUMENT
 

@@ -8,12 +8,12 @@ import pandas as pd
 import pytest
 
 from evaluation import columns as C
-from evaluation.ingest import STATUS_DTYPE, SurveyData
-from evaluation.instrument import parse_codebook
-from evaluation.itemmatrix import ABSENT, ItemMatrix, ScaleError, item_matrix
-from evaluation.items import item_analysis
-from evaluation.reliability import reliability_table
-from evaluation.scales import score_scales
+from evaluation.analysis.itemmatrix import ABSENT, ItemMatrix, ScaleError, item_matrix
+from evaluation.analysis.items import item_analysis
+from evaluation.analysis.reliability import reliability_table
+from evaluation.analysis.scales import score_scales
+from evaluation.config.codebook import parse_codebook
+from evaluation.io.ingest import STATUS_DTYPE, SurveyData
 
 LABEL = {"de": "x", "en": "x"}
 ITEMS = ["trust_1", "trust_2", "trust_3", "rules_1", "rules_2", "satisfaction_1", "extra"]

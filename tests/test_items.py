@@ -12,10 +12,10 @@ import pandas as pd
 import pytest
 
 from evaluation import columns as C
-from evaluation.ingest import STATUS_DTYPE, SurveyData
-from evaluation.instrument import parse_codebook
-from evaluation.items import item_analysis, item_rest_statistics
-from evaluation.reliability import ReliabilityError
+from evaluation.analysis.items import item_analysis, item_rest_statistics
+from evaluation.analysis.reliability import ReliabilityError
+from evaluation.config.codebook import parse_codebook
+from evaluation.io.ingest import STATUS_DTYPE, SurveyData
 
 from .bfi import reference_survey
 

@@ -17,9 +17,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from evaluation.checks import InsufficientDataError
-from evaluation.mixed import SINGULAR_MESSAGE, fit_random_intercept, wald_table
-from evaluation.mixed_profiled import profiled_mixed_fit
+from evaluation.stats.checks import InsufficientDataError
+from evaluation.stats.mixed import SINGULAR_MESSAGE, fit_random_intercept, wald_table
+from evaluation.stats.mixed_profiled import profiled_mixed_fit
 
 REFERENCE = Path(__file__).parent / "reference"
 # lme4 with tightened tolerances; largest differences seen over the six fits: 6e-9

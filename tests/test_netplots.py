@@ -12,10 +12,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from evaluation import ideas as I
-from evaluation import netplots as NP
 from evaluation import network as N
-from evaluation import participation as P
+from evaluation.participation import attendance as P
+from evaluation.participation import ideas as I
+from evaluation.report import netplots as NP
 
 W1 = dt.date(2024, 3, 1)
 ROOT = Path(__file__).resolve().parents[1]
@@ -82,7 +82,7 @@ def test_svg_is_identical_in_a_fresh_interpreter() -> None:
     code = textwrap.dedent("""
         import hashlib
         from tests.test_netplots import site_network
-        from evaluation import netplots
+        from evaluation.report import netplots
         print(hashlib.sha256(netplots.network_map(site_network()).svg.encode()).hexdigest())
     """)
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,

@@ -419,8 +419,8 @@ def test_a_wave_without_date_still_warns_once_per_site(caplog) -> None:
 @pytest.mark.skipif(not (EXAMPLE / "project.yml").is_file(),
                     reason="synthetic example project not generated")
 def test_analyse_networks_equals_the_site_by_site_analysis_on_the_example() -> None:
-    from evaluation.participation_io import load_participation
-    from evaluation.project import load_project
+    from evaluation.config.project import load_project
+    from evaluation.io.participation import load_participation
 
     project = load_project(EXAMPLE)
     data = load_participation(project)

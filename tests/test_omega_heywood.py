@@ -5,7 +5,7 @@ The example project plants a reverse-keyed item that does not work (``benefit_3`
 puts the uniqueness of ``benefit_2`` at psych's lower bound 0.005 (a Heywood case).
 Reference values come from ``tests/reference/omega_heywood.R`` (psych 2.2.9), which fits
 ``psych::fa(fm = "ml")`` to ``omega_heywood_data.csv``: the keyed ``benefit`` items of the
-example as :func:`evaluation.reliability.reliability_table` sees them in the pipeline (the
+example as :func:`evaluation.analysis.reliability.reliability_table` sees them in the pipeline (the
 site-waves that reach the minimum group size, rows with at least one answer). Regenerate
 the CSV with ``python -m tests.test_omega_heywood`` from the repository root, then run the
 R script.
@@ -26,19 +26,19 @@ import pandas as pd
 import pytest
 
 from evaluation import columns as C
-from evaluation.covariance import _effective_n, _usable_rows, moments
-from evaluation.ingest import SurveyData, load_survey
-from evaluation.itemmatrix import matrix_of
-from evaluation.omega import (
+from evaluation.analysis.itemmatrix import matrix_of
+from evaluation.analysis.reliability import ReliabilityError, reliability_table
+from evaluation.config.project import load_project
+from evaluation.io.ingest import SurveyData, load_survey
+from evaluation.stats.covariance import _effective_n, _usable_rows, moments
+from evaluation.stats.omega import (
     mcdonald_omega,
     omega_from_loadings,
     omega_interval,
     omega_point,
     omega_points,
 )
-from evaluation.onefactor import HEYWOOD_LOWER, one_factor_ml, one_factor_ml_batch
-from evaluation.project import load_project
-from evaluation.reliability import ReliabilityError, reliability_table
+from evaluation.stats.onefactor import HEYWOOD_LOWER, one_factor_ml, one_factor_ml_batch
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "surveys" / "example"
@@ -60,8 +60,8 @@ STATSMODELS_OMEGA_ATOL = 1e-6  # measured 1.3e-7 (decision_makers, w1) over 49 f
 
 def example_pool_survey() -> tuple[SurveyData, object]:
     """The example's survey restricted to the site-waves shown, as compute_results does."""
-    from evaluation.analysis import shown_sites, shown_survey
-    from evaluation.validate import response_counts
+    from evaluation.analysis.compute import shown_sites, shown_survey
+    from evaluation.io.validate import response_counts
 
     project = load_project(EXAMPLE)
     survey = load_survey(project)
@@ -152,7 +152,7 @@ def test_a_heywood_point_estimate_holds_one_uniqueness_at_the_psych_bound() -> N
 
 def test_point_estimates_agree_with_statsmodels_wherever_it_converges(example) -> None:
     # statsmodels Factor(corr=r, n_factor=1, method="ml", nobs=n).fit() from the first
-    # principal axis (evaluation.onefactor.one_factor_ml); where it does not converge the
+    # principal axis (evaluation.stats.onefactor.one_factor_ml); where it does not converge the
     # batched fit must have found a Heywood case
     survey, book = example
     compared, not_converged = 0, []
@@ -211,7 +211,7 @@ def test_omega_points_returns_the_error_of_a_sample_that_cannot_be_fitted() -> N
 
 def test_a_fit_that_does_not_converge_is_nan_and_its_bootstrap_starts_afresh(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    import evaluation.omega as omega_module
+    import evaluation.stats.omega as omega_module
 
     def stopped(corr: np.ndarray, **kwargs: object) -> object:
         return one_factor_ml_batch(corr, max_iter=0)
@@ -236,7 +236,7 @@ def test_a_normal_run_does_not_import_statsmodels() -> None:
     code = (
         "import sys, numpy as np\n"
         "from tests.test_reliability import reference_survey\n"
-        "from evaluation.reliability import reliability_table, mcdonald_omega\n"
+        "from evaluation.analysis.reliability import reliability_table, mcdonald_omega\n"
         "survey, book = reference_survey()\n"
         "reliability_table(survey, book, min_n=10, n_boot=20, site_omega=True)\n"
         "mcdonald_omega(np.random.default_rng(0).normal(size=(50, 4)), n_boot=20)\n"

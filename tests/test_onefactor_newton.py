@@ -1,4 +1,4 @@
-"""The projected Newton method of ``evaluation.onefactor_newton``: held uniquenesses and
+"""The projected Newton method of ``evaluation.stats.onefactor_newton``: held uniquenesses and
 Hessians that cannot be decomposed.
 
 The minimum on a face of the box is checked against SciPy's L-BFGS-B on the same
@@ -10,8 +10,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from evaluation.onefactor import HEYWOOD_LOWER, one_factor_ml_batch
-from evaluation.onefactor_newton import (
+from evaluation.stats.onefactor import HEYWOOD_LOWER, one_factor_ml_batch
+from evaluation.stats.onefactor_newton import (
     _discrepancy,
     _gradient_hessian,
     _modified_newton,

@@ -1,9 +1,9 @@
 """The short cuts for three items give the fit of the general Newton path.
 
-:mod:`evaluation.onefactor_three` fits a three-item model by the closed form where it lies
+:mod:`evaluation.stats.onefactor_three` fits a three-item model by the closed form where it lies
 inside the bounds, and by the best Heywood corner where the items' signs agree
 (:math:`r_{12} r_{13} r_{23} > 0`) but the closed form puts a uniqueness below the bound.
-Each is compared with :func:`evaluation.onefactor.one_factor_ml_batch` with the short cut
+Each is compared with :func:`evaluation.stats.onefactor.one_factor_ml_batch` with the short cut
 switched off, i.e. the projected Newton method with its restarts, on simulated correlation
 matrices and on the bootstrap of the example's Heywood-prone ``benefit`` scale. Tolerances
 are set above the largest difference measured (in the comments).
@@ -14,11 +14,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from evaluation import onefactor
-from evaluation.omega import mcdonald_omega
-from evaluation.onefactor import HEYWOOD_LOWER, OneFactorFits, one_factor_ml_batch
-from evaluation.onefactor_newton import _discrepancy, _spectrum
-from evaluation.onefactor_three import _three_item_corners
+from evaluation.stats import onefactor
+from evaluation.stats.omega import mcdonald_omega
+from evaluation.stats.onefactor import HEYWOOD_LOWER, OneFactorFits, one_factor_ml_batch
+from evaluation.stats.onefactor_newton import _discrepancy, _spectrum
+from evaluation.stats.onefactor_three import _three_item_corners
 
 from .test_omega_heywood import WAVES, reference_items
 

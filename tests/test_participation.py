@@ -15,8 +15,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from evaluation import participation as P
 from evaluation.errors import EvaluationError
+from evaluation.participation import attendance as P
 
 REFERENCE = Path(__file__).parent / "reference"
 TOL = 1e-12

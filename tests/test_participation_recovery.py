@@ -15,11 +15,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from evaluation import ideas as I
 from evaluation import network as N
-from evaluation import participation as P
-from evaluation.participation_io import load_participation
-from evaluation.project import load_project
+from evaluation.config.project import load_project
+from evaluation.io.participation import load_participation
+from evaluation.participation import attendance as P
+from evaluation.participation import ideas as I
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "surveys" / "example"
 README = EXAMPLE / "README.md"

@@ -1,6 +1,6 @@
 """Participation tables from records indexed once equal the site-by-site implementation.
 
-The ``_old_*`` functions below are :mod:`evaluation.participation` before it was vectorised
+The ``_old_*`` functions below are :mod:`evaluation.participation.attendance` before it was vectorised
 (the records joined again by every table, one boolean filter of the roster and the records
 per site and wave, one per event). The new code must give the same tables, bit for bit
 (``check_exact``), on the example project and on random tables with cross-site events,
@@ -20,8 +20,8 @@ import pandas as pd
 import pytest
 
 from evaluation import columns as C
-from evaluation import participation as P
 from evaluation.network import METRIC, PREVIOUS_WAVE, active_mask
+from evaluation.participation import attendance as P
 
 from .frames import assert_same_frame
 
@@ -237,8 +237,8 @@ def test_tables_without_any_attendance_equal_the_old_ones() -> None:
 @pytest.mark.skipif(not (EXAMPLE / "project.yml").is_file(),
                     reason="synthetic example project not generated")
 def test_analyse_participation_equals_the_site_by_site_analysis_on_the_example() -> None:
-    from evaluation.participation_io import load_participation
-    from evaluation.project import load_project
+    from evaluation.config.project import load_project
+    from evaluation.io.participation import load_participation
 
     project = load_project(EXAMPLE)
     data = load_participation(project)

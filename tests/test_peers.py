@@ -15,8 +15,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linear_sum_assignment
 
-from evaluation import peers
-from evaluation.analysis import Results
+from evaluation.analysis.compute import Results
+from evaluation.peers import partners as peers
 
 SITES = [  # key, name, municipality type, size class
     ("K01", "Lindwarden", "independent_city", "large"),

@@ -20,9 +20,9 @@ from hypothesis import strategies as st
 from scipy.optimize import linprog
 
 from evaluation import privacy as P
+from evaluation.config.project import Privacy, load_project
 from evaluation.errors import EvaluationError
-from evaluation.ingest import SurveyData, load_survey
-from evaluation.project import Privacy, load_project
+from evaluation.io.ingest import SurveyData, load_survey
 
 from .conftest import EXAMPLE
 

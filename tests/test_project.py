@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 import yaml
 
+from evaluation.config.project import load_project
 from evaluation.errors import ConfigError, InputFileError
-from evaluation.project import load_project
 
 from .conftest import write_project
 

@@ -9,7 +9,7 @@ import shutil
 
 import pytest
 
-from evaluation.provenance import (
+from evaluation.render.provenance import (
     DEFAULT_SOURCE_DATE,
     ProvenanceError,
     data_hash,

@@ -18,10 +18,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from evaluation import columns as C
-from evaluation.errors import EvaluationError
-from evaluation.ingest import STATUS_DTYPE, SurveyData
-from evaluation.instrument import parse_codebook
-from evaluation.reliability import (
+from evaluation.analysis.reliability import (
     AlphaResult,
     ReliabilityError,
     alpha_from_cov,
@@ -32,6 +29,9 @@ from evaluation.reliability import (
     moments,
     reliability_table,
 )
+from evaluation.config.codebook import parse_codebook
+from evaluation.errors import EvaluationError
+from evaluation.io.ingest import STATUS_DTYPE, SurveyData
 
 REFERENCE = Path(__file__).parent / "reference"
 EXPECTED = json.loads((REFERENCE / "reliability_expected.json").read_text())

@@ -12,10 +12,10 @@ import pandas as pd
 import pytest
 
 from evaluation import columns as C
-from evaluation import covariance
-from evaluation import reliability as R
-from evaluation.covariance import weighted_moments
-from evaluation.omega import mcdonald_omega, omega_interval, omega_point
+from evaluation.analysis import reliability as R
+from evaluation.stats import covariance
+from evaluation.stats.covariance import weighted_moments
+from evaluation.stats.omega import mcdonald_omega, omega_interval, omega_point
 
 from .test_reliability import reference_items, reference_survey
 

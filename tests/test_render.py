@@ -14,8 +14,8 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from evaluation import htmlcheck
-from evaluation.render import (
+from evaluation.render import htmlcheck
+from evaluation.render.html import (
     RenderError,
     failure_page,
     normalise_notebook,
@@ -198,7 +198,7 @@ def test_the_logo_is_embedded_as_a_data_uri_with_alt_text(tmp_path):
 
 
 def test_branding_accepts_the_project_record():
-    from evaluation.project import Branding
+    from evaluation.config.project import Branding
 
     page = render(branding=Branding(project_name="Aus dem Projekt"))
     assert "Aus dem Projekt" in page

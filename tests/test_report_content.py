@@ -17,7 +17,8 @@ import pandas as pd
 import pytest
 
 from evaluation import columns as C
-from evaluation.analysis import Results, compare_sites, pool_scores, shown_sites
+from evaluation.analysis.compute import Results, compare_sites, pool_scores, shown_sites
+from evaluation.analysis.waves import wave_change
 from evaluation.report import (
     build_site_view,
     chart_html,
@@ -30,7 +31,6 @@ from evaluation.report.charts import challenges_chart, change_chart, profile_cha
 from evaluation.report.errors import ReportError
 from evaluation.report.labels import labels_from_meta
 from evaluation.report.view import MIN_POOL_SITES, wilson_interval
-from evaluation.waves import wave_change
 
 from .conftest import DEFAULT_INSTRUMENT
 

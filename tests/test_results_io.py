@@ -7,7 +7,7 @@ import pickle
 import pandas as pd
 import pytest
 
-from evaluation.results_io import (
+from evaluation.results.store import (
     FRAMES_DIR,
     RESULTS_FILE,
     RUN_FILE,
@@ -91,7 +91,7 @@ def test_a_folder_whose_saving_was_interrupted_is_not_taken_as_complete(run_dir,
     def fail(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr("evaluation.results_io.write_atomic", fail)
+    monkeypatch.setattr("evaluation.results.store.write_atomic", fail)
     with pytest.raises(OSError, match="disk full"):
         save_results(Results(meta={}), run_dir, key={"data_sha256": "z"})
     assert not (run_dir / RUN_FILE).exists()

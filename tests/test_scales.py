@@ -15,9 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from evaluation import columns as C
-from evaluation.ingest import STATUS_DTYPE, SurveyData
-from evaluation.instrument import load_codebook, parse_codebook
-from evaluation.scales import (
+from evaluation.analysis.scales import (
     ABSENT,
     ScaleError,
     item_matrix,
@@ -27,6 +25,8 @@ from evaluation.scales import (
     score_scales,
     scores_wide,
 )
+from evaluation.config.codebook import load_codebook, parse_codebook
+from evaluation.io.ingest import STATUS_DTYPE, SurveyData
 
 from .bfi import reference_survey
 

@@ -2,7 +2,7 @@
 
 A run folder of the example project is computed once (n_boot = 0: the bootstrap intervals
 of omega are not used by the digest). ``digest.ipynb`` then runs twice on it through
-:func:`evaluation.slides.digest_outputs`, into two folders, to check byte-identical output.
+:func:`evaluation.render.slides.digest_outputs`, into two folders, to check byte-identical output.
 Screenshots of the first slide and of the handout go to the test's temporary folder (the
 path is printed with ``-s``); they were looked at when this test was written.
 """
@@ -18,15 +18,15 @@ from pathlib import Path
 
 import pytest
 
-from evaluation import htmlcheck
-from evaluation.analysis import compute_results
-from evaluation.batch import run_batch
-from evaluation.executors import PapermillExecutor
+from evaluation.analysis.compute import compute_results
+from evaluation.config.project import load_project
+from evaluation.execution.batch import run_batch
+from evaluation.execution.executors import PapermillExecutor
+from evaluation.io.validate import validate_project
 from evaluation.pipeline import results_meta
-from evaluation.project import load_project
-from evaluation.results_io import save_results
-from evaluation.slides import SlidesError, digest_payload, digest_task, render_handout
-from evaluation.validate import validate_project
+from evaluation.render import htmlcheck
+from evaluation.render.slides import SlidesError, digest_payload, digest_task, render_handout
+from evaluation.results.store import save_results
 from tests.browser import chromium_available, open_page
 
 pytestmark = pytest.mark.slow
@@ -51,7 +51,7 @@ def run(tmp_path_factory):
 @pytest.fixture(scope="module")
 def outputs(run, tmp_path_factory):
     """Digest outputs written twice (German), once into the run's folder, once elsewhere."""
-    from evaluation.slides import digest_outputs
+    from evaluation.render.slides import digest_outputs
 
     written = []
     for folder in (run["out"], tmp_path_factory.mktemp("again")):
@@ -180,5 +180,5 @@ def test_a_notebook_without_the_digest_output_is_refused():
     import nbformat
 
     with pytest.raises(SlidesError,
-                       match=re.escape("no application/vnd.transfer-evaluation.digest")):
+                       match=re.escape("no application/vnd.transfer-evaluation.report.digest")):
         render_handout(nbformat.v4.new_notebook(), language="de", branding={}, source_date=WHEN)

@@ -6,13 +6,13 @@ import pandas as pd
 import pytest
 
 from evaluation import columns as C
-from evaluation.drivers import driver_model, wide_scores
-from evaluation.groups import eye_level
-from evaluation.ingest import load_survey
-from evaluation.items import item_analysis
-from evaluation.project import load_project
-from evaluation.scales import score_scales
-from evaluation.waves import wave_change
+from evaluation.analysis.drivers import driver_model, wide_scores
+from evaluation.analysis.groups import eye_level
+from evaluation.analysis.items import item_analysis
+from evaluation.analysis.scales import score_scales
+from evaluation.analysis.waves import wave_change
+from evaluation.config.project import load_project
+from evaluation.io.ingest import load_survey
 
 from .conftest import EXAMPLE
 

@@ -20,18 +20,18 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from evaluation.batch import Task, run_batch
 from evaluation.errors import ParameterError
-from evaluation.executors import (
+from evaluation.execution.batch import Task, run_batch
+from evaluation.execution.executors import (
     Executor,
     ExecutorError,
     NotebookExecutionError,
     PapermillExecutor,
     make_executor,
 )
-from evaluation.render import render_html
-from evaluation.results_io import Results, save_results
-from evaluation.warm import WarmKernelExecutor, _notebook_imports
+from evaluation.execution.warm import WarmKernelExecutor, _notebook_imports
+from evaluation.render.html import render_html
+from evaluation.results.store import Results, save_results
 
 from .conftest import ROOT
 
@@ -92,7 +92,7 @@ def test_the_imports_a_kernel_preloads_are_read_from_the_code_cells():
     imports = _notebook_imports(str(HELLO), HELLO.stat().st_mtime_ns)
     assert imports[:4] == ("base64", "html", "io", "sys")
     assert {"matplotlib", "pandas", "IPython.display", "matplotlib.figure",
-            "evaluation.formatting"} <= set(imports)
+            "evaluation.report.formatting"} <= set(imports)
 
 
 def test_bad_parameters_fail_before_a_kernel_is_started():
@@ -240,9 +240,9 @@ def test_a_batch_on_warm_worker_processes_matches_the_papermill_batch(standin_fo
 @pytest.fixture(scope="module")
 def example_run(tmp_path_factory):
     """The example project's computed results, for the real report notebooks."""
+    from evaluation.config.project import load_project
+    from evaluation.io.validate import validate_project
     from evaluation.pipeline import RUN_DIR, cache_key, load_or_compute
-    from evaluation.project import load_project
-    from evaluation.validate import validate_project
 
     from .conftest import EXAMPLE
 

@@ -14,8 +14,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from evaluation import waves as W
-from evaluation.aggregation import StatisticsInputError
+from evaluation.analysis import waves as W
+from evaluation.analysis.aggregation import StatisticsInputError
 
 REFERENCE = Path(__file__).parent / "reference"
 EXACT = {"rel": 1e-9, "abs": 1e-12}

@@ -1,9 +1,9 @@
 """The vectorised change between waves equals the site-by-site implementation it replaced.
 
-``_old_wave_change`` is ``evaluation.waves.wave_change`` before it was vectorised (one
+``_old_wave_change`` is ``evaluation.analysis.waves.wave_change`` before it was vectorised (one
 ``.loc`` selection and one Welch test per site, scale and wave pair). The new function must
 give the same table, bit for bit: the per-site means and variances are those NumPy gives
-for each site alone (:func:`evaluation.welch.group_moments`), and the Welch arithmetic is
+for each site alone (:func:`evaluation.stats.welch.group_moments`), and the Welch arithmetic is
 the same.
 """
 
@@ -18,9 +18,9 @@ import pandas as pd
 import pytest
 
 from evaluation import columns as C
-from evaluation import waves as W
-from evaluation.compare import SUPPRESSED
-from evaluation.welch import welch_difference
+from evaluation.analysis import waves as W
+from evaluation.analysis.compare import SUPPRESSED
+from evaluation.stats.welch import welch_difference
 
 # -- the implementation before vectorisation ------------------------------------------------
 

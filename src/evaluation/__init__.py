@@ -1,7 +1,7 @@
 """transfer-evaluation: evaluate municipal integration networks in transfer projects.
 
-Nothing is computed at import time; start from :mod:`evaluation.project` (load a project
-file), :mod:`evaluation.ingest` (read survey exports) or the ``transfer-eval`` command.
+Nothing is computed at import time; start from :mod:`evaluation.config.project` (load a project
+file), :mod:`evaluation.io.ingest` (read survey exports) or the ``transfer-eval`` command.
 """
 
 from importlib.metadata import PackageNotFoundError, version

@@ -23,9 +23,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import __version__
-from .errors import EvaluationError
-from .startup import avoid_slow_imports
+from evaluation import __version__
+from evaluation.errors import EvaluationError
+from evaluation.execution.startup import avoid_slow_imports
 
 log = logging.getLogger("evaluation")
 
@@ -54,8 +54,8 @@ def _configure_logging(verbose: int) -> None:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from .project import load_project
-    from .validate import format_summary, validate_project
+    from evaluation.config.project import load_project
+    from evaluation.io.validate import format_summary, validate_project
 
     project = load_project(args.project)
     result = validate_project(project)
@@ -64,7 +64,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from .pipeline import run_project
+    from evaluation.pipeline import run_project
 
     project = example_project()
     out = Path(args.out) if args.out else Path("reports") / "example"
@@ -72,7 +72,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from .pipeline import run_project
+    from evaluation.pipeline import run_project
 
     project = Path(args.project)
     out = Path(args.out) if args.out else Path("reports") / project.resolve().name
@@ -80,7 +80,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_digest(args: argparse.Namespace) -> int:
-    from .pipeline import make_digest
+    from evaluation.pipeline import make_digest
 
     project = Path(args.project)
     out = Path(args.out) if args.out else Path("reports") / project.resolve().name
@@ -88,7 +88,7 @@ def cmd_digest(args: argparse.Namespace) -> int:
 
 
 def cmd_partners(args: argparse.Namespace) -> int:
-    from .pipeline import make_partner_table
+    from evaluation.pipeline import make_partner_table
 
     project = Path(args.project)
     out = Path(args.out) if args.out else Path("reports") / project.resolve().name
@@ -96,9 +96,9 @@ def cmd_partners(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from .ingest import load_survey
-    from .privacy import export_microdata, require_key
-    from .project import load_project
+    from evaluation.config.project import load_project
+    from evaluation.io.ingest import load_survey
+    from evaluation.privacy import export_microdata, require_key
 
     project = load_project(args.project)
     survey = load_survey(project)

@@ -22,7 +22,7 @@ Outputs (``OUT`` is e.g. ``reports/example``)::
     digest/slides.html         conference slides (pool level, no site named)
     digest/handout.html        one-page printable handout of the same findings
     manifest.json              data hash, parameters, versions, outputs with their hashes
-    _run/                      computed results (see :mod:`evaluation.results_io`)
+    _run/                      computed results (see :mod:`evaluation.results.store`)
 """
 
 from __future__ import annotations
@@ -38,22 +38,22 @@ from typing import Any
 
 import nbformat
 
-from . import __version__
-from . import columns as C
-from .batch import Task, TaskResult, WorkerPool, run_batch
-from .errors import EvaluationError
-from .executors import Executor, make_executor
-from .index_page import index_html
-from .notebook_params import check_parameters
-from .project import Branding, Project, load_project
-from .provenance import data_hash, manifest, manifest_json, source_date, versions
-from .render import failure_page, render_html, write_atomic
-from .results_io import RESULTS_FORMAT, Results, cached_key, load_results, save_results
-from .validate import ValidationResult, validate_project
+from evaluation import __version__
+from evaluation import columns as C
+from evaluation.config.project import Branding, Project, load_project
+from evaluation.errors import EvaluationError
+from evaluation.execution.batch import Task, TaskResult, WorkerPool, run_batch
+from evaluation.execution.executors import Executor, make_executor
+from evaluation.execution.notebook_params import check_parameters
+from evaluation.io.validate import ValidationResult, validate_project
+from evaluation.render.html import failure_page, render_html, write_atomic
+from evaluation.render.index_page import index_html
+from evaluation.render.provenance import data_hash, manifest, manifest_json, source_date, versions
+from evaluation.results.store import RESULTS_FORMAT, Results, cached_key, load_results, save_results
 
 log = logging.getLogger("evaluation")
 
-NOTEBOOK_DIR = Path(__file__).resolve().parents[2] / "notebooks"
+NOTEBOOK_DIR = Path(__file__).resolve().parent / "notebooks"
 SITE_NOTEBOOK = "site_report.ipynb"
 SYNTHESIS_NOTEBOOK = "synthesis.ipynb"
 DIGEST_NOTEBOOK = "digest.ipynb"
@@ -113,14 +113,16 @@ def load_or_compute(project: Project, validation: ValidationResult, run_dir: Pat
     if cached_key(run_dir) == key:
         log.info("inputs unchanged: reusing computed results in %s", run_dir)
         return load_results(run_dir), True
-    from .analysis import compute_results  # the statistics stack, only where it is needed
+    from evaluation.analysis.compute import (
+        compute_results,  # the statistics stack, only where it is needed
+    )
 
     log.info("computing all statistics")
     results = compute_results(project, validation.survey, validation.participation,
                               n_boot=COMPUTE_PARAMETERS["n_boot"])
     results.meta.update(results_meta(project, key))
     # learning partners name sites: run folder and evaluator outputs only
-    from .peers import peer_tables
+    from evaluation.peers.partners import peer_tables
 
     results.tables.update(peer_tables(results))
     save_results(results, run_dir, key=key)
@@ -210,7 +212,9 @@ def report_tasks(project: Project, results: Results, out_dir: Path, *, wave: str
             tasks.append(Task(key=f"{edition}/{site}", notebook=site_nb, params=params,
                               cwd=out_dir, finish=functools.partial(
                                   finish_report, job=job(target, edition, params, site=site))))
-    from .slides import digest_task  # the chart stack, not needed to start a worker
+    from evaluation.render.slides import (
+        digest_task,  # the chart stack, not needed to start a worker
+    )
 
     tasks.append(digest_task(out_dir, wave=wave, language=project.language,
                              branding=project.branding, date_iso=date_iso, run_dir=RUN_DIR,
@@ -343,7 +347,7 @@ def _target(out: Path, key: str) -> Path:
 def run_project(project_path: str | Path, out_dir: str | Path, *,
                 jobs: int | None = None, scheduler: str | None = None) -> int:
     """CLI entry: run the batch, print what happened, return the exit code."""
-    from .validate import format_summary
+    from evaluation.io.validate import format_summary
 
     summary = run_pipeline(project_path, out_dir, jobs=jobs, scheduler=scheduler,
                            progress=None)
@@ -368,7 +372,7 @@ def run_project(project_path: str | Path, out_dir: str | Path, *,
 def _prepared(project_path: str | Path, out_dir: str | Path
               ) -> tuple[Project, Path, Results | None, ValidationResult]:
     """Load, validate and compute (or reuse) results: the shared start of the subcommands."""
-    from .validate import format_summary
+    from evaluation.io.validate import format_summary
 
     project = load_project(project_path)
     validation = validate_project(project)
@@ -382,7 +386,7 @@ def _prepared(project_path: str | Path, out_dir: str | Path
 
 def make_digest(project_path: str | Path, out_dir: str | Path) -> int:
     """CLI entry: only the conference digest (slides and handout)."""
-    from .slides import digest_outputs
+    from evaluation.render.slides import digest_outputs
 
     project, out, results, _ = _prepared(project_path, out_dir)
     if results is None:

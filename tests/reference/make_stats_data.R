@@ -5,7 +5,7 @@
 # stats_scores.csv (committed; the Python tests read them).
 # Everything is drawn with a fixed seed, so rerunning gives byte-identical files.
 #
-# Shape (mirrors evaluation.ingest / evaluation.scales):
+# Shape (mirrors evaluation.io.ingest / evaluation.analysis.scales):
 #   stats_respondents.csv  respondent, site, wave, employment, actor_type
 #   stats_items.csv        respondent, site, wave, item, value      (1..5, NA = not answered)
 #   stats_scores.csv       respondent, site, wave, scale, score     (mean of the valid items)

@@ -43,8 +43,8 @@ Every public name of these modules can be imported from :mod:`evaluation.network
 
 from __future__ import annotations
 
-from .analyse import NetworkResults, analyse_networks
-from .graphs import (
+from evaluation.network.analyse import NetworkResults, analyse_networks
+from evaluation.network.graphs import (
     ACTOR_TYPE_SECTORS,
     ACTOR_TYPES,
     BETWEENNESS,
@@ -67,7 +67,7 @@ from .graphs import (
     build_networks,
     wave_dates,
 )
-from .metrics import (
+from evaluation.network.metrics import (
     NETWORK_METRICS,
     NetworkMetrics,
     blau_index,
@@ -78,7 +78,7 @@ from .metrics import (
     network_table,
     organisation_table,
 )
-from .ties import (
+from evaluation.network.ties import (
     COLLABORATION_LEVELS,
     TRUST_ITEMS,
     VALUE_ITEMS,

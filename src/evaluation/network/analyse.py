@@ -7,10 +7,21 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from .. import columns as C
-from .graphs import ACTOR_TYPE_SECTORS, ACTOR_TYPES, SiteNetwork, build_networks, wave_dates
-from .metrics import _betweenness_of, _brokers, _network_table, _organisation_table
-from .ties import (
+from evaluation import columns as C
+from evaluation.network.graphs import (
+    ACTOR_TYPE_SECTORS,
+    ACTOR_TYPES,
+    SiteNetwork,
+    build_networks,
+    wave_dates,
+)
+from evaluation.network.metrics import (
+    _betweenness_of,
+    _brokers,
+    _network_table,
+    _organisation_table,
+)
+from evaluation.network.ties import (
     _active_ties,
     _check_rating_rules,
     _collaboration_levels,
@@ -22,8 +33,8 @@ from .ties import (
 )
 
 if TYPE_CHECKING:
-    from ..participation_io import ParticipationData
-    from ..project import Project
+    from evaluation.config.project import Project
+    from evaluation.io.participation import ParticipationData
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -18,11 +18,11 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from .. import columns as C
-from ..errors import EvaluationError
+from evaluation import columns as C
+from evaluation.errors import EvaluationError
 
 if TYPE_CHECKING:
-    from ..project import Project
+    from evaluation.config.project import Project
 
 log = logging.getLogger("evaluation")
 
@@ -264,7 +264,7 @@ def build_network(ties: pd.DataFrame, roster: pd.DataFrame, *, site: str, wave: 
     Parameters
     ----------
     ties, roster
-        The ``ties`` and ``roster`` tables of :class:`~evaluation.participation_io.
+        The ``ties`` and ``roster`` tables of :class:`~evaluation.io.participation.
         ParticipationData`.
     site, wave
         Which network.

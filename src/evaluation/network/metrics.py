@@ -16,8 +16,8 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from .. import columns as C
-from .graphs import (
+from evaluation import columns as C
+from evaluation.network.graphs import (
     ACTOR_TYPE_SECTORS,
     ACTOR_TYPES,
     BETWEENNESS,

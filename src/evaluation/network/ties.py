@@ -15,8 +15,8 @@ from itertools import pairwise
 import numpy as np
 import pandas as pd
 
-from .. import columns as C
-from .graphs import (
+from evaluation import columns as C
+from evaluation.network.graphs import (
     COVERAGE,
     LEVEL,
     METRIC,

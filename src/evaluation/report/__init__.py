@@ -1,6 +1,6 @@
 """Report content: what a site report and the synthesis show, built from computed results.
 
-Pure functions over :class:`evaluation.results_io.Results`; the notebooks in ``notebooks/`` only
+Pure functions over :class:`evaluation.results.store.Results`; the notebooks in ``notebooks/`` only
 call them. Modules, by domain:
 
 ``view``              :class:`SiteView`, the partner-safe content of one site report
@@ -15,12 +15,12 @@ call them. Modules, by domain:
 
 from __future__ import annotations
 
-from .charts import chart_html, display_chart
-from .errors import ReportError
-from .fragments import Fragment, show
-from .labels import check_edition, check_language
-from .messages import Message, key_messages
-from .view import SiteView, build_site_view
+from evaluation.report.charts import chart_html, display_chart
+from evaluation.report.errors import ReportError
+from evaluation.report.fragments import Fragment, show
+from evaluation.report.labels import check_edition, check_language
+from evaluation.report.messages import Message, key_messages
+from evaluation.report.view import SiteView, build_site_view
 
 __all__ = [
     "Fragment",

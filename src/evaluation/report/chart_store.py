@@ -8,7 +8,7 @@ The key of a chart is the SHA-256 of everything that decides it: the drawing fun
 module and name (module-level functions only; lambdas and local functions are drawn every
 time), its arguments (pickled: the site's view, network or idea table, the language,
 sizes), the source code of this package and the version of matplotlib. Every chart is drawn
-from matplotlib's defaults plus the fixed settings of :func:`evaluation.netplots.chart_style`,
+from matplotlib's defaults plus the fixed settings of :func:`evaluation.report.netplots.chart_style`,
 so no matplotlibrc or notebook setting enters a chart. Equal keys
 therefore mean equal charts, byte for byte, and a report read from the store is the report a
 fresh drawing would give; a chart of one site can only be found again by the same site's
@@ -30,8 +30,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ..atomic import write_atomic
-from ..netplots import Chart
+from evaluation.atomic import write_atomic
+from evaluation.report.netplots import Chart
 
 __all__ = ["STORE_DIR", "code_fingerprint", "draw"]
 
@@ -105,7 +105,7 @@ def draw(store: str | Path | None, function: Callable[..., Chart], *args: Any,
     store : str or Path or None
         The store folder (made when needed); ``None`` draws without a store.
     function : callable
-        A chart function returning :class:`~evaluation.netplots.Chart`.
+        A chart function returning :class:`~evaluation.report.netplots.Chart`.
     args, kwargs
         Its arguments; a :class:`~evaluation.report.view.SiteView` among them is keyed
         without its own ``chart_store`` field.

@@ -10,9 +10,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..formatting import fmt_number, fmt_percent
-from .labels import check_language
-from .view import SiteView
+from evaluation.report.formatting import fmt_number, fmt_percent
+from evaluation.report.labels import check_language
+from evaluation.report.view import SiteView
 
 
 def _n(x: float, language: str, digits: int = 2) -> str:

@@ -1,9 +1,9 @@
 """Charts of a site report: success-factor profile, change, challenges; and how to show them.
 
 Every chart draws on its own :class:`matplotlib.figure.Figure` with an Agg canvas inside an
-``rc_context`` with the fixed settings of :data:`evaluation.netplots.RC` (SVG id salt, text
+``rc_context`` with the fixed settings of :data:`evaluation.report.netplots.RC` (SVG id salt, text
 as text, fonts), and is saved with ``metadata={"Date": None}``: the same view gives
-byte-identical SVG. Each returns a :class:`evaluation.netplots.Chart` (SVG text plus German
+byte-identical SVG. Each returns a :class:`evaluation.report.netplots.Chart` (SVG text plus German
 and English alternative text written from the data).
 
 Colours are Okabe-Ito (blue for "above", vermillion for "below", grey for "no clear
@@ -22,11 +22,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..formatting import fmt_number
-from ..netplots import Chart, chart_style, new_figure, svg_text
-from .chart_text import challenges_alt_text, change_alt_text, profile_alt_text
-from .labels import check_language
-from .view import SiteView
+from evaluation.report.chart_text import challenges_alt_text, change_alt_text, profile_alt_text
+from evaluation.report.formatting import fmt_number
+from evaluation.report.labels import check_language
+from evaluation.report.netplots import Chart, chart_style, new_figure, svg_text
+from evaluation.report.view import SiteView
 
 BLUE, VERMILLION, GREY, SKY = "#0072B2", "#D55E00", "#4d4d4d", "#56B4E9"
 BAND_OUTER, BAND_INNER = "#e3e6ea", "#bfc6ce"

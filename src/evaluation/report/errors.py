@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..errors import EvaluationError
+from evaluation.errors import EvaluationError
 
 
 class ReportError(EvaluationError, ValueError):

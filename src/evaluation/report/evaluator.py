@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .. import columns as C
-from ..formatting import fmt_percent, fmt_pvalue, html_table
-from ..results_io import Results
-from .fragments import heading, note, paragraph
-from .labels import Labels, labels_from_meta
-from .sections import ci_text
-from .view import SiteView
+from evaluation import columns as C
+from evaluation.report.formatting import fmt_percent, fmt_pvalue, html_table
+from evaluation.report.fragments import heading, note, paragraph
+from evaluation.report.labels import Labels, labels_from_meta
+from evaluation.report.sections import ci_text
+from evaluation.report.view import SiteView
+from evaluation.results.store import Results
 
 VERDICTS = {
     "meaningful": ("aussagekräftig", "meaningful"),

@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..formatting import LANGUAGES
-from ..netplots import ACTOR_TYPE_LABELS, EVENT_TYPE_LABELS
-from .errors import ReportError
+from evaluation.report.errors import ReportError
+from evaluation.report.formatting import LANGUAGES
+from evaluation.report.netplots import ACTOR_TYPE_LABELS, EVENT_TYPE_LABELS
 
 log = logging.getLogger("evaluation")
 
@@ -176,7 +176,7 @@ class Labels:
 
 
 def _from_codebook(path: str | Path) -> tuple[tuple[ScaleInfo, ...], dict[str, Any]]:
-    from ..instrument import load_codebook
+    from evaluation.config.codebook import load_codebook
 
     book = load_codebook(path)
     scales = tuple(ScaleInfo(key=s.key, kind=s.kind, label_de=s.label.de, label_en=s.label.en,

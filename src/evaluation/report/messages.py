@@ -20,9 +20,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ..formatting import fmt_int, fmt_number, fmt_percent
-from .labels import check_language
-from .view import SiteView
+from evaluation.report.formatting import fmt_int, fmt_number, fmt_percent
+from evaluation.report.labels import check_language
+from evaluation.report.view import SiteView
 
 MAX_MESSAGES = 5
 MAX_NAMED = 3  # scales named in one message; more are counted

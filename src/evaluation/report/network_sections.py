@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..formatting import fmt_int, fmt_number, fmt_percent, html_table
-from ..goals import STAGES
-from ..ideas import QUADRANTS
-from ..netplots import ChartInputError, network_map, quick_win_matrix
-from .chart_store import draw
-from .charts import chart_html
-from .fragments import bullet_list, heading, note, paragraph
-from .texts import IDEA_STATUS, text
-from .view import SiteView
+from evaluation.participation.goals import STAGES
+from evaluation.participation.ideas import QUADRANTS
+from evaluation.report.chart_store import draw
+from evaluation.report.charts import chart_html
+from evaluation.report.formatting import fmt_int, fmt_number, fmt_percent, html_table
+from evaluation.report.fragments import bullet_list, heading, note, paragraph
+from evaluation.report.netplots import ChartInputError, network_map, quick_win_matrix
+from evaluation.report.texts import IDEA_STATUS, text
+from evaluation.report.view import SiteView
 
 
 def _metric_rows(view: SiteView, language: str) -> list[tuple[str, str]]:

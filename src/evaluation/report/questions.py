@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .labels import check_language
-from .view import SiteView
+from evaluation.report.labels import check_language
+from evaluation.report.view import SiteView
 
 N_WEAK = 3
 N_CHALLENGES = 2

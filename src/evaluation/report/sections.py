@@ -3,7 +3,7 @@
 Every function takes the view and the language and returns HTML (empty text where the
 section has nothing to show, e.g. the change section of a suppressed wave). Headings: the
 title is the only ``h1``, sections are ``h2``, their parts ``h3``. Data strings are escaped;
-tables come from :func:`evaluation.formatting.html_table` (header cells and caption);
+tables come from :func:`evaluation.report.formatting.html_table` (header cells and caption);
 charts are images with alt text.
 """
 
@@ -11,15 +11,24 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..formatting import fmt_ci, fmt_int, fmt_number, fmt_percent, html_table
-from .chart_store import draw
-from .charts import challenges_chart, change_chart, chart_html, profile_chart
-from .fragments import Fragment, bullet_list, esc, heading, note, paragraph, paragraphs, style_block
-from .labels import check_language, month_year
-from .messages import key_messages
-from .questions import peer_questions
-from .texts import methods_notes, reading_guide, text
-from .view import SiteView
+from evaluation.report.chart_store import draw
+from evaluation.report.charts import challenges_chart, change_chart, chart_html, profile_chart
+from evaluation.report.formatting import fmt_ci, fmt_int, fmt_number, fmt_percent, html_table
+from evaluation.report.fragments import (
+    Fragment,
+    bullet_list,
+    esc,
+    heading,
+    note,
+    paragraph,
+    paragraphs,
+    style_block,
+)
+from evaluation.report.labels import check_language, month_year
+from evaluation.report.messages import key_messages
+from evaluation.report.questions import peer_questions
+from evaluation.report.texts import methods_notes, reading_guide, text
+from evaluation.report.view import SiteView
 
 
 def _label(row: pd.Series, language: str) -> str:

@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .. import columns as C
-from ..formatting import fmt_int, fmt_number, fmt_percent, fmt_pvalue, html_table
-from ..results_io import Results
-from .errors import ReportError
-from .evaluator import full_labels
-from .fragments import Fragment, esc, heading, note, paragraph, style_block
-from .labels import min_group_size, month_year
-from .sections import ci_text
-from .texts import text
+from evaluation import columns as C
+from evaluation.report.errors import ReportError
+from evaluation.report.evaluator import full_labels
+from evaluation.report.formatting import fmt_int, fmt_number, fmt_percent, fmt_pvalue, html_table
+from evaluation.report.fragments import Fragment, esc, heading, note, paragraph, style_block
+from evaluation.report.labels import min_group_size, month_year
+from evaluation.report.sections import ci_text
+from evaluation.report.texts import text
+from evaluation.results.store import Results
 
 
 def _t(de: str, en: str, language: str) -> str:

@@ -28,11 +28,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .. import columns as C
-from ..results_io import Results
-from .chart_store import STORE_DIR
-from .errors import ReportError
-from .labels import Labels, labels_from_meta, min_group_size
+from evaluation import columns as C
+from evaluation.report.chart_store import STORE_DIR
+from evaluation.report.errors import ReportError
+from evaluation.report.labels import Labels, labels_from_meta, min_group_size
+from evaluation.results.store import Results
 
 #: Fewer other sites than this and the pool is not shown (its mean would be a site's mean).
 MIN_POOL_SITES = 3

@@ -38,8 +38,8 @@ Modules
 
 from __future__ import annotations
 
-from .cli import main
-from .design import (
+from evaluation.synthetic.cli import main
+from evaluation.synthetic.design import (
     DEFAULT_SEED,
     INSTRUMENT,
     PARTICIPATION_FILES,
@@ -50,8 +50,8 @@ from .design import (
     SiteSpec,
     WaveSpec,
 )
-from .dirty import PlantedError, generate_dirty
-from .example import generate_example
+from evaluation.synthetic.dirty import PlantedError, generate_dirty
+from evaluation.synthetic.example import generate_example
 
 __all__ = ["DEFAULT_SEED", "INSTRUMENT", "PARTICIPATION_FILES", "PLANTED_ERRORS_FILE", "SITES",
            "SURVEY_FILE", "WAVES", "PlantedError", "SiteSpec", "WaveSpec", "generate_dirty",

@@ -1,6 +1,6 @@
 """``python -m evaluation.synthetic``: regenerate the example and its dirty copy."""
 
-from .cli import main
+from evaluation.synthetic.cli import main
 
 if __name__ == "__main__":
     raise SystemExit(main())

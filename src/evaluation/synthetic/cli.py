@@ -7,9 +7,9 @@ import logging
 from collections.abc import Sequence
 from pathlib import Path
 
-from .design import DEFAULT_SEED
-from .dirty import generate_dirty
-from .example import generate_example
+from evaluation.synthetic.design import DEFAULT_SEED
+from evaluation.synthetic.dirty import generate_dirty
+from evaluation.synthetic.example import generate_example
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -25,7 +25,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     int
         Exit status 0.
     """
-    from . import __doc__ as package_doc  # the package docstring, as before the split
+    from evaluation.synthetic import (
+        __doc__ as package_doc,  # the package docstring, as before the split
+    )
 
     parser = argparse.ArgumentParser(prog="python -m evaluation.synthetic",
                                      description=package_doc.split("\n\n")[0])

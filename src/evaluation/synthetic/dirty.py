@@ -12,9 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..instrument import load_codebook
-from .design import PARTICIPATION_FILES, PLANTED_ERRORS_FILE, SURVEY_FILE
-from .files import _csv_text, _instrument_path, _parse_csv, _write_text
+from evaluation.config.codebook import load_codebook
+from evaluation.synthetic.design import PARTICIPATION_FILES, PLANTED_ERRORS_FILE, SURVEY_FILE
+from evaluation.synthetic.files import _csv_text, _instrument_path, _parse_csv, _write_text
 
 log = logging.getLogger("evaluation")
 
@@ -40,8 +40,8 @@ def generate_dirty(clean_folder: Path, dirty_folder: Path) -> list[PlantedError]
 
     The copy gets its own ``project.yml`` (same settings, another name) and a
     ``PLANTED_ERRORS.md`` table listing every planted error. All planted errors are reported
-    in one pass by :func:`evaluation.ingest.read_project_survey` and
-    :func:`evaluation.participation_io.read_participation`; loading the project itself
+    in one pass by :func:`evaluation.io.ingest.read_project_survey` and
+    :func:`evaluation.io.participation.read_participation`; loading the project itself
     succeeds.
 
     Parameters

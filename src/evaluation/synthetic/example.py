@@ -9,8 +9,8 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from ..instrument import Codebook, load_codebook
-from .design import (
+from evaluation.config.codebook import Codebook, load_codebook
+from evaluation.synthetic.design import (
     DEFAULT_SEED,
     INSTRUMENT,
     PARTICIPATION_FILES,
@@ -19,11 +19,11 @@ from .design import (
     SURVEY_FILE,
     WAVES,
 )
-from .files import _csv_text, _instrument_path, _write_text
-from .participation import _attendance, _events, _goals, _ideas, _roster, _ties
-from .plan import _Plan, _plan, _Tables
-from .readme import _readme
-from .survey import _survey
+from evaluation.synthetic.files import _csv_text, _instrument_path, _write_text
+from evaluation.synthetic.participation import _attendance, _events, _goals, _ideas, _roster, _ties
+from evaluation.synthetic.plan import _Plan, _plan, _Tables
+from evaluation.synthetic.readme import _readme
+from evaluation.synthetic.survey import _survey
 
 log = logging.getLogger("evaluation")
 

@@ -9,7 +9,7 @@ import io
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from .design import INSTRUMENT
+from evaluation.synthetic.design import INSTRUMENT
 
 
 def _csv_text(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:

@@ -13,7 +13,7 @@ import math
 import numpy as np
 from scipy.special import ndtr
 
-from .design import (
+from evaluation.synthetic.design import (
     ACTOR_TYPES,
     DENSE_SITE,
     DROPOUTS_W1_W2,
@@ -33,7 +33,15 @@ from .design import (
     STAR_SITE,
     WAVES,
 )
-from .plan import _Event, _Organisation, _Plan, _random_date, _rng, _wave_index, _weekday
+from evaluation.synthetic.plan import (
+    _Event,
+    _Organisation,
+    _Plan,
+    _random_date,
+    _rng,
+    _wave_index,
+    _weekday,
+)
 
 
 def _roster(plan: _Plan, seed: int) -> list[_Organisation]:

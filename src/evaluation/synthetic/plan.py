@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .design import (
+from evaluation.synthetic.design import (
     _PARTS,
     DENSE_SITE,
     DROPOUTS_W1_W2,

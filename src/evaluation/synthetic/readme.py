@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .design import (
+from evaluation.synthetic.design import (
     BAD_REVERSE_ITEM,
     BLANK_RATE,
     CANNOT_JUDGE_CHALLENGE,
@@ -43,11 +43,11 @@ from .design import (
     VOLUNTEER_SHIFT,
     WAVES,
 )
-from .plan import _site_index, _wave_index
+from evaluation.synthetic.plan import _site_index, _wave_index
 
 if TYPE_CHECKING:
-    from ..instrument import Codebook
-    from .plan import _Tables
+    from evaluation.config.codebook import Codebook
+    from evaluation.synthetic.plan import _Tables
 
 
 def _readme(tables: _Tables, book: Codebook, seed: int) -> str:

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..instrument import Codebook
-from .design import (
+from evaluation.config.codebook import Codebook
+from evaluation.synthetic.design import (
     ACTOR_TYPES,
     BAD_REVERSE_ITEM,
     BLANK_RATE,
@@ -49,7 +49,7 @@ from .design import (
     VOLUNTEER_SHIFT,
     WAVES,
 )
-from .plan import _Plan, _rng, _site_index, _wave_index
+from evaluation.synthetic.plan import _Plan, _rng, _site_index, _wave_index
 
 
 def _pearson(x: np.ndarray, y: np.ndarray) -> float:

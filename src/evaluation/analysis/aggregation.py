@@ -1,0 +1,477 @@
+"""May site means be shown? ICC(1), ICC(2), REML variance components and rwg(j).
+
+Before a report compares municipalities by their mean scores, the evaluator checks per scale
+that respondents of one site resemble each other more than respondents of different sites
+(ICC(1)), that a site mean is a reliable number (ICC(2)), and that respondents within a site
+agree (rwg(j)). :func:`aggregation_table` puts the three together, one row per wave and
+scale, with a plain-language reading in English and German.
+
+The pieces the other statistics modules share live in their own modules and are also
+importable from here: the input errors and checks (:mod:`evaluation.stats.checks`),
+:func:`~evaluation.stats.mixed.fit_random_intercept` and :func:`~evaluation.stats.mixed.wald_table`
+(:mod:`evaluation.stats.mixed`) and the exact REML variance components
+(:mod:`evaluation.stats.reml`).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from evaluation import columns as C
+from evaluation.stats.checks import (
+    InsufficientDataError,
+    MissingColumnError,
+    ModelFitError,
+    StatisticsInputError,
+    check_confidence,
+    numeric_values,
+    require_columns,
+)
+from evaluation.stats.mixed import DEFAULT_METHODS, MixedFit, fit_random_intercept, wald_table
+from evaluation.stats.reml import (
+    VarianceComponents,
+    profiled_random_intercept,
+    variance_components,
+    variance_components_of,
+)
+from evaluation.stats.rwg import (
+    MEAN_ITEM_VARIANCE,
+    N_ITEMS,
+    RWG_J,
+    ItemVariances,
+    column_codes,
+    group_codes,
+    rwg_from_variances,
+    rwg_j,
+)
+
+log = logging.getLogger("evaluation")
+
+# column names of the tables of this module (in addition to evaluation.columns)
+ICC1 = "icc1"
+ICC2 = "icc2"
+ICC_REML = "icc_reml"
+DF_BETWEEN = "df_between"
+DF_WITHIN = "df_within"
+N_GROUPS = "n_groups"
+SITE_VARIANCE = "site_variance"
+RESIDUAL_VARIANCE = "residual_variance"
+CONVERGED = "converged"
+RWG_MEAN = "rwg_mean"
+RWG_MEDIAN = "rwg_median"
+RWG_SHARE_AGREE = "rwg_share_agree"
+N_RWG_GROUPS = "n_rwg_groups"
+VERDICT = "verdict"
+READING_EN = "reading_en"
+READING_DE = "reading_de"
+
+# thresholds of the plain-language reading (see aggregation_table, Notes)
+ICC1_NEGLIGIBLE = 0.01
+ICC1_SUBSTANTIAL = 0.05
+ICC2_RELIABLE = 0.70
+ICC2_USABLE = 0.50
+RWG_STRONG = 0.70
+RWG_MODERATE = 0.50
+
+# verdicts of the reading
+MEANINGFUL = "meaningful"
+USABLE_WITH_CARE = "usable_with_care"
+UNRELIABLE = "unreliable"
+NO_SITE_DIFFERENCES = "no_site_differences"
+NOT_ESTIMABLE = "not_estimable"
+
+
+# ---------------------------------------------------------------------------------------------
+# ICC(1) and ICC(2) from the one-way ANOVA
+
+
+@dataclass(frozen=True, kw_only=True)
+class ICCResult:
+    """ICC(1), ICC(2) and the one-way ANOVA they come from.
+
+    ``group_size`` is the k used in ICC(1) and ``group_size_method`` says which one
+    (``"k0"`` or ``"mean"``); ``statistic`` and ``pvalue`` are the ANOVA F test of equal
+    group means.
+    """
+
+    icc1: float
+    icc2: float
+    ms_between: float
+    ms_within: float
+    df_between: int
+    df_within: int
+    statistic: float
+    pvalue: float
+    n: int
+    n_groups: int
+    group_size: float
+    group_size_method: str
+
+
+def icc(
+    frame: pd.DataFrame,
+    *,
+    value: str = C.SCORE,
+    group: str = C.SITE,
+    group_size: Literal["k0", "mean"] = "k0",
+) -> ICCResult:
+    """ICC(1) and ICC(2) of ``value`` within ``group`` from a one-way ANOVA.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        One row per respondent (of one wave and one scale).
+    value, group : str
+        Column names of the score and of the site.
+    group_size : {"k0", "mean"}
+        The group size k in ICC(1). ``"k0"`` (default) is the usual correction for unequal
+        group sizes, ``k0 = (N - sum(n_g^2) / N) / (G - 1)``; ``"mean"`` is ``N / G`` as in
+        R ``multilevel::ICC1``. Both agree when all groups have the same size.
+
+    Returns
+    -------
+    ICCResult
+
+    Raises
+    ------
+    InsufficientDataError
+        With fewer than two groups or no degrees of freedom within groups.
+
+    Notes
+    -----
+    With G groups of sizes :math:`n_g`, N respondents, group means :math:`\\bar y_g` and grand
+    mean :math:`\\bar y`:
+
+    .. math::
+
+        MSB = \\frac{\\sum_g n_g(\\bar y_g - \\bar y)^2}{G-1},\\quad
+        MSW = \\frac{\\sum_g\\sum_i (y_{gi} - \\bar y_g)^2}{N-G}
+
+        ICC(1) = \\frac{MSB - MSW}{MSB + (k-1)\\,MSW},\\quad
+        ICC(2) = \\frac{MSB - MSW}{MSB}
+
+    ICC(1) is the share of variance due to the site (it can be negative when sites differ
+    less than chance would make them); ICC(2) is the reliability of a site mean, the
+    Spearman-Brown step-up of ICC(1) to k respondents, and does not depend on which k is
+    used. Rows with a missing value are dropped.
+
+    References
+    ----------
+    Bliese, P. D. (2000). Within-group agreement, non-independence, and reliability. In K. J.
+    Klein & S. W. J. Kozlowski (Eds.), *Multilevel theory, research, and methods in
+    organizations* (pp. 349-381). Jossey-Bass.
+
+    Snedecor, G. W., & Cochran, W. G. (1989). *Statistical methods* (8th ed.), section 13.9
+    (k0 for unequal group sizes).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> frame = pd.DataFrame({"site": list("aaabbbccc"),
+    ...                       "score": [1, 2, 3, 3, 4, 5, 2, 3, 4]})
+    >>> result = icc(frame)
+    >>> round(result.icc1, 4), round(result.icc2, 4)
+    (0.4, 0.6667)
+
+    In R: ``m <- summary(aov(score ~ factor(site), d))[[1]]; msb <- m[1, 3]; msw <- m[2, 3]``
+    then ``(msb - msw) / (msb + (k - 1) * msw)`` and ``(msb - msw) / msb``, or
+    ``multilevel::ICC1(aov(...))`` for ``group_size="mean"``.
+    """
+    require_columns(frame, [value, group])
+    if group_size not in ("k0", "mean"):
+        raise StatisticsInputError(f"group_size must be 'k0' or 'mean', got {group_size!r}")
+    y = numeric_values(frame, value)
+    keep = y.notna() & frame[group].notna()
+    y, g = y[keep].to_numpy(), frame.loc[keep, group].to_numpy()
+    codes, uniques = pd.factorize(g)
+    return _icc(y, codes, len(uniques), group_size=group_size, group=group)
+
+
+def _icc(y: np.ndarray, codes: np.ndarray, n_codes: int, *, group_size: str, group: str
+         ) -> ICCResult:
+    """:func:`icc` from finite values and their group codes (codes without rows allowed)."""
+    sizes = np.bincount(codes, minlength=n_codes).astype(float)
+    present = sizes > 0
+    n_groups, n = int(present.sum()), len(y)
+    if n_groups < 2 or n - n_groups < 1:
+        raise InsufficientDataError(
+            f"ICC needs at least two groups and more respondents than groups; got "
+            f"{n} respondent(s) in {n_groups} group(s) of column {group!r}"
+        )
+    with np.errstate(invalid="ignore", divide="ignore"):
+        means = np.bincount(codes, weights=y, minlength=n_codes) / sizes
+    grand = y.mean()
+    ss_between = float(np.sum(sizes[present] * (means[present] - grand) ** 2))
+    ss_within = float(np.sum((y - means[codes]) ** 2))
+    df_b, df_w = n_groups - 1, n - n_groups
+    msb, msw = ss_between / df_b, ss_within / df_w
+    k = (n - np.sum(sizes**2) / n) / df_b if group_size == "k0" else n / n_groups
+    with np.errstate(divide="ignore", invalid="ignore"):
+        icc1 = (msb - msw) / (msb + (k - 1) * msw) if msb + (k - 1) * msw > 0 else np.nan
+        icc2 = (msb - msw) / msb if msb > 0 else np.nan
+        f_stat = msb / msw if msw > 0 else (np.inf if msb > 0 else np.nan)
+    pvalue = float(stats.f.sf(f_stat, df_b, df_w)) if np.isfinite(f_stat) else (
+        0.0 if f_stat == np.inf else np.nan)
+    return ICCResult(
+        icc1=float(icc1), icc2=float(icc2), ms_between=msb, ms_within=msw,
+        df_between=df_b, df_within=df_w, statistic=float(f_stat), pvalue=pvalue,
+        n=n, n_groups=n_groups, group_size=float(k), group_size_method=group_size,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# the table per scale with its reading
+
+
+_READINGS: dict[str, tuple[str, str]] = {
+    MEANINGFUL: (
+        "Site means are meaningful: sites differ clearly and their means are reliable.",
+        "Standortmittelwerte sind aussagekräftig: Die Standorte unterscheiden sich deutlich, "
+        "und ihre Mittelwerte sind verlässlich.",
+    ),
+    USABLE_WITH_CARE: (
+        "Site means can be used with care: sites differ, but a site mean is only moderately "
+        "reliable; read it together with its confidence interval.",
+        "Standortmittelwerte sind mit Vorsicht nutzbar: Die Standorte unterscheiden sich, "
+        "aber ein Standortmittelwert ist nur mäßig verlässlich; bitte immer mit dem "
+        "Vertrauensintervall lesen.",
+    ),
+    UNRELIABLE: (
+        "Site means are not reliable enough to compare sites: the differences between sites "
+        "are small compared with the spread within sites at this number of respondents.",
+        "Standortmittelwerte sind für Vergleiche zwischen Standorten nicht verlässlich "
+        "genug: Die Unterschiede zwischen den Standorten sind klein im Vergleich zur Streuung "
+        "innerhalb der Standorte bei dieser Zahl von Befragten.",
+    ),
+    NO_SITE_DIFFERENCES: (
+        "Sites hardly differ: almost all variation lies between respondents within a site, "
+        "so the pool says more than site comparisons.",
+        "Die Standorte unterscheiden sich kaum: Fast die gesamte Streuung liegt zwischen den "
+        "Befragten innerhalb eines Standorts; der Pool sagt hier mehr als Standortvergleiche.",
+    ),
+    NOT_ESTIMABLE: (
+        "Not enough data to judge whether site means are meaningful.",
+        "Zu wenige Daten, um zu beurteilen, ob Standortmittelwerte aussagekräftig sind.",
+    ),
+}
+
+_AGREEMENT: dict[str, tuple[str, str]] = {
+    "strong": (
+        "Respondents within a site largely agree.",
+        "Innerhalb der Standorte sind sich die Befragten weitgehend einig.",
+    ),
+    "moderate": (
+        "Agreement within sites is moderate.",
+        "Die Übereinstimmung innerhalb der Standorte ist mäßig.",
+    ),
+    "weak": (
+        "Respondents within a site often disagree, so a site mean hides different views.",
+        "Innerhalb der Standorte gehen die Einschätzungen oft auseinander; ein Mittelwert "
+        "verdeckt unterschiedliche Sichtweisen.",
+    ),
+}
+
+
+def aggregation_verdict(icc1: float, icc2: float) -> str:
+    """The verdict key for an ICC(1)/ICC(2) pair (thresholds in :func:`aggregation_table`)."""
+    if not (np.isfinite(icc1) and np.isfinite(icc2)):
+        return NOT_ESTIMABLE
+    if icc1 < ICC1_NEGLIGIBLE:
+        return NO_SITE_DIFFERENCES
+    if icc1 >= ICC1_SUBSTANTIAL and icc2 >= ICC2_RELIABLE:
+        return MEANINGFUL
+    if icc2 >= ICC2_USABLE:
+        return USABLE_WITH_CARE
+    return UNRELIABLE
+
+
+def aggregation_reading(icc1: float, icc2: float, rwg_median: float = np.nan
+                        ) -> tuple[str, str, str]:
+    """Verdict key and the English and German reading for one scale."""
+    verdict = aggregation_verdict(icc1, icc2)
+    english, german = _READINGS[verdict]
+    if np.isfinite(rwg_median) and verdict != NOT_ESTIMABLE:
+        level = ("strong" if rwg_median >= RWG_STRONG
+                 else "moderate" if rwg_median >= RWG_MODERATE else "weak")
+        english = f"{english} {_AGREEMENT[level][0]}"
+        german = f"{german} {_AGREEMENT[level][1]}"
+    return verdict, english, german
+
+
+def aggregation_table(
+    scores: pd.DataFrame,
+    items: pd.DataFrame | None = None,
+    *,
+    scale_items: Mapping[str, Sequence[str]] | None = None,
+    by: Sequence[str] = (C.WAVE, C.SCALE),
+    value: str = C.SCORE,
+    group: str = C.SITE,
+    scale: str = C.SCALE,
+    item: str = C.ITEM,
+    item_value: str = C.VALUE,
+    respondent: str = C.RESPONDENT,
+    n_options: int = 5,
+    group_size: Literal["k0", "mean"] = "k0",
+) -> pd.DataFrame:
+    """ICC(1), ICC(2), REML ICC and rwg(j) per scale, with a reading in English and German.
+
+    Parameters
+    ----------
+    scores : pandas.DataFrame
+        Tidy scores as returned by ``evaluation.analysis.scales.score_scales``: one row per
+        respondent, wave and scale.
+    items : pandas.DataFrame, optional
+        Long item answers (``respondent, site, wave, item, value``) for rwg(j). Without it
+        (or without ``scale_items``) the rwg columns are NaN and the reading leaves out
+        agreement.
+    scale_items : mapping, optional
+        Scale key to the keys of its items.
+    by : sequence of str
+        Columns that define one table row; each must be in ``scores`` (and, apart from
+        ``scale``, in ``items``).
+    value, group, scale, item, item_value, respondent : str
+        Column names.
+    n_options : int
+        Number of answer options, for the rwg(j) null variance.
+    group_size : {"k0", "mean"}
+        k in ICC(1), see :func:`icc`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per ``by`` combination with ``n, n_groups, icc1, icc2, statistic`` (ANOVA F),
+        ``df_between, df_within, pvalue, icc_reml, site_variance, residual_variance,
+        converged`` (REML fit), ``rwg_mean, rwg_median, rwg_share_agree`` (share of sites
+        with rwg(j) >= .70), ``n_rwg_groups, verdict, reading_en, reading_de``.
+
+    Notes
+    -----
+    The reading uses these thresholds:
+
+    * ICC(1) < .01: sites hardly differ (``no_site_differences``); .01 is the "small" effect
+      of LeBreton & Senter (2008, Table 3), below it a grouping explains practically nothing.
+    * ICC(1) >= .05 and ICC(2) >= .70: ``meaningful``. Bliese (2000) reports ICC(1) values of
+      .05 to .20 as typical of meaningful group effects; ICC(2) >= .70 is the conventional
+      bar for reliable group means (LeBreton & Senter 2008, question 17).
+    * ICC(2) >= .50 otherwise: ``usable_with_care``. The .50 bound is this package's choice,
+      not a published standard.
+    * else ``unreliable``.
+    * Agreement from the median rwg(j) across sites: >= .70 strong, .50 to .70 moderate,
+      below .50 weak (after LeBreton & Senter 2008, Table 3).
+
+    References
+    ----------
+    Bliese, P. D. (2000), see :func:`icc`.
+
+    LeBreton, J. M., & Senter, J. L. (2008). Answers to 20 questions about interrater
+    reliability and interrater agreement. *Organizational Research Methods, 11*(4), 815-852.
+
+    Examples
+    --------
+    In R, per wave and scale: ``aov(score ~ factor(site))`` for ICC(1)/ICC(2) (see
+    :func:`icc`), ``lme4::lmer(score ~ 1 + (1 | site), REML = TRUE)`` for ``icc_reml``, and
+    rwg(j) by hand or ``multilevel::rwg.j`` (see :func:`rwg_j`).
+    """
+    by = list(by)
+    require_columns(scores, [*by, value, group], what="scores")
+    if items is not None and scale_items is not None:
+        item_by = [b for b in by if b != scale]
+        require_columns(items, [*item_by, item, item_value, group, respondent],
+                        what="item table")
+    # item variances of every unit (wave and site) in one pass over the item table
+    variances = None
+    if items is not None and scale_items is not None:
+        wanted = list(dict.fromkeys(k for keys in scale_items.values() for k in keys))
+        variances = ItemVariances.of(items, value=item_value,
+                                     units=[*(b for b in by if b != scale), group], item=item,
+                                     respondent=respondent,
+                                     rows=items[item].isin(wanted).to_numpy())
+    if group_size not in ("k0", "mean"):
+        raise StatisticsInputError(f"group_size must be 'k0' or 'mean', got {group_size!r}")
+    # one pass over the scores: codes of the rows (by) and of the sites, then array slices
+    y_all = numeric_values(scores, value, what="scores").to_numpy()
+    site_all, site_keys = column_codes(scores[group])
+    unit, keys = group_codes(scores, by)
+    order = np.argsort(unit, kind="stable")
+    bounds = np.searchsorted(unit[order], np.arange(len(keys) + 1))
+    rows = []
+    for u in range(len(keys)):
+        rows_of_unit = order[bounds[u]:bounds[u + 1]]
+        row: dict[str, Any] = {b: keys[b].iat[u] for b in by}
+        y, sites = y_all[rows_of_unit], site_all[rows_of_unit]
+        finite = ~np.isnan(y)  # as notna(): what the ANOVA and the model use
+        row[C.N] = int(finite.sum())
+        row[N_GROUPS] = len(np.unique(sites[sites >= 0]))
+        keep = finite & (sites >= 0)
+        y, sites = y[keep], sites[keep]
+        try:
+            result = _icc(y, sites, len(site_keys), group_size=group_size, group=group)
+        except InsufficientDataError as exc:
+            log.info("aggregation: %s skipped: %s", row, exc)
+            result = None
+        row.update({
+            ICC1: result.icc1 if result else np.nan,
+            ICC2: result.icc2 if result else np.nan,
+            C.STATISTIC: result.statistic if result else np.nan,
+            DF_BETWEEN: result.df_between if result else np.nan,
+            DF_WITHIN: result.df_within if result else np.nan,
+            C.PVALUE: result.pvalue if result else np.nan,
+        })
+        row.update(_reml_columns(y, sites, len(site_keys)))
+        row.update(_rwg_columns(variances, scale_items, row, by=by, scale=scale, group=group,
+                                n_options=n_options))
+        row[VERDICT], row[READING_EN], row[READING_DE] = aggregation_reading(
+            row[ICC1], row[ICC2], row[RWG_MEDIAN])
+        rows.append(row)
+    columns = [*by, C.N, N_GROUPS, ICC1, ICC2, C.STATISTIC, DF_BETWEEN, DF_WITHIN, C.PVALUE,
+               ICC_REML, SITE_VARIANCE, RESIDUAL_VARIANCE, CONVERGED, RWG_MEAN, RWG_MEDIAN,
+               RWG_SHARE_AGREE, N_RWG_GROUPS, VERDICT, READING_EN, READING_DE]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _reml_columns(y: np.ndarray, sites: np.ndarray, n_sites: int) -> dict[str, Any]:
+    try:
+        vc = variance_components_of(y, sites, n_sites)
+    except (InsufficientDataError, ModelFitError) as exc:
+        log.info("aggregation: REML variance components skipped: %s", exc)
+        return {ICC_REML: np.nan, SITE_VARIANCE: np.nan, RESIDUAL_VARIANCE: np.nan,
+                CONVERGED: False}
+    return {ICC_REML: vc.icc, SITE_VARIANCE: vc.site_variance,
+            RESIDUAL_VARIANCE: vc.residual_variance, CONVERGED: vc.converged}
+
+
+def _rwg_columns(variances: ItemVariances | None,
+                 scale_items: Mapping[str, Sequence[str]] | None, row: Mapping[str, Any], *,
+                 by: list[str], scale: str, group: str, n_options: int) -> dict[str, Any]:
+    empty = {RWG_MEAN: np.nan, RWG_MEDIAN: np.nan, RWG_SHARE_AGREE: np.nan, N_RWG_GROUPS: 0}
+    if variances is None or scale_items is None or row.get(scale) not in scale_items:
+        return empty
+    keep = np.ones(len(variances.units), dtype=bool)
+    for column in by:
+        if column != scale:
+            keep &= (variances.units[column] == row[column]).to_numpy()
+    j, mean_var = variances.scale(variances.columns(scale_items[row[scale]]))
+    rwg = rwg_from_variances(j[keep], mean_var[keep], n_options=n_options, truncate=True)
+    values = rwg[np.isfinite(rwg)]
+    if not len(values):
+        return empty
+    return {RWG_MEAN: float(values.mean()), RWG_MEDIAN: float(np.median(values)),
+            RWG_SHARE_AGREE: float((values >= RWG_STRONG).mean()),
+            N_RWG_GROUPS: len(values)}
+
+
+__all__ = [
+    "DEFAULT_METHODS", "MEAN_ITEM_VARIANCE", "N_ITEMS", "RWG_J", "ICCResult",
+    "InsufficientDataError", "MissingColumnError", "MixedFit", "ModelFitError",
+    "StatisticsInputError", "VarianceComponents", "aggregation_reading", "aggregation_table",
+    "aggregation_verdict", "check_confidence", "fit_random_intercept", "icc",
+    "numeric_values", "profiled_random_intercept", "require_columns", "rwg_j",
+    "variance_components", "wald_table",
+]

@@ -1,0 +1,245 @@
+"""Compute every statistic of a project once, into one :class:`Results` object.
+
+The pipeline calls :func:`compute_results` after validation and stores the result in the run
+folder; report notebooks only load it and draw. Privacy rules applied here, before anything is
+stored for reports:
+
+- a site with fewer than ``min_group_size`` respondents in a wave is shown with suppressed
+  statistics for that wave, and its respondents are left out of every pool figure of that
+  wave, so that "pool with the site" minus "pool without it" reveals nothing about it;
+- tie ratings of an organisation need ``min_raters_per_organisation`` raters (network module).
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from evaluation import columns as C
+from evaluation.analysis.aggregation import aggregation_table
+from evaluation.analysis.compare import site_vs_pool
+from evaluation.analysis.drivers import DEFAULT_LABELS, driver_model, wide_scores
+from evaluation.analysis.groups import eye_level
+from evaluation.analysis.items import item_analysis
+from evaluation.analysis.reliability import reliability_table
+from evaluation.analysis.scales import item_matrix, score_scales
+from evaluation.analysis.waves import attrition_table, paired_change, wave_change, wave_model
+from evaluation.config.project import Project
+from evaluation.errors import EvaluationError
+from evaluation.io.ingest import SurveyData
+from evaluation.io.participation import ParticipationData
+from evaluation.io.validate import item_quality, response_counts, straightlining
+from evaluation.network import analyse_networks
+from evaluation.participation.attendance import analyse_participation
+from evaluation.participation.ideas import analyse_ideas
+from evaluation.privacy import pool_rows
+from evaluation.results.store import Results
+
+log = logging.getLogger("evaluation")
+
+OUTCOME_FOR_DRIVERS = "synergy"
+
+
+def shown_sites(counts: pd.DataFrame, k: int) -> pd.DataFrame:
+    """Per site and wave: ``n`` and whether the site reaches the minimum group size."""
+    out = counts[[C.SITE, C.WAVE, C.N]].copy()
+    out["shown"] = out[C.N] >= k
+    return out
+
+
+def pool_scores(scores: pd.DataFrame, shown: pd.DataFrame, *, k: int) -> pd.DataFrame:
+    """Scores that may enter pool figures.
+
+    A site-wave needs ``k`` respondents, and a site needs ``k`` valid scores of a scale in a
+    wave (:func:`evaluation.privacy.pool_rows`); everything else stays out of every pool
+    figure, so no suppressed value can be recovered by differencing.
+    """
+    keep = shown.loc[shown["shown"], [C.SITE, C.WAVE]]
+    rows = scores.merge(keep, on=[C.SITE, C.WAVE], how="inner")
+    return pool_rows(rows, k=k, by=[C.WAVE, C.SCALE], value=C.SCORE)
+
+
+def compare_sites(scores: pd.DataFrame, pooled: pd.DataFrame, *, k: int) -> pd.DataFrame:
+    """Site against pool for every wave and scale; small sites suppressed and kept out."""
+    table = site_vs_pool(pooled, min_n=k)
+    present = scores[[C.SITE, C.WAVE, C.SCALE]].drop_duplicates()
+    done = table[[C.SITE, C.WAVE, C.SCALE]].drop_duplicates()
+    hidden = present.merge(done, how="left", indicator=True)
+    hidden = hidden[hidden["_merge"] == "left_only"].drop(columns="_merge")
+    if not hidden.empty:
+        hidden = hidden.assign(suppressed=True, **{C.N: 0})  # n itself is not published
+        table = pd.concat([table, hidden], ignore_index=True)
+    return table.sort_values([C.WAVE, C.SCALE, C.SITE], kind="stable").reset_index(drop=True)
+
+
+def _consecutive(waves: tuple[str, ...]) -> list[tuple[str, str]]:
+    pairs = list(itertools.pairwise(waves))
+    if len(waves) > 2:
+        pairs.append((waves[0], waves[-1]))
+    return pairs
+
+
+def compute_results(project: Project, survey: SurveyData, participation: ParticipationData,
+                    *, meta: dict[str, Any] | None = None, n_boot: int = 500) -> Results:
+    """Compute every statistic the reports show (see the module docstring for privacy)."""
+    book = project.codebook
+    k = project.privacy.min_group_size
+    waves = project.wave_keys
+    results = Results(meta=dict(meta or {}))
+    t = results.tables
+    respondents = survey.respondents
+
+    log.info("scoring scales")
+    matrix = item_matrix(survey)  # one pivot of the answers, shared by the next three steps
+    scores = score_scales(survey, book, matrix=matrix)
+    t["scores"] = scores
+    counts = response_counts(survey, project)
+    t["counts"] = counts
+    shown = shown_sites(counts, k)
+    t["shown"] = shown
+    # every pool-level figure below uses only the site-waves that reach k
+    survey_pool = shown_survey(survey, shown)
+    matrix_pool = item_matrix(survey_pool)
+    t["item_quality"] = item_quality(survey_pool, project)
+    t["straightlining"] = straightlining(survey, project)
+
+    log.info("site against pool")
+    pooled = pool_scores(scores, shown, k=k)
+    t["site_vs_pool"] = compare_sites(scores, pooled, k=k)
+
+    log.info("item analysis and reliability")
+    t["items"] = pd.concat(
+        [item_analysis(survey_pool, book, wave=w, matrix=matrix_pool).assign(**{C.WAVE: w})
+         for w in waves], ignore_index=True)
+    t["reliability"] = pd.concat(
+        [reliability_table(survey_pool, book, wave=w, n_boot=n_boot, matrix=matrix_pool
+                           ).assign(**{C.WAVE: w}) for w in waves], ignore_index=True)
+
+    log.info("aggregation diagnostics")
+    scale_items = {key: list(s.items) for key, s in book.scales.items() if len(s.items) > 1}
+    t["aggregation"] = _concat([guarded(results, "aggregation", None, lambda: aggregation_table(
+        pooled, survey_pool.responses, scale_items=scale_items,
+        n_options=book.scale_max - book.scale_min + 1))])
+
+    log.info("group differences (eye level)")
+    t["eye_level"] = _concat([guarded(results, "eye_level", w, lambda w=w: eye_level(
+        pooled[pooled[C.WAVE] == w], respondents[respondents[C.WAVE] == w],
+        min_group_n=k).assign(**{C.WAVE: w})) for w in waves])
+
+    log.info("change across waves")
+    changes, paired, attrition = [], [], []
+    for a, b in _consecutive(waves):
+        sub = pooled[pooled[C.WAVE].isin((a, b))]
+        changes.append(wave_change(sub, waves=(a, b), min_n=k))
+        paired.append(paired_change(sub, waves=(a, b)))
+        attrition.append(attrition_table(respondents, waves=(a, b)))
+    t["change"] = pd.concat(changes, ignore_index=True) if changes else pd.DataFrame()
+    t["paired_change"] = pd.concat(paired, ignore_index=True) if paired else pd.DataFrame()
+    t["attrition"] = pd.concat(attrition, ignore_index=True) if attrition else pd.DataFrame()
+    if len(waves) > 1:
+        t["wave_model"] = _concat([guarded(results, "wave_model", None,
+                                           lambda: wave_model(pooled))])
+
+    log.info("drivers of %s", OUTCOME_FOR_DRIVERS)
+    if OUTCOME_FOR_DRIVERS in book.scales:
+        # (English, German) wording for the sentences; the default instrument's keys have
+        # built-in labels with the German article, custom scales use the codebook labels
+        labels = {key: (s.label.en, s.label.de) for key, s in book.scales.items()
+                  if key not in DEFAULT_LABELS}
+
+        def drivers_of(wave: str) -> pd.DataFrame:
+            wide = wide_scores(pooled[pooled[C.WAVE] == wave])
+            model = driver_model(wide, outcome=OUTCOME_FOR_DRIVERS, factors=list(book.factors),
+                                 labels=labels)
+            return model.coefficients.assign(**{C.WAVE: wave, C.N: model.n,
+                                                "outcome": model.outcome,
+                                                "converged": model.converged})
+
+        t["drivers"] = _concat([guarded(results, "drivers", w, lambda w=w: drivers_of(w))
+                                for w in waves])
+
+    log.info("challenges")
+    t["challenges"] = challenge_table(survey, book.challenges, shown)
+
+    if participation.tables:
+        log.info("networks, participation, ideas, goals")
+        networks = analyse_networks(participation, project)
+        results.objects["networks"] = networks.networks
+        for name in ("metrics", "organisations", "brokers", "tie_ratings",
+                     "collaboration_levels", "tie_changes", "departed_partners",
+                     "partner_retention"):
+            t[f"network_{name}"] = getattr(networks, name)
+        part = analyse_participation(participation, project)
+        for name in ("summary", "by_type", "concentration", "wave_retention",
+                     "event_retention"):
+            t[f"participation_{name}"] = getattr(part, name)
+        if not participation.ideas.empty:
+            ideas = analyse_ideas(participation)
+            t["idea_matrix"] = ideas.matrix
+            t["idea_agreement"] = ideas.agreement
+            t["idea_funnel"] = ideas.funnel
+        if not participation.goals.empty:
+            from evaluation.participation.goals import goal_progress, goal_summary
+            t["goal_progress"] = goal_progress(participation.goals)
+            t["goal_summary"] = goal_summary(participation.goals)
+    return results
+
+
+def shown_survey(survey: SurveyData, shown: pd.DataFrame) -> SurveyData:
+    """The survey restricted to the site-waves that reach k (input of every pool figure)."""
+    keep = set(map(tuple, shown.loc[shown["shown"], [C.SITE, C.WAVE]].to_numpy()))
+
+    def mask(frame: pd.DataFrame) -> np.ndarray:
+        return pd.MultiIndex.from_arrays([frame[C.SITE], frame[C.WAVE]]).isin(list(keep))
+
+    return SurveyData(respondents=survey.respondents[mask(survey.respondents)],
+                      responses=survey.responses[mask(survey.responses)].reset_index(drop=True),
+                      problems=survey.problems)
+
+
+def guarded(results: Results, name: str, wave: str | None, compute: Any) -> Any:
+    """Run one model; where the data cannot carry it (one site in a wave, too few answers),
+    log it, record it in ``meta["skipped"]`` and return ``None`` so the batch goes on."""
+    try:
+        return compute()
+    except EvaluationError as exc:
+        where = f"{name} ({wave})" if wave else name
+        log.warning("%s not computed: %s", where, exc)
+        results.meta.setdefault("skipped", []).append({"analysis": name, "wave": wave,
+                                                       "reason": str(exc)})
+        return None
+
+
+def _concat(parts: list[pd.DataFrame | None]) -> pd.DataFrame:
+    frames = [p for p in parts if p is not None]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def challenge_table(survey: SurveyData, challenges: tuple[str, ...],
+                    shown: pd.DataFrame) -> pd.DataFrame:
+    """Mean and agreement share (4 or 5) of each challenge item per site and wave, and pool.
+
+    Site-waves below k get NaN and ``suppressed``; they are left out of the pool rows.
+    """
+    resp = survey.responses
+    sub = resp[resp[C.ITEM].isin(challenges) & (resp[C.STATUS] == C.VALID)]
+    sub = sub.assign(agree=sub[C.VALUE] >= 4)
+    keep = shown.loc[shown["shown"], [C.SITE, C.WAVE]]
+    sub_shown = sub.merge(keep, on=[C.SITE, C.WAVE], how="inner")
+    per_site = sub_shown.groupby([C.WAVE, C.SITE, C.ITEM]).agg(
+        n=(C.VALUE, "size"), mean=(C.VALUE, "mean"), share_agree=("agree", "mean"))
+    pool = sub_shown.groupby([C.WAVE, C.ITEM]).agg(
+        n=(C.VALUE, "size"), mean=(C.VALUE, "mean"), share_agree=("agree", "mean"))
+    pool = pool.reset_index().assign(**{C.SITE: "pool"})
+    table = pd.concat([per_site.reset_index(), pool], ignore_index=True)
+    hidden = shown.loc[~shown["shown"] & (shown[C.N] > 0), [C.SITE, C.WAVE]]
+    if not hidden.empty:
+        rows = hidden.merge(pd.DataFrame({C.ITEM: list(challenges)}), how="cross")
+        rows = rows.assign(n=0, mean=np.nan, share_agree=np.nan)
+        table = pd.concat([table, rows], ignore_index=True)
+    table["suppressed"] = table[C.N] < 1
+    return table.sort_values([C.WAVE, C.SITE, C.ITEM], kind="stable").reset_index(drop=True)

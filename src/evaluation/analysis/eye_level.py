@@ -1,0 +1,274 @@
+"""The "eye level" (Augenhöhe) check: do actor groups rate trust and benefit alike?
+
+:func:`eye_level` asks whether volunteers, migrant organisations or other actor types rate
+trust and benefit differently (Mann-Whitney or Kruskal-Wallis, see
+:mod:`evaluation.stats.rank_tests`, with all p-values adjusted together), and says so in plain
+English and German.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from evaluation import columns as C
+from evaluation.analysis.aggregation import StatisticsInputError, require_columns
+from evaluation.stats.multiple_testing import PAdjust, adjust_pvalues
+from evaluation.stats.rank_tests import (
+    EPSILON_SQUARED,
+    KRUSKAL_WALLIS,
+    MANN_WHITNEY,
+    RANK_BISERIAL,
+    kruskal,
+    mann_whitney,
+)
+
+log = logging.getLogger("evaluation")
+
+# column names of the table of this module (in addition to evaluation.columns)
+N_GROUPS = "n_groups"
+ATTRIBUTE = "attribute"
+TEST = "test"
+EFFECT_SIZE_KIND = "effect_size_kind"
+GROUPS = "groups"
+DROPPED_GROUPS = "dropped_groups"
+LOWEST_GROUP = "lowest_group"
+HIGHEST_GROUP = "highest_group"
+DIFFERENT = "different"
+READING_EN = "reading_en"
+READING_DE = "reading_de"
+
+
+_DEFAULT_LABELS: dict[str, tuple[str, str]] = {
+    # scales
+    "trust": ("trust and equal footing", "Vertrauen und Augenhöhe"),
+    "benefit": ("recognisable benefit", "erkennbarer Nutzen"),
+    # attributes
+    "employment": ("employment (paid or volunteer)", "Haupt- oder Ehrenamt"),
+    "actor_type": ("actor type", "Akteursgruppe"),
+    "decision_role": ("decision-making role", "Entscheidungsbefugnis"),
+    # attribute values; the German labels are dative forms, read after "bei"
+    "paid": ("paid staff", "Hauptamtlichen"),
+    "volunteer": ("volunteers", "Ehrenamtlichen"),
+    "administration": ("the administration / integration office",
+                       "der Verwaltung / Integrationsstelle"),
+    "immigration_office": ("the immigration office", "der Ausländerbehörde"),
+    "social_welfare_office": ("the social welfare office", "dem Sozialamt"),
+    "jobcenter": ("the Jobcenter / employment agency", "Jobcenter / Arbeitsagentur"),
+    "welfare_organisation": ("welfare organisations", "Wohlfahrtsverbänden"),
+    "mso": ("migrant organisations (MSO)", "Migrantenorganisationen (MSO)"),
+    "association_volunteer": ("associations / volunteering", "Vereinen / im Ehrenamt"),
+    "education": ("education", "Bildungseinrichtungen"),
+    "business": ("business / chambers", "Unternehmen / Kammern"),
+    "politics": ("politics", "der Politik"),
+    "other": ("other actors", "sonstigen Akteuren"),
+}
+
+
+def _label(key: object, labels: Mapping[str, tuple[str, str]], language: int) -> str:
+    text = str(key)
+    pair = labels.get(text) or _DEFAULT_LABELS.get(text)
+    return pair[language] if pair else text
+
+
+def _number(value: float, german: bool) -> str:
+    text = f"{value:.2f}"
+    return text.replace(".", ",") if german else text
+
+
+def eye_level(
+    scores: pd.DataFrame,
+    respondents: pd.DataFrame,
+    *,
+    scales: Sequence[str] = ("trust", "benefit"),
+    by: Sequence[str] = ("employment", C.ACTOR_TYPE),
+    value: str = C.SCORE,
+    scale: str = C.SCALE,
+    respondent: str = C.RESPONDENT,
+    wave: str = C.WAVE,
+    min_group_n: int = 5,
+    padjust: PAdjust = "holm",
+    alpha: float = 0.05,
+    labels: Mapping[str, tuple[str, str]] | None = None,
+) -> pd.DataFrame:
+    """Do actor groups rate trust and benefit alike? ("Augenhöhe" check.)
+
+    For each scale in ``scales`` and each respondent attribute in ``by`` (and each wave, if
+    both tables have a ``wave`` column), the groups of the attribute are compared: two
+    groups by Mann-Whitney with the rank-biserial r, more by Kruskal-Wallis with epsilon
+    squared. All p-values of the table form one family and are adjusted together.
+
+    Parameters
+    ----------
+    scores : pandas.DataFrame
+        Tidy scores (``respondent, site, wave, scale, score``).
+    respondents : pandas.DataFrame
+        One row per respondent (and wave) with the attributes in ``by``.
+    scales, by : sequence of str
+        Scales to test and attributes to split by.
+    value, scale, respondent, wave : str
+        Column names.
+    min_group_n : int
+        Groups with fewer respondents are left out of the test (listed in
+        ``dropped_groups``), both for stable tests and so that no statistic describes fewer
+        than this many people.
+    padjust : {"holm", "fdr_bh", "none"}
+        Adjustment across all tests of the table (default Holm, family-wise).
+    alpha : float
+        Level at which an adjusted p-value counts as a difference.
+    labels : mapping, optional
+        English and German labels ``key -> (en, de)`` for scales, attributes and attribute
+        values, overriding the built-in ones (keys of the default instrument). German labels
+        of attribute values are read after "bei", so give them in the dative ("bei
+        Ehrenamtlichen", "bei der Ausländerbehörde").
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (wave,) scale and attribute: ``scale, attribute, test, n, n_groups,
+        groups, dropped_groups, statistic, pvalue, pvalue_adj, effect_size,
+        effect_size_kind, lowest_group, highest_group`` (by mean rank), ``different``
+        (adjusted p < alpha), ``reading_en, reading_de``.
+
+    Notes
+    -----
+    Tests use the asymptotic p-values with tie correction (Mann-Whitney with continuity
+    correction), see :func:`mann_whitney` and :func:`kruskal`; no bootstrap interval is
+    computed here. The wording says "differs beyond chance" only where the adjusted p-value
+    is below ``alpha`` and otherwise that no difference beyond chance was found, which is
+    not proof that groups rate alike.
+
+    Examples
+    --------
+    In R, per scale: ``wilcox.test(score ~ employment, d, exact = FALSE)``,
+    ``kruskal.test(score ~ factor(actor_type), d)``, then ``p.adjust(p, "holm")`` over all.
+    """
+    labels = dict(labels or {})
+    require_columns(scores, [respondent, scale, value], what="scores")
+    require_columns(respondents, [respondent, *by], what="respondents")
+    if not 0 < alpha < 1:
+        raise StatisticsInputError(f"alpha must lie between 0 and 1, got {alpha!r}")
+    keys = [respondent] + ([wave] if wave in scores.columns and wave in respondents.columns
+                           else [])
+    duplicated = respondents.duplicated(keys)
+    if duplicated.any():
+        raise StatisticsInputError(
+            f"respondents must have one row per {keys}; duplicated: "
+            f"{respondents.loc[duplicated, keys].head(5).to_dict('records')}")
+    attributes = respondents[[*keys, *[b for b in by if b not in keys]]]
+    data = scores[scores[scale].isin(list(scales))]
+    overlap = [c for c in by if c in data.columns and c not in keys]
+    data = data.drop(columns=overlap).merge(attributes, on=keys, how="left")
+    split = [wave] if len(keys) == 2 else []
+    rows = []
+    grouping = [*split, scale]
+    for key, part in data.groupby(grouping, sort=True, observed=True):
+        key = key if isinstance(key, tuple) else (key,)
+        head = dict(zip(grouping, key, strict=True))
+        for attribute in by:
+            rows.append({**head, ATTRIBUTE: attribute,
+                         **_eye_level_test(part, value=value, attribute=attribute,
+                                           min_group_n=min_group_n)})
+    columns = [*split, scale, ATTRIBUTE, TEST, C.N, N_GROUPS, GROUPS, DROPPED_GROUPS,
+               C.STATISTIC, C.PVALUE, C.PVALUE_ADJ, C.EFFECT_SIZE, EFFECT_SIZE_KIND,
+               LOWEST_GROUP, HIGHEST_GROUP, DIFFERENT, READING_EN, READING_DE]
+    table = pd.DataFrame(rows)
+    if table.empty:
+        return pd.DataFrame(columns=columns)
+    table[C.PVALUE_ADJ] = adjust_pvalues(table[C.PVALUE], padjust)
+    table[DIFFERENT] = table[C.PVALUE_ADJ] < alpha
+    m = int(table[C.PVALUE].notna().sum())
+    readings = [_eye_level_reading(row, scale=scale, labels=labels, m=m, padjust=padjust)
+                for row in table.to_dict("records")]
+    table[READING_EN] = [r[0] for r in readings]
+    table[READING_DE] = [r[1] for r in readings]
+    return table[columns]
+
+
+def _eye_level_test(part: pd.DataFrame, *, value: str, attribute: str,
+                    min_group_n: int) -> dict[str, Any]:
+    values = pd.to_numeric(part[value], errors="coerce")
+    frame = pd.DataFrame({"y": values, "g": part[attribute]}).dropna()
+    sizes = frame.groupby("g", sort=True, observed=True).size()
+    kept = sizes[sizes >= min_group_n].index.tolist()
+    dropped = sizes[sizes < min_group_n].index.tolist()
+    frame = frame[frame["g"].isin(kept)]
+    out: dict[str, Any] = {
+        TEST: None, C.N: len(frame), N_GROUPS: len(kept),
+        GROUPS: ", ".join(map(str, kept)), DROPPED_GROUPS: ", ".join(map(str, dropped)),
+        C.STATISTIC: np.nan, C.PVALUE: np.nan, C.EFFECT_SIZE: np.nan,
+        EFFECT_SIZE_KIND: None, LOWEST_GROUP: None, HIGHEST_GROUP: None,
+    }
+    if len(kept) < 2 or frame["y"].nunique() < 2:
+        log.info("eye level: %s has fewer than two groups of at least %d respondents "
+                 "(or no variation); not tested", attribute, min_group_n)
+        return out
+    ranks = stats.rankdata(frame["y"])
+    mean_ranks = pd.Series(ranks, index=frame.index).groupby(frame["g"]).mean()
+    out[LOWEST_GROUP] = mean_ranks.idxmin()
+    out[HIGHEST_GROUP] = mean_ranks.idxmax()
+    if len(kept) == 2:
+        a, b = kept
+        result = mann_whitney(frame.loc[frame["g"] == a, "y"], frame.loc[frame["g"] == b, "y"])
+        out.update({TEST: MANN_WHITNEY, C.STATISTIC: result.statistic,
+                    C.PVALUE: result.pvalue, C.EFFECT_SIZE: result.rank_biserial,
+                    EFFECT_SIZE_KIND: RANK_BISERIAL})
+    else:
+        k = kruskal(frame, dv="y", between="g", n_boot=0)
+        out.update({TEST: KRUSKAL_WALLIS, C.STATISTIC: k.statistic, C.PVALUE: k.pvalue,
+                    C.EFFECT_SIZE: k.epsilon_squared, EFFECT_SIZE_KIND: EPSILON_SQUARED})
+    return out
+
+
+def _eye_level_reading(row: Mapping[str, Any], *, scale: str,
+                       labels: Mapping[str, tuple[str, str]], m: int,
+                       padjust: str) -> tuple[str, str]:
+    scale_en, scale_de = (_label(row[scale], labels, i) for i in (0, 1))
+    attr_en, attr_de = (_label(row[ATTRIBUTE], labels, i) for i in (0, 1))
+    if row[TEST] is None:
+        return (
+            f"Ratings of “{scale_en}” by {attr_en} were not tested: fewer than two groups "
+            "with enough respondents.",
+            f"Die Bewertungen von „{scale_de}“ nach {attr_de} wurden nicht geprüft: weniger "
+            "als zwei Gruppen mit genügend Befragten.",
+        )
+    adjusted_en = (f"after adjusting for {m} tests" if padjust != "none" and m > 1
+                   else "")
+    adjusted_de = (f"nach Korrektur für {m} Tests" if padjust != "none" and m > 1 else "")
+    low_en, low_de = (_label(row[LOWEST_GROUP], labels, i) for i in (0, 1))
+    high_en, high_de = (_label(row[HIGHEST_GROUP], labels, i) for i in (0, 1))
+    if not row[DIFFERENT]:
+        tail_en = f" ({adjusted_en})" if adjusted_en else ""
+        tail_de = f" ({adjusted_de})" if adjusted_de else ""
+        return (
+            f"Ratings of “{scale_en}” show no difference by {attr_en} beyond chance{tail_en}; "
+            "this does not prove that all groups see it the same way.",
+            f"Die Bewertungen von „{scale_de}“ unterscheiden sich nach {attr_de} nicht über "
+            f"den Zufall hinaus{tail_de}; gleich sehen es deshalb nicht zwingend alle "
+            "Gruppen.",
+        )
+    effect = float(row[C.EFFECT_SIZE])
+    if row[TEST] == MANN_WHITNEY:
+        size_en = f"rank-biserial r = {_number(abs(effect), False)}"
+        size_de = f"Rang-biseriales r = {_number(abs(effect), True)}"
+        return (
+            f"Ratings of “{scale_en}” are lower among {low_en} than among {high_en} "
+            f"({size_en}; a difference beyond chance{', ' + adjusted_en if adjusted_en else ''}).",
+            f"Die Bewertungen von „{scale_de}“ sind bei {low_de} niedriger als bei {high_de} "
+            f"({size_de}; ein Unterschied über den Zufall hinaus"
+            f"{', ' + adjusted_de if adjusted_de else ''}).",
+        )
+    return (
+        f"Ratings of “{scale_en}” differ by {attr_en} (epsilon squared = "
+        f"{_number(effect, False)}; beyond chance{', ' + adjusted_en if adjusted_en else ''}): "
+        f"lowest among {low_en}, highest among {high_en}.",
+        f"Die Bewertungen von „{scale_de}“ unterscheiden sich je nach {attr_de} "
+        f"(Epsilon-Quadrat = {_number(effect, True)}; über den Zufall hinaus"
+        f"{', ' + adjusted_de if adjusted_de else ''}): am niedrigsten bei {low_de}, am "
+        f"höchsten bei {high_de}.",
+    )

@@ -1,0 +1,200 @@
+"""Instrument codebooks: load a YAML codebook, check it, and answer questions about it.
+
+The format is described in ``docs/codebook.md``. :func:`load_codebook` collects every problem
+of a codebook in one pass and raises :class:`~evaluation.errors.CodebookError` listing them.
+This module holds the data model (:class:`Codebook` and its parts), the normalisation of
+column names, texts and codes, and the loading functions; the checks themselves are in
+:mod:`evaluation.config.codebook_check`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from evaluation import columns as C
+from evaluation.config.yamlio import load_yaml
+from evaluation.errors import CodebookError
+
+ID_FIELDS = (C.RESPONDENT, C.SITE, C.WAVE)
+SCALE_KINDS = ("factor", "outcome")
+LANGUAGES = ("de", "en")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Label:
+    de: str
+    en: str
+
+    def text(self, language: str) -> str:
+        return self.de if language == "de" else self.en
+
+
+@dataclass(frozen=True, kw_only=True)
+class Item:
+    key: str
+    label: Label
+    kind: str  # "factor", "outcome" or "challenge"
+    scale: str | None
+    reverse: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class Scale:
+    key: str
+    kind: str  # "factor" or "outcome"
+    label: Label
+    items: tuple[str, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class AttributeValue:
+    key: str
+    code: int | None
+    label: Label
+
+
+@dataclass(frozen=True, kw_only=True)
+class Attribute:
+    key: str
+    level: str  # "respondent" or "municipality"
+    label: Label
+    values: tuple[AttributeValue, ...]
+
+    def keys(self) -> tuple[str, ...]:
+        return tuple(v.key for v in self.values)
+
+    def lookup(self) -> dict[str, str]:
+        """Map every accepted spelling (key, code, German or English label) to the key."""
+        table: dict[str, str] = {}
+        for v in self.values:
+            spellings = [v.key, v.label.de, v.label.en]
+            if v.code is not None:
+                spellings += [str(v.code), f"{v.code}.0"]
+            for s in spellings:
+                table[normalise_text(s)] = v.key
+        return table
+
+    def label_of(self, key: str, language: str) -> str:
+        for v in self.values:
+            if v.key == key:
+                return v.label.text(language)
+        return key
+
+
+@dataclass(frozen=True, kw_only=True)
+class NumericAttribute:
+    key: str
+    label: Label
+    min: float
+    max: float
+
+
+@dataclass(frozen=True, kw_only=True)
+class Codebook:
+    """A checked instrument codebook."""
+
+    name: str
+    version: str
+    title: Label
+    scale_min: int
+    scale_max: int
+    scale_labels: dict[int, Label]
+    missing_codes: dict[str, str]  # normalised code text -> missing category
+    blank: str
+    missing_labels: dict[str, Label]
+    answer_codes: dict[str, float | str]
+    min_valid_share: float
+    scales: dict[str, Scale]
+    items: dict[str, Item]
+    attributes: dict[str, Attribute]
+    numeric_attributes: dict[str, NumericAttribute]
+    columns: dict[str, str]  # normalised export column name -> target
+    ignore: frozenset[str]
+    source: str = ""
+    raw: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    # -- convenience views -------------------------------------------------------------
+    @property
+    def factors(self) -> dict[str, Scale]:
+        return {k: s for k, s in self.scales.items() if s.kind == "factor"}
+
+    @property
+    def outcomes(self) -> dict[str, Scale]:
+        return {k: s for k, s in self.scales.items() if s.kind == "outcome"}
+
+    @property
+    def challenges(self) -> tuple[str, ...]:
+        return tuple(k for k, i in self.items.items() if i.kind == "challenge")
+
+    @property
+    def item_keys(self) -> tuple[str, ...]:
+        return tuple(self.items)
+
+    @property
+    def reverse_items(self) -> tuple[str, ...]:
+        return tuple(k for k, i in self.items.items() if i.reverse)
+
+    def respondent_attributes(self) -> dict[str, Attribute]:
+        return {k: a for k, a in self.attributes.items() if a.level == "respondent"}
+
+    def municipality_attributes(self) -> dict[str, Attribute]:
+        return {k: a for k, a in self.attributes.items() if a.level == "municipality"}
+
+    def target_of(self, column: str) -> str | None:
+        """The item key, attribute or id field that an export column holds, or ``None``."""
+        name = normalise_column(column)
+        if name in self.columns:
+            return self.columns[name]
+        for key in (*self.items, *self.attributes, *self.numeric_attributes, *ID_FIELDS):
+            if normalise_column(key) == name:
+                return key
+        return None
+
+    def is_ignored(self, column: str) -> bool:
+        return normalise_column(column) in self.ignore
+
+
+def normalise_column(name: str) -> str:
+    """Normalise an export column name: ``Q1[SQ001]`` and ``Q1_SQ001`` compare equal."""
+    text = str(name).strip()
+    text = re.sub(r"\[([^\]]*)\]", r"_\1", text)
+    return text.casefold()
+
+
+def normalise_text(value: object) -> str:
+    """Normalise a text value for lookups: trimmed, single spaces, case-folded."""
+    return re.sub(r"\s+", " ", str(value)).strip().casefold()
+
+
+def code_key(code: object) -> str:
+    """Canonical text of a missing or answer code: ``-9``, ``-9.0`` and ``'-9'`` agree."""
+    text = str(code).strip()
+    try:
+        number = float(text.replace(",", "."))
+    except ValueError:
+        return text.casefold()
+    return str(int(number)) if number.is_integer() else repr(number)
+
+
+# -- loading ---------------------------------------------------------------------------
+
+
+def load_codebook(path: str | Path) -> Codebook:
+    """Load and check a YAML codebook; raise :class:`CodebookError` listing every problem."""
+    path = Path(path)
+    data = load_yaml(path)
+    return parse_codebook(data, source=str(path))
+
+
+def parse_codebook(data: Any, *, source: str = "<codebook>") -> Codebook:
+    """Check a codebook given as parsed YAML and build a :class:`Codebook`."""
+    from evaluation.config.codebook_check import _Checker  # it builds the classes of this module
+
+    checker = _Checker(source)
+    book = checker.parse(data)
+    if checker.problems or book is None:
+        raise CodebookError(checker.problems, what=f"codebook {source}")
+    return book

@@ -1,0 +1,394 @@
+"""Project configuration: one YAML file per transfer project.
+
+A project file names the instrument, the waves, the sites with their attributes, the data
+files, the privacy settings, the report language and the outputs. Paths in it are relative to
+the file and may not leave the project folder; the instrument may also be named (``default``),
+in which case it is taken from the instrument library ``../instruments/<name>.yml`` beside the
+project folder. The format is described in ``docs/project.md``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from evaluation.config.codebook import Codebook, Label, load_codebook
+from evaluation.config.yamlio import load_yaml
+from evaluation.errors import ConfigError, Problem
+
+PROJECT_FILE = "project.yml"
+SURVEY_FORMATS = ("auto", "csv", "xlsx", "sav", "limesurvey", "sosci")
+PARTICIPATION_TABLES = ("roster", "events", "attendance", "ties", "ideas", "idea_ratings",
+                        "goals")
+EDITIONS = ("partner", "evaluator")
+LANGUAGES = ("de", "en")
+MIN_K_FLOOR = 3
+
+
+@dataclass(frozen=True, kw_only=True)
+class Wave:
+    key: str
+    label: Label
+    date: dt.date | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Site:
+    key: str
+    name: str
+    attributes: dict[str, str]
+    invited: dict[str, int]  # wave -> number of people invited to the survey
+
+
+@dataclass(frozen=True, kw_only=True)
+class SurveyFile:
+    path: Path
+    format: str = "auto"
+    wave: str | None = None  # fixed wave for the whole file, else a wave column
+    site: str | None = None  # fixed site for the whole file, else a site column
+    options: dict[str, Any] = field(default_factory=dict)  # delimiter, encoding, sheet...
+
+
+@dataclass(frozen=True, kw_only=True)
+class Privacy:
+    min_group_size: int = 5
+    open_benchmarking: bool = False
+    free_text: bool = False
+    pseudonym_key_env: str = "TRANSFER_EVAL_KEY"
+    min_raters_per_organisation: int = 3
+
+
+@dataclass(frozen=True, kw_only=True)
+class Branding:
+    project_name: str
+    logo: Path | None = None
+    primary_colour: str = "#1f5f8b"
+    accent_colour: str = "#c8553d"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Project:
+    """A loaded and checked project configuration."""
+
+    path: Path
+    name: str
+    synthetic: bool
+    report_date: dt.date | None
+    language: str
+    codebook: Codebook
+    instrument_path: Path
+    waves: tuple[Wave, ...]
+    sites: tuple[Site, ...]
+    survey_files: tuple[SurveyFile, ...]
+    participation: dict[str, Path]
+    privacy: Privacy
+    branding: Branding
+    editions: tuple[str, ...]
+    scheduler: str | None = None
+
+    @property
+    def folder(self) -> Path:
+        return self.path.parent
+
+    @property
+    def wave_keys(self) -> tuple[str, ...]:
+        return tuple(w.key for w in self.waves)
+
+    @property
+    def site_keys(self) -> tuple[str, ...]:
+        return tuple(s.key for s in self.sites)
+
+    def site(self, key: str) -> Site:
+        for s in self.sites:
+            if s.key == key:
+                return s
+        raise KeyError(key)
+
+    def previous_wave(self, wave: str) -> str | None:
+        keys = self.wave_keys
+        i = keys.index(wave)
+        return keys[i - 1] if i > 0 else None
+
+
+def find_project_file(path: str | Path) -> Path:
+    """Accept a project folder or file and return the project file."""
+    path = Path(path)
+    return path / PROJECT_FILE if path.is_dir() else path
+
+
+def load_project(path: str | Path) -> Project:
+    """Load a project file (or a folder holding ``project.yml``) and check it."""
+    file = find_project_file(path).resolve()
+    data = load_yaml(file)
+    return _ProjectParser(file).parse(data)
+
+
+class _ProjectParser:
+    def __init__(self, file: Path) -> None:
+        self.file = file
+        self.folder = file.parent
+        self.problems: list[Problem] = []
+
+    def problem(self, where: str, message: str, *, value: object = None,
+                expected: str | None = None) -> None:
+        self.problems.append(Problem(file=str(self.file), column=where, message=message,
+                                     value=value, expected=expected))
+
+    def path(self, where: str, raw: Any, *, must_exist: bool = True) -> Path | None:
+        if not isinstance(raw, str) or not raw.strip():
+            self.problem(where, "a path must be a non-empty string", value=raw)
+            return None
+        candidate = Path(raw)
+        if candidate.is_absolute():
+            self.problem(where, "paths must be relative to the project file", value=raw,
+                         expected="a path inside the project folder")
+            return None
+        resolved = (self.folder / candidate).resolve()
+        if not resolved.is_relative_to(self.folder):
+            self.problem(where, "path leaves the project folder", value=raw,
+                         expected="a path inside the project folder")
+            return None
+        if must_exist and not resolved.exists():
+            self.problem(where, "file not found", value=raw)
+            return None
+        return resolved
+
+    def parse(self, data: Any) -> Project:
+        if not isinstance(data, dict):
+            raise ConfigError([Problem(file=str(self.file), message="a project file must be a "
+                                       "YAML mapping")], what=str(self.file))
+        known = {"project", "instrument", "language", "waves", "sites", "survey",
+                 "participation", "privacy", "branding", "outputs", "scheduler"}
+        for key in data:
+            if key not in known:
+                self.problem(str(key), "unknown section", value=key,
+                             expected=", ".join(sorted(known)))
+        meta = data.get("project") or {}
+        name = str(meta.get("name") or self.folder.name)
+        synthetic = meta.get("synthetic", False)
+        if not isinstance(synthetic, bool):
+            self.problem("project.synthetic", "must be true or false", value=synthetic)
+            synthetic = False
+        report_date = self.date("project.report_date", meta.get("report_date"))
+
+        language = data.get("language", "de")
+        if language not in LANGUAGES:
+            self.problem("language", "unsupported report language", value=language,
+                         expected=" or ".join(LANGUAGES))
+            language = "de"
+
+        codebook, instrument_path = self.instrument(data.get("instrument", "default"))
+        waves = self.waves(data.get("waves"))
+        sites = self.sites(data.get("sites"), codebook, {w.key for w in waves})
+        survey_files = self.survey(data.get("survey"), {w.key for w in waves},
+                                   {s.key for s in sites})
+        participation = self.participation(data.get("participation") or {})
+        privacy = self.privacy(data.get("privacy") or {})
+        branding = self.branding(data.get("branding") or {}, name)
+        outputs = data.get("outputs") or {}
+        editions = tuple(outputs.get("editions", EDITIONS))
+        for edition in editions:
+            if edition not in EDITIONS:
+                self.problem("outputs.editions", "unknown edition", value=edition,
+                             expected=", ".join(EDITIONS))
+        scheduler = data.get("scheduler")
+        if scheduler is not None and not isinstance(scheduler, str):
+            self.problem("scheduler", "must be a Dask scheduler address", value=scheduler)
+
+        if self.problems or codebook is None or instrument_path is None:
+            raise ConfigError(self.problems, what=f"project {self.file}")
+        return Project(
+            path=self.file, name=name, synthetic=synthetic, report_date=report_date,
+            language=language, codebook=codebook, instrument_path=instrument_path,
+            waves=waves, sites=sites, survey_files=survey_files, participation=participation,
+            privacy=privacy, branding=branding, editions=editions, scheduler=scheduler,
+        )
+
+    def date(self, where: str, raw: Any) -> dt.date | None:
+        if raw is None:
+            return None
+        if isinstance(raw, dt.date):
+            return raw
+        try:
+            return dt.date.fromisoformat(str(raw))
+        except ValueError:
+            self.problem(where, "not a date", value=raw, expected="YYYY-MM-DD")
+            return None
+
+    def instrument(self, raw: Any) -> tuple[Codebook | None, Path | None]:
+        if isinstance(raw, str) and re.fullmatch(r"[A-Za-z0-9_-]+", raw):
+            path = (self.folder.parent / "instruments" / f"{raw}.yml").resolve()
+            if not path.is_file():
+                self.problem("instrument", "no instrument of this name in the library",
+                             value=raw, expected=f"a file {path}")
+                return None, None
+        else:
+            path = self.path("instrument", raw)
+            if path is None:
+                return None, None
+        try:
+            return load_codebook(path), path
+        except ConfigError:
+            raise
+        except Exception as exc:  # CodebookError, InputFileError
+            from evaluation.errors import ProblemsError
+            if isinstance(exc, ProblemsError):
+                self.problems.extend(exc.problems)
+            else:
+                self.problem("instrument", str(exc), value=raw)
+            return None, None
+
+    def waves(self, node: Any) -> tuple[Wave, ...]:
+        if not isinstance(node, list) or not node:
+            self.problem("waves", "a project needs a list of waves", value=node)
+            return ()
+        waves = []
+        for i, spec in enumerate(node):
+            where = f"waves[{i}]"
+            if isinstance(spec, str):
+                spec = {"key": spec}
+            if not isinstance(spec, dict) or not spec.get("key"):
+                self.problem(where, "a wave needs a key", value=spec)
+                continue
+            key = str(spec["key"])
+            if key in {w.key for w in waves}:
+                self.problem(where, "wave listed twice", value=key)
+                continue
+            raw_label = spec.get("label") or {"de": key, "en": key}
+            label = Label(de=str(raw_label.get("de", key)), en=str(raw_label.get("en", key)))
+            waves.append(Wave(key=key, label=label, date=self.date(f"{where}.date",
+                                                                    spec.get("date"))))
+        return tuple(waves)
+
+    def sites(self, node: Any, codebook: Codebook | None, waves: set[str]) -> tuple[Site, ...]:
+        if not isinstance(node, list) or not node:
+            self.problem("sites", "a project needs a list of sites", value=node)
+            return ()
+        attrs = codebook.municipality_attributes() if codebook else {}
+        sites: list[Site] = []
+        for i, spec in enumerate(node):
+            where = f"sites[{i}]"
+            if not isinstance(spec, dict) or not spec.get("key"):
+                self.problem(where, "a site needs a key", value=spec)
+                continue
+            key = str(spec["key"])
+            if key in {s.key for s in sites}:
+                self.problem(where, "site listed twice", value=key)
+                continue
+            values: dict[str, str] = {}
+            for attr, attribute in attrs.items():
+                raw = spec.get(attr)
+                if raw is None:
+                    continue
+                from evaluation.config.codebook import normalise_text
+                found = attribute.lookup().get(normalise_text(raw))
+                if found is None:
+                    self.problem(f"{where}.{attr}", "unknown value", value=raw,
+                                 expected=", ".join(attribute.keys()))
+                else:
+                    values[attr] = found
+            known = {"key", "name", "invited", *attrs}
+            for extra in set(spec) - known:
+                self.problem(where, "unknown site field", value=extra,
+                             expected=", ".join(sorted(known)))
+            invited: dict[str, int] = {}
+            for wave, count in (spec.get("invited") or {}).items():
+                if str(wave) not in waves:
+                    self.problem(f"{where}.invited", "unknown wave", value=wave,
+                                 expected=", ".join(sorted(waves)))
+                elif not isinstance(count, int) or isinstance(count, bool) or count < 0:
+                    self.problem(f"{where}.invited", "must be a count >= 0", value=count)
+                else:
+                    invited[str(wave)] = count
+            sites.append(Site(key=key, name=str(spec.get("name") or key), attributes=values,
+                              invited=invited))
+        return tuple(sites)
+
+    def survey(self, node: Any, waves: set[str], sites: set[str]) -> tuple[SurveyFile, ...]:
+        if isinstance(node, (str, dict)):
+            node = [node]
+        if not isinstance(node, list) or not node:
+            self.problem("survey", "a project needs at least one survey file", value=node)
+            return ()
+        files = []
+        for i, spec in enumerate(node):
+            where = f"survey[{i}]"
+            if isinstance(spec, str):
+                spec = {"path": spec}
+            if not isinstance(spec, dict):
+                self.problem(where, "expected a path or a mapping with 'path'", value=spec)
+                continue
+            path = self.path(f"{where}.path", spec.get("path"))
+            fmt = spec.get("format", "auto")
+            if fmt not in SURVEY_FORMATS:
+                self.problem(f"{where}.format", "unknown survey format", value=fmt,
+                             expected=", ".join(SURVEY_FORMATS))
+            wave = spec.get("wave")
+            if wave is not None and str(wave) not in waves:
+                self.problem(f"{where}.wave", "unknown wave", value=wave,
+                             expected=", ".join(sorted(waves)))
+            site = spec.get("site")
+            if site is not None and str(site) not in sites:
+                self.problem(f"{where}.site", "unknown site", value=site)
+            options = {k: v for k, v in spec.items() if k not in {"path", "format", "wave", "site"}}
+            if path is not None:
+                files.append(SurveyFile(path=path, format=fmt,
+                                        wave=None if wave is None else str(wave),
+                                        site=None if site is None else str(site),
+                                        options=options))
+        return tuple(files)
+
+    def participation(self, node: Any) -> dict[str, Path]:
+        if not isinstance(node, dict):
+            self.problem("participation", "must be a mapping of table -> path", value=node)
+            return {}
+        tables = {}
+        for table, raw in node.items():
+            if table not in PARTICIPATION_TABLES:
+                self.problem("participation", "unknown participation table", value=table,
+                             expected=", ".join(PARTICIPATION_TABLES))
+                continue
+            path = self.path(f"participation.{table}", raw)
+            if path is not None:
+                tables[table] = path
+        return tables
+
+    def privacy(self, node: Any) -> Privacy:
+        defaults = Privacy()
+        k = node.get("min_group_size", defaults.min_group_size)
+        if not isinstance(k, int) or isinstance(k, bool) or k < MIN_K_FLOOR:
+            self.problem("privacy.min_group_size", "minimum group size must be an integer of "
+                         f"at least {MIN_K_FLOOR}", value=k)
+            k = defaults.min_group_size
+        flags = {}
+        for flag in ("open_benchmarking", "free_text"):
+            value = node.get(flag, getattr(defaults, flag))
+            if not isinstance(value, bool):
+                self.problem(f"privacy.{flag}", "must be true or false", value=value)
+                value = False
+            flags[flag] = value
+        raters = node.get("min_raters_per_organisation", defaults.min_raters_per_organisation)
+        if not isinstance(raters, int) or raters < 3:
+            self.problem("privacy.min_raters_per_organisation", "must be an integer >= 3",
+                         value=raters)
+            raters = 3
+        env = str(node.get("pseudonym_key_env", defaults.pseudonym_key_env))
+        return Privacy(min_group_size=k, pseudonym_key_env=env,
+                       min_raters_per_organisation=raters, **flags)
+
+    def branding(self, node: Any, name: str) -> Branding:
+        logo = node.get("logo")
+        logo_path = self.path("branding.logo", logo) if logo else None
+        colours = node.get("colours") or {}
+        for key, value in colours.items():
+            if not (isinstance(value, str) and re.fullmatch(r"#[0-9a-fA-F]{6}", value)):
+                self.problem(f"branding.colours.{key}", "colours are hex codes", value=value,
+                             expected="#rrggbb")
+        ok = {k: v for k, v in colours.items()
+              if isinstance(v, str) and re.fullmatch(r"#[0-9a-fA-F]{6}", v)}
+        return Branding(project_name=str(node.get("project_name") or name), logo=logo_path,
+                        primary_colour=ok.get("primary", "#1f5f8b"),
+                        accent_colour=ok.get("accent", "#c8553d"))

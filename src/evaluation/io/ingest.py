@@ -1,0 +1,258 @@
+"""Survey exports to one tidy form.
+
+Whatever the source (generic CSV in any German Excel dialect, ``.xlsx``, SPSS ``.sav``,
+LimeSurvey or SoSci Survey exports), the result is a :class:`SurveyData` with two frames:
+
+``respondents``
+    one row per respondent and wave: ``respondent``, ``site``, ``wave``, the respondent
+    attributes of the codebook (as controlled keys), ``source_file``, ``source_row``.
+``responses``
+    one row per respondent, wave and item: ``respondent``, ``site``, ``wave``, ``item``,
+    ``value`` (float, NaN unless valid) and ``status`` (``valid``, ``no_answer``,
+    ``cannot_judge``, ``not_shown``, ``faulty``), so missing categories stay distinguishable.
+
+Every problem is collected with file, row, column and value; :func:`load_survey` raises
+:class:`~evaluation.errors.DataValidationError` listing them all.
+
+This module reads files and whole projects (combining files, pseudonymising respondents,
+sorting in canonical order); how the cells of one table are interpreted against the codebook
+is in :mod:`evaluation.io.tidy_parser`.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from evaluation import columns as C
+from evaluation.config.codebook import (
+    ID_FIELDS,
+    Codebook,
+    code_key,
+    normalise_column,
+    normalise_text,
+)
+from evaluation.config.project import Project, SurveyFile
+from evaluation.errors import DataValidationError, InputFileError, Problem
+from evaluation.io.readers import RawTable, read_raw
+
+log = logging.getLogger("evaluation")
+
+# SoSci Survey residual codes: -1..-3 residual options (here option 1 is "kann ich nicht
+# beurteilen"), -8 faulty data, -9 no answer; an empty cell means the item was not shown.
+SOSCI_MISSING = {"-1": C.CANNOT_JUDGE, "-2": C.NO_ANSWER, "-3": C.NO_ANSWER,
+                 "-8": C.FAULTY, "-9": C.NO_ANSWER}
+STATUS_DTYPE = pd.CategoricalDtype(list(C.STATUSES))
+# system columns the survey tools add to every export; they carry no answers
+SYSTEM_COLUMNS = {
+    "limesurvey": ("id", "submitdate", "lastpage", "startlanguage", "seed", "startdate",
+                   "datestamp", "ipaddr", "refurl"),
+    "sosci": ("SERIAL", "REF", "QUESTNNR", "MODE", "STARTED", "FINISHED", "Q_VIEWER",
+              "LASTPAGE", "MAXPAGE", "MISSING", "MISSREL", "TIME_RSI", "DEG_TIME", "LASTDATA"),
+}
+SOSCI_TIME_COLUMN = re.compile(r"time\d+", re.IGNORECASE)
+
+
+@dataclass(kw_only=True)
+class SurveyData:
+    """Tidy survey data; see the module docstring for the columns."""
+
+    respondents: pd.DataFrame
+    responses: pd.DataFrame
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    def wide(self, items: list[str] | tuple[str, ...] | None = None) -> pd.DataFrame:
+        """Valid values as respondents x items (NaN for every missing category)."""
+        frame = self.responses
+        if items is not None:
+            frame = frame[frame[C.ITEM].isin(items)]
+        table = frame.pivot_table(index=[C.WAVE, C.RESPONDENT], columns=C.ITEM,
+                                  values=C.VALUE, aggfunc="first", dropna=False,
+                                  observed=True)
+        if items is not None:
+            table = table.reindex(columns=list(items))
+        return table
+
+
+@dataclass(frozen=True, kw_only=True)
+class Dialect:
+    """How one file's cells are to be read: missing codes and the meaning of a blank."""
+
+    missing_codes: dict[str, str]
+    blank: str
+    answer_codes: dict[str, float | str]
+    system_columns: frozenset[str] = frozenset()
+    format: str = "csv"
+
+    def is_system_column(self, column: str) -> bool:
+        name = normalise_column(column)
+        if name in self.system_columns:
+            return True
+        return self.format == "sosci" and SOSCI_TIME_COLUMN.fullmatch(name) is not None
+
+
+def dialect_for(codebook: Codebook, survey_file: SurveyFile) -> Dialect:
+    """The codebook's codes, adjusted for the export format and the file's own options."""
+    missing = dict(codebook.missing_codes)
+    blank = codebook.blank
+    if survey_file.format == "sosci":
+        missing = {**missing, **SOSCI_MISSING}
+        blank = C.NOT_SHOWN
+    options = survey_file.options
+    for code, category in (options.get("missing_codes") or {}).items():
+        missing[code_key(code)] = category
+    blank = options.get("blank", blank)
+    system = frozenset(normalise_column(c) for c in SYSTEM_COLUMNS.get(survey_file.format, ()))
+    return Dialect(missing_codes=missing, blank=blank, answer_codes=codebook.answer_codes,
+                   system_columns=system, format=survey_file.format)
+
+
+def read_survey_file(survey_file: SurveyFile, codebook: Codebook, *,
+                     sites: dict[str, str] | None = None,
+                     waves: tuple[str, ...] | None = None) -> SurveyData:
+    """Read one export file into tidy form, collecting problems instead of raising.
+
+    ``sites`` maps every accepted spelling of a site (key or name, normalised) to its key;
+    ``waves`` lists the wave keys. Unreadable files raise :class:`InputFileError`.
+    """
+    options = survey_file.options
+    kind = {"limesurvey": "auto", "sosci": "auto"}.get(survey_file.format, survey_file.format)
+    raw = read_raw(survey_file.path, kind=kind, encoding=options.get("encoding"),
+                   delimiter=options.get("delimiter"), sheet=options.get("sheet"))
+    return tidy_from_raw(raw, codebook, dialect_for(codebook, survey_file), sites=sites,
+                         waves=waves, fixed_wave=survey_file.wave, fixed_site=survey_file.site)
+
+
+def tidy_from_raw(raw: RawTable, codebook: Codebook, dialect: Dialect, *,
+                  sites: dict[str, str] | None = None, waves: tuple[str, ...] | None = None,
+                  fixed_wave: str | None = None, fixed_site: str | None = None) -> SurveyData:
+    """Interpret a raw table against the codebook; see :func:`read_survey_file`."""
+    from evaluation.io.tidy_parser import _TidyParser  # it builds the SurveyData of this module
+
+    parser = _TidyParser(raw, codebook, dialect, sites=sites, waves=waves)
+    return parser.run(fixed_wave=fixed_wave, fixed_site=fixed_site)
+
+
+# -- whole projects --------------------------------------------------------------------
+
+
+def site_lookup(project: Project) -> dict[str, str]:
+    """Every accepted spelling of a site (key or name) -> key."""
+    table = {}
+    for site in project.sites:
+        table[normalise_text(site.name)] = site.key
+        table[normalise_text(site.key)] = site.key
+    return table
+
+
+def read_project_survey(project: Project) -> SurveyData:
+    """Read every survey file of a project, collecting all problems (never raises on data)."""
+    parts: list[SurveyData] = []
+    problems: list[Problem] = []
+    sites = site_lookup(project)
+    for survey_file in project.survey_files:
+        try:
+            part = read_survey_file(survey_file, project.codebook, sites=sites,
+                                    waves=project.wave_keys)
+        except InputFileError as exc:
+            problems.append(exc.as_problem())
+            continue
+        parts.append(part)
+        problems.extend(part.problems)
+    data = combine(parts)
+    data.problems = problems
+    _pseudonymise(data, project, problems)
+    # duplicates across files of the same wave
+    full_path = {f.path.name: str(f.path) for f in project.survey_files}
+    seen: dict[tuple[str, str], str] = {}
+    for row in data.respondents[[C.WAVE, C.RESPONDENT, C.SOURCE_FILE, C.SOURCE_ROW]
+                                ].itertuples(index=False):
+        k = (row[0], row[1])
+        here = f"{row[2]} row {row[3]}"
+        if k in seen and not seen[k].startswith(f"{row[2]} "):
+            problems.append(Problem(file=full_path.get(row[2], row[2]), row=int(row[3]),
+                                    column=C.RESPONDENT,
+                                    value=row[1], message=f"respondent appears twice in wave "
+                                    f"{row[0]!r} (also in {seen[k]})",
+                                    expected="one row per respondent and wave"))
+        seen.setdefault(k, here)
+    return data
+
+
+def _pseudonymise(data: SurveyData, project: Project, problems: list[Problem]) -> None:
+    """Replace respondent identifiers by keyed pseudonyms, in place.
+
+    With a key (environment variable or key file outside the project, see
+    :func:`evaluation.privacy.load_key`) every identifier is replaced, so links across waves
+    keep working; without one, identifiers that look direct (e-mail, names, phone numbers)
+    are an error, and codes that are already pseudonymous (``R0001``) are kept.
+    """
+    from evaluation.errors import EvaluationError
+    from evaluation.privacy import pseudonymise, require_key
+
+    ids = data.respondents[C.RESPONDENT] if len(data.respondents) else None
+    if ids is None:
+        return
+    try:
+        key = require_key(project.privacy, ids, forbidden=[project.folder])
+    except EvaluationError as exc:
+        problems.append(Problem(file=str(project.path), column=C.RESPONDENT,
+                                message=str(exc)))
+        return
+    if key is None:
+        return
+    mapping = dict(zip(ids, pseudonymise(ids, key), strict=True))
+    data.respondents[C.RESPONDENT] = ids.map(mapping)
+    data.responses[C.RESPONDENT] = data.responses[C.RESPONDENT].map(mapping)
+    log.info("respondent identifiers replaced by keyed pseudonyms")
+
+
+def combine(parts: list[SurveyData]) -> SurveyData:
+    if not parts:
+        return SurveyData(respondents=pd.DataFrame(columns=[C.RESPONDENT, C.SITE, C.WAVE,
+                                                            C.SOURCE_FILE, C.SOURCE_ROW]),
+                          responses=pd.DataFrame(columns=[C.RESPONDENT, C.SITE, C.WAVE, C.ITEM,
+                                                          C.VALUE, C.STATUS]))
+    respondents = pd.concat([p.respondents for p in parts], ignore_index=True)
+    responses = pd.concat([p.responses for p in parts], ignore_index=True)
+    responses[C.STATUS] = responses[C.STATUS].astype(STATUS_DTYPE)
+    return SurveyData(respondents=respondents, responses=responses,
+                      problems=[p for part in parts for p in part.problems])
+
+
+def load_survey(project: Project) -> SurveyData:
+    """Read a project's survey and raise :class:`DataValidationError` on any error."""
+    data = read_project_survey(project)
+    if data.errors:
+        raise DataValidationError(data.problems, what=f"survey data of {project.path}")
+    return canonical_order(data, project)
+
+
+def canonical_order(data: SurveyData, project: Project) -> SurveyData:
+    """Sort rows by wave order, site order, respondent and item (reproducible output)."""
+    wave_rank = {w: i for i, w in enumerate(project.wave_keys)}
+    site_rank = {s: i for i, s in enumerate(project.site_keys)}
+    item_rank = {k: i for i, k in enumerate(project.codebook.items)}
+    resp = data.respondents.assign(
+        _w=data.respondents[C.WAVE].map(wave_rank), _s=data.respondents[C.SITE].map(site_rank))
+    resp = resp.sort_values(["_w", "_s", C.RESPONDENT], kind="stable").drop(columns=["_w", "_s"])
+    resp = resp.reset_index(drop=True)
+    rsp = data.responses.assign(
+        _w=data.responses[C.WAVE].map(wave_rank), _s=data.responses[C.SITE].map(site_rank),
+        _i=data.responses[C.ITEM].map(item_rank))
+    rsp = rsp.sort_values(["_w", "_s", C.RESPONDENT, "_i"], kind="stable")
+    rsp = rsp.drop(columns=["_w", "_s", "_i"]).reset_index(drop=True)
+    for name in (C.SITE, C.WAVE):
+        resp[name] = resp[name].astype(object)
+    return SurveyData(respondents=resp, responses=rsp, problems=data.problems)
+
+
+__all__ = ["ID_FIELDS", "SurveyData", "load_survey", "read_project_survey",
+           "read_survey_file", "tidy_from_raw"]

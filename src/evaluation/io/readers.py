@@ -1,0 +1,224 @@
+"""Read export files into raw tables without interpreting their values.
+
+Every reader returns a :class:`RawTable`: a DataFrame of the cells as found (text for CSV,
+Python scalars for Excel and SPSS), the spreadsheet row number of each record, and what the
+file declares about its values (SPSS value labels and user-missing codes). Interpretation
+against the codebook happens in :mod:`evaluation.io.ingest`.
+
+Raw input files are only ever opened for reading.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from evaluation.errors import InputFileError, Problem
+
+log = logging.getLogger("evaluation")
+
+DELIMITERS = (";", ",", "\t")
+#: more data rows than this in one file are refused before parsing (memory safety); survey
+#: exports of network actors have hundreds or thousands of rows, not millions
+MAX_ROWS = 500_000
+TEXT_SUFFIXES = (".csv", ".txt", ".tsv", ".dat")
+
+
+@dataclass(kw_only=True)
+class RawTable:
+    """Cells of one export file, uninterpreted."""
+
+    path: Path
+    frame: pd.DataFrame
+    first_row: int  # spreadsheet row number of the first record (2 below a header row)
+    value_labels: dict[str, dict[Any, str]] = field(default_factory=dict)
+    user_missing: dict[str, set[Any]] = field(default_factory=dict)
+    notes: list[Problem] = field(default_factory=list)  # warnings found while reading
+
+    def row_number(self, position: int) -> int:
+        return self.first_row + position
+
+
+def read_raw(path: str | Path, *, kind: str = "auto", encoding: str | None = None,
+             delimiter: str | None = None, sheet: str | int | None = None) -> RawTable:
+    """Read a CSV, Excel or SPSS file into a :class:`RawTable`.
+
+    ``kind`` is ``auto`` (by suffix), ``csv``, ``xlsx`` or ``sav``.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise InputFileError(path, "file not found")
+    if path.stat().st_size == 0:
+        raise InputFileError(path, "the file is empty")
+    if kind == "auto":
+        suffix = path.suffix.lower()
+        if suffix in (".xlsx", ".xlsm"):
+            kind = "xlsx"
+        elif suffix in (".sav", ".zsav"):
+            kind = "sav"
+        elif suffix in TEXT_SUFFIXES:
+            kind = "csv"
+        else:
+            raise InputFileError(path, f"unknown file type {suffix!r}; expected .csv, .tsv, "
+                                 ".txt, .xlsx or .sav")
+    if kind == "csv":
+        return read_csv(path, encoding=encoding, delimiter=delimiter)
+    if kind == "xlsx":
+        return read_xlsx(path, sheet=sheet)
+    if kind == "sav":
+        return read_sav(path)
+    raise InputFileError(path, f"unknown file kind {kind!r}")
+
+
+def decode_text(path: Path, data: bytes, encoding: str | None) -> tuple[str, list[Problem]]:
+    """Decode bytes of a text export; detect UTF-8 (with or without BOM), UTF-16, cp1252."""
+    notes: list[Problem] = []
+    if encoding:
+        try:
+            return data.decode(encoding), notes
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start].count(b"\n") + 1
+            raise InputFileError(path, f"text is not valid {encoding} (byte "
+                                 f"0x{data[exc.start]:02x} at offset {exc.start}); save the "
+                                 "file as UTF-8 or set 'encoding' in the project file",
+                                 row=line) from None
+        except LookupError:
+            raise InputFileError(path, f"unknown encoding {encoding!r}") from None
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16"), notes
+    if b"\x00" in data[:4096]:
+        raise InputFileError(path, "the file contains binary data (NUL bytes); expected a "
+                             "text export (CSV) or set the format to xlsx or sav")
+    try:
+        return data.decode("utf-8-sig"), notes
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("cp1252")
+        used = "Windows-1252"
+    except UnicodeDecodeError:
+        text = data.decode("latin-1")
+        used = "Latin-1"
+    notes.append(Problem(file=str(path), severity="warning",
+                         message=f"not UTF-8; read as {used} (German Excel export)"))
+    return text, notes
+
+
+def sniff_delimiter(text: str) -> str:
+    """Pick ``;``, ``,`` or tab from the header line, ignoring quoted parts."""
+    header = text.split("\n", 1)[0]
+    counts = dict.fromkeys(DELIMITERS, 0)
+    quoted = False
+    for ch in header:
+        if ch == '"':
+            quoted = not quoted
+        elif not quoted and ch in counts:
+            counts[ch] += 1
+    best = max(DELIMITERS, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def read_csv(path: Path, *, encoding: str | None = None,
+             delimiter: str | None = None) -> RawTable:
+    data = path.read_bytes()
+    text, notes = decode_text(path, data, encoding)
+    if not text.strip():
+        raise InputFileError(path, "the file has no content")
+    sep = delimiter or sniff_delimiter(text)
+    lines = text.count("\n")
+    if lines > MAX_ROWS:
+        raise InputFileError(path, f"the file has about {lines:,} rows, more than the limit of "
+                             f"{MAX_ROWS:,} rows per survey file; split the export by wave or "
+                             "site")
+    notes += _ragged_rows(path, text, sep)
+    try:
+        frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False,
+                            na_filter=False, skipinitialspace=False, engine="c")
+    except (pd.errors.ParserError, csv.Error) as exc:
+        raise InputFileError(path, f"cannot parse as delimited text with {sep!r}: {exc}"
+                             ) from None
+    except pd.errors.EmptyDataError:
+        raise InputFileError(path, "the file has no header row") from None
+    frame.columns = [str(c).strip() for c in frame.columns]
+    _check_header(path, frame)
+    return RawTable(path=path, frame=frame, first_row=2, notes=notes)
+
+
+def _ragged_rows(path: Path, text: str, sep: str, *, limit: int = 50) -> list[Problem]:
+    """Rows with fewer or more fields than the header (a truncated file, a lost delimiter)."""
+    # one huge cell must not stop the check (the csv module's default limit is 128 KiB)
+    csv.field_size_limit(min(max(csv.field_size_limit(), len(text) + 1), 2**31 - 1))
+    reader = csv.reader(io.StringIO(text), delimiter=sep)
+    problems: list[Problem] = []
+    width = None
+    record = 0
+    for fields in reader:
+        if not fields or fields == [""]:
+            continue  # blank lines are skipped, as the parser does
+        record += 1
+        if width is None:
+            width = len(fields)
+            continue
+        if len(fields) != width and len(problems) < limit:
+            problems.append(Problem(
+                file=str(path), row=record, value=f"{len(fields)} fields",
+                message="row has a different number of fields than the header "
+                        "(truncated file or a missing delimiter?)",
+                expected=f"{width} fields separated by {sep!r}"))
+    return problems
+
+
+def read_xlsx(path: Path, *, sheet: str | int | None = None) -> RawTable:
+    try:
+        frame = pd.read_excel(path, sheet_name=0 if sheet is None else sheet, dtype=object,
+                              engine="openpyxl")
+    except (ValueError, KeyError, OSError) as exc:
+        raise InputFileError(path, f"cannot read as an Excel workbook: {exc}") from None
+    except Exception as exc:  # openpyxl raises zipfile/XML errors on damaged files
+        raise InputFileError(path, f"damaged or not an .xlsx workbook ({type(exc).__name__})"
+                             ) from None
+    frame.columns = [str(c).strip() for c in frame.columns]
+    frame = frame.astype(object).where(frame.notna(), "")
+    _check_header(path, frame)
+    return RawTable(path=path, frame=frame, first_row=2)
+
+
+def read_sav(path: Path) -> RawTable:
+    import pyreadstat
+
+    try:
+        frame, meta = pyreadstat.read_sav(str(path), user_missing=True,
+                                          apply_value_formats=False)
+    except Exception as exc:  # pyreadstat.ReadstatError and friends
+        raise InputFileError(path, f"cannot read as an SPSS .sav file: {exc}") from None
+    user_missing: dict[str, set[Any]] = {}
+    for column, values in (meta.missing_user_values or {}).items():
+        user_missing.setdefault(column, set()).update(values)
+    for column, ranges in (meta.missing_ranges or {}).items():
+        for r in ranges:
+            if r.get("lo") == r.get("hi"):
+                user_missing.setdefault(column, set()).add(r["lo"])
+    frame = frame.astype(object).where(frame.notna(), "")
+    # SPSS case numbers: the first case is row 1 in SPSS's data view
+    return RawTable(path=path, frame=frame, first_row=1,
+                    value_labels=dict(meta.variable_value_labels or {}),
+                    user_missing=user_missing)
+
+
+def _check_header(path: Path, frame: pd.DataFrame) -> None:
+    names = list(frame.columns)
+    if not names or all(n == "" or n.startswith("Unnamed:") for n in names):
+        raise InputFileError(path, "no header row with column names")
+    seen: set[str] = set()
+    for name in names:
+        base = name.split(".")[0] if name.rsplit(".", 1)[-1].isdigit() else name
+        if base in seen and base != name:
+            raise InputFileError(path, f"column {base!r} appears twice in the header")
+        seen.add(name)

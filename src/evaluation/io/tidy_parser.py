@@ -1,0 +1,277 @@
+"""Interpreting one raw survey table against the codebook, cell by cell.
+
+:class:`_TidyParser` maps the export's columns to codebook items, attributes and id fields,
+reads respondent ids, sites, waves and attributes, classifies every answer as a valid value or
+a missing category (``no_answer``, ``cannot_judge``, ``not_shown``, ``faulty``) and collects a
+:class:`~evaluation.errors.Problem` for each cell it cannot read. It is run by
+:func:`evaluation.io.ingest.tidy_from_raw` and returns a :class:`~evaluation.io.ingest.SurveyData`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from evaluation import columns as C
+from evaluation.config.codebook import Codebook, code_key, normalise_text
+from evaluation.errors import Problem
+from evaluation.io.ingest import STATUS_DTYPE, Dialect, SurveyData
+from evaluation.io.readers import RawTable
+
+
+class _TidyParser:
+    def __init__(self, raw: RawTable, codebook: Codebook, dialect: Dialect, *,
+                 sites: dict[str, str] | None, waves: tuple[str, ...] | None) -> None:
+        self.raw = raw
+        self.book = codebook
+        self.dialect = dialect
+        self.sites = sites
+        self.waves = waves
+        self.file = str(raw.path)
+        self.problems: list[Problem] = list(raw.notes)
+
+    def problem(self, message: str, *, position: int | None = None,
+                column: str | None = None, value: object = None,
+                expected: str | None = None, severity: str = "error") -> None:
+        row = None if position is None else self.raw.row_number(position)
+        self.problems.append(Problem(file=self.file, row=row, column=column, value=value,
+                                     message=message, expected=expected, severity=severity))
+
+    # -- mapping columns ---------------------------------------------------------------
+    def map_columns(self) -> dict[str, str]:
+        targets: dict[str, str] = {}
+        claimed: dict[str, str] = {}
+        for column in self.raw.frame.columns:
+            if self.book.is_ignored(column) or self.dialect.is_system_column(column):
+                continue
+            target = self.book.target_of(column)
+            if target is None:
+                self.problem("column not in the codebook", column=column,
+                             expected="an item key, a mapping under 'columns', or an entry "
+                             "under 'ignore'")
+                continue
+            if target in claimed:
+                self.problem(f"column holds {target!r}, which column {claimed[target]!r} "
+                             "holds already", column=column, expected="one column per item")
+                continue
+            targets[column] = target
+            claimed[target] = column
+        return targets
+
+    def run(self, *, fixed_wave: str | None, fixed_site: str | None) -> SurveyData:
+        frame = self.raw.frame
+        targets = self.map_columns()
+        by_target = {t: c for c, t in targets.items()}
+        n = len(frame)
+        if n == 0:
+            self.problem("the file has a header but no respondents")
+
+        for item in self.book.items:
+            if item not in by_target:
+                self.problem("codebook item not found in the data", column=item,
+                             expected="a column for every codebook item")
+
+        respondents = pd.DataFrame(index=pd.RangeIndex(n))
+        respondents[C.RESPONDENT] = self.ids(frame, by_target.get(C.RESPONDENT))
+        respondents[C.SITE] = self.keyed(frame, by_target.get(C.SITE), C.SITE, fixed_site,
+                                         self.sites)
+        wave_lookup = None if self.waves is None else {normalise_text(w): w for w in self.waves}
+        respondents[C.WAVE] = self.keyed(frame, by_target.get(C.WAVE), C.WAVE, fixed_wave,
+                                         wave_lookup)
+        for key, attribute in self.book.respondent_attributes().items():
+            column = by_target.get(key)
+            respondents[key] = (self.attribute(frame[column], column, attribute.lookup(),
+                                               ", ".join(attribute.keys()))
+                                if column else pd.Series(pd.NA, index=respondents.index,
+                                                         dtype=object))
+        for key, spec in self.book.numeric_attributes.items():
+            column = by_target.get(key)
+            respondents[key] = (self.numeric(frame[column], column, spec.min, spec.max)
+                                if column else np.nan)
+        respondents[C.SOURCE_FILE] = self.raw.path.name
+        respondents[C.SOURCE_ROW] = np.arange(n) + self.raw.first_row
+
+        items = [i for i in self.book.items if i in by_target]
+        values = np.full((n, len(items)), np.nan)
+        statuses = np.empty((n, len(items)), dtype=object)
+        for j, item in enumerate(items):
+            column = by_target[item]
+            values[:, j], statuses[:, j] = self.answers(frame[column], column)
+        responses = pd.DataFrame({
+            C.RESPONDENT: np.repeat(respondents[C.RESPONDENT].to_numpy(), len(items)),
+            C.SITE: np.repeat(respondents[C.SITE].to_numpy(), len(items)),
+            C.WAVE: np.repeat(respondents[C.WAVE].to_numpy(), len(items)),
+            C.ITEM: np.tile(np.array(items, dtype=object), n),
+            C.VALUE: values.reshape(-1),
+            C.STATUS: pd.Categorical(statuses.reshape(-1), dtype=STATUS_DTYPE),
+        })
+        self.duplicates(respondents)
+        return SurveyData(respondents=respondents, responses=responses,
+                          problems=self.problems)
+
+    # -- column parsers ----------------------------------------------------------------
+    def ids(self, frame: pd.DataFrame, column: str | None) -> pd.Series:
+        if column is None:
+            self.problem("no respondent identifier column", column=C.RESPONDENT,
+                         expected="a column 'respondent' (or one mapped to it, e.g. CASE)")
+            return pd.Series([f"row{i + self.raw.first_row}" for i in range(len(frame))],
+                             dtype=object)
+        ids = frame[column].map(_cell_text)
+        for pos in np.flatnonzero(ids.to_numpy() == ""):
+            self.problem("respondent identifier is empty", position=int(pos), column=column)
+        return ids.astype(object)
+
+    def keyed(self, frame: pd.DataFrame, column: str | None, field_name: str,
+              fixed: str | None, lookup: dict[str, str] | None) -> pd.Series:
+        if fixed is not None:
+            if column is not None:
+                values = frame[column].map(_cell_text)
+                clash = values[(values != "") & (values.map(
+                    lambda v: (lookup or {}).get(normalise_text(v), v)) != fixed)]
+                for pos, value in clash.items():
+                    self.problem(f"{field_name} differs from the {field_name} set for this "
+                                 "file in the project", position=int(pos), column=column,
+                                 value=value, expected=fixed)
+            return pd.Series(fixed, index=frame.index, dtype=object)
+        if column is None:
+            self.problem(f"no {field_name} column and no {field_name} set for this file",
+                         column=field_name,
+                         expected=f"a column {field_name!r} or '{field_name}:' in the project")
+            return pd.Series("", index=frame.index, dtype=object)
+        raw = frame[column].map(_cell_text)
+        if lookup is None:
+            return raw.astype(object)
+        mapping = {v: lookup.get(normalise_text(v)) for v in raw.unique()}
+        keys = raw.map(mapping)
+        expected = ", ".join(sorted(set(lookup.values())))
+        for pos in np.flatnonzero(keys.isna().to_numpy()):
+            self.problem(f"unknown {field_name}", position=int(pos), column=column,
+                         value=raw.iloc[pos], expected=f"one of {expected}")
+        return keys.fillna("").astype(object)
+
+    def attribute(self, series: pd.Series, column: str, lookup: dict[str, str],
+                  expected: str) -> pd.Series:
+        labels = self.raw.value_labels.get(column, {})
+        missing_codes = self.raw.user_missing.get(column, set())
+
+        def classify(value: Any) -> Any:
+            text = _cell_text(value)
+            if text == "" or value in missing_codes or code_key(text) in \
+                    self.dialect.missing_codes:
+                return pd.NA
+            key = lookup.get(normalise_text(text))
+            if key is None and value in labels:
+                key = lookup.get(normalise_text(labels[value]))
+            return key if key is not None else _UNKNOWN
+
+        mapping = {v: classify(v) for v in series.unique()}
+        keys = series.map(mapping)
+        for pos in np.flatnonzero((keys == _UNKNOWN).to_numpy()):
+            self.problem("unknown attribute value", position=int(pos), column=column,
+                         value=series.iloc[pos], expected=f"one of {expected}")
+        return keys.where(keys != _UNKNOWN, pd.NA).astype(object)
+
+    def numeric(self, series: pd.Series, column: str, lo: float, hi: float) -> pd.Series:
+        def parse(value: Any) -> float | str:
+            text = _cell_text(value)
+            if text == "" or code_key(text) in self.dialect.missing_codes \
+                    or value in self.raw.user_missing.get(column, set()):
+                return np.nan
+            number = _to_number(text)
+            if number is None or not lo <= number <= hi:
+                return _UNKNOWN
+            return number
+
+        mapping = {v: parse(v) for v in series.unique()}
+        parsed = series.map(mapping)
+        for pos in np.flatnonzero((parsed == _UNKNOWN).to_numpy()):
+            self.problem("not a number in the valid range", position=int(pos), column=column,
+                         value=series.iloc[pos], expected=f"a number from {lo:g} to {hi:g}")
+        return pd.to_numeric(parsed.where(parsed != _UNKNOWN, np.nan))
+
+    def answers(self, series: pd.Series, column: str) -> tuple[np.ndarray, np.ndarray]:
+        """Values and statuses of one item column; problems for invalid answers."""
+        labels = self.raw.value_labels.get(column, {})
+        user_missing = self.raw.user_missing.get(column, set())
+        smin, smax = self.book.scale_min, self.book.scale_max
+        missing_by_label = {normalise_text(lbl.de): cat
+                            for cat, lbl in self.book.missing_labels.items()}
+        missing_by_label.update({normalise_text(lbl.en): cat
+                                 for cat, lbl in self.book.missing_labels.items()})
+
+        def classify(value: Any) -> tuple[float, str | None]:
+            text = _cell_text(value)
+            if text == "":
+                return np.nan, self.dialect.blank
+            key = code_key(text)
+            if key in self.dialect.missing_codes:
+                return np.nan, self.dialect.missing_codes[key]
+            if value in user_missing:
+                category = missing_by_label.get(normalise_text(labels.get(value, "")))
+                return np.nan, category  # None: declared missing but meaning unknown
+            if key in self.dialect.answer_codes:
+                meaning = self.dialect.answer_codes[key]
+                if isinstance(meaning, str):
+                    return np.nan, meaning
+                return float(meaning), C.VALID
+            number = _to_number(text)
+            if number is not None and number.is_integer() and smin <= number <= smax:
+                return number, C.VALID
+            return np.nan, _UNKNOWN
+
+        uniques = series.unique()
+        table = {v: classify(v) for v in uniques}
+        values = series.map({v: r[0] for v, r in table.items()}).to_numpy(dtype=float)
+        statuses = series.map({v: r[1] for v, r in table.items()}).to_numpy(dtype=object)
+        for pos in np.flatnonzero(statuses == _UNKNOWN):
+            self.problem("answer outside the response scale", position=int(pos),
+                         column=column, value=series.iloc[pos],
+                         expected=f"an integer from {smin} to {smax} or a missing code "
+                         f"({', '.join(sorted(self.dialect.missing_codes))})")
+        for pos in np.flatnonzero(pd.isna(statuses)):
+            self.problem("value is declared user-missing in the file but the codebook does "
+                         "not say what it means", position=int(pos), column=column,
+                         value=series.iloc[pos], expected="a code listed under missing.codes")
+        statuses = np.where((statuses == _UNKNOWN) | pd.isna(statuses), C.FAULTY, statuses)
+        return values, statuses
+
+    def duplicates(self, respondents: pd.DataFrame) -> None:
+        key = respondents[[C.WAVE, C.RESPONDENT]]
+        dup = key.duplicated(keep="first") & (respondents[C.RESPONDENT] != "")
+        first = {}
+        for pos, (wave, rid) in enumerate(key.itertuples(index=False)):
+            if dup.iloc[pos]:
+                self.problem(f"respondent appears twice in wave {wave!r} (first in row "
+                             f"{first[(wave, rid)]})", position=pos, column=C.RESPONDENT,
+                             value=rid, expected="one row per respondent and wave")
+            else:
+                first.setdefault((wave, rid), self.raw.row_number(pos))
+
+
+class _Unknown:
+    def __repr__(self) -> str:
+        return "<unknown>"
+
+
+_UNKNOWN = _Unknown()
+
+
+def _cell_text(value: Any) -> str:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _to_number(text: str) -> float | None:
+    text = text.strip().replace("\u2212", "-")
+    if "," in text and "." not in text:
+        text = text.replace(",", ".")
+    try:
+        number = float(text)
+    except ValueError:
+        return None
+    return number if np.isfinite(number) else None

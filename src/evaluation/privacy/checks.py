@@ -1,0 +1,43 @@
+"""Errors of the privacy routines and the checks they share.
+
+:class:`PrivacyError` is the base of every error of :mod:`evaluation.privacy.pseudonyms`,
+:mod:`evaluation.privacy.suppression`, :mod:`evaluation.privacy.freetext`, :mod:`evaluation.privacy.generalisation`
+and :mod:`evaluation.io.microdata`; all of them are importable from :mod:`evaluation.privacy`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+
+from evaluation.errors import EvaluationError
+
+
+class PrivacyError(EvaluationError, ValueError):
+    """Bad input to a privacy routine, or a rule that cannot be met."""
+
+
+class DisclosureError(PrivacyError):
+    """A disclosure rule cannot be met; ``classes`` lists the groups concerned."""
+
+    def __init__(self, message: str, *, classes: pd.DataFrame | None = None) -> None:
+        self.classes = classes
+        super().__init__(message)
+
+
+def _check_k(k: object, what: str = "k") -> int:
+    if isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1:
+        raise PrivacyError(f"{what} must be a positive integer, got {k!r}")
+    return int(k)
+
+
+def _require(frame: pd.DataFrame, names: Iterable[str], what: str) -> None:
+    missing = [n for n in names if n not in frame.columns]
+    if missing:
+        raise PrivacyError(f"{what} lacks column(s) {', '.join(map(repr, missing))}; it has "
+                           f"{', '.join(map(repr, map(str, frame.columns)))}")
+
+
+__all__ = ["DisclosureError", "PrivacyError"]

@@ -1,0 +1,82 @@
+"""The index page of a batch: links to every report, for the evaluation team."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from evaluation.config.project import Project
+from evaluation.render.page import page_context, page_environment, page_stylesheet
+
+if TYPE_CHECKING:
+    from evaluation.pipeline import RunSummary
+
+TEXT = {
+    "de": {
+        "title": "Berichte der Evaluation",
+        "synthetic": "Synthetische Daten: Alle Zahlen dieses Beispielprojekts sind erfunden.",
+        "intro": "Übersicht für das Evaluationsteam. Jede Kommune erhält nur ihren eigenen "
+                 "Partnerbericht; diese Seite und die Evaluationsfassungen bleiben im Team.",
+        "synthesis_heading": "Standortübergreifende Auswertung",
+        "synthesis": "Synthese aller Kommunen",
+        "digest_heading": "Transfertagung",
+        "slides": "Folien (Pool-Ebene, ohne Namen)",
+        "handout": "Handout zum Ausdrucken",
+        "sites_heading": "Berichte je Kommune",
+        "caption": "Partner- und Evaluationsbericht je Kommune",
+        "columns": ["Kürzel", "Kommune", "Partnerbericht", "Evaluationsfassung"],
+        "partner": "Partnerbericht",
+        "evaluator": "Evaluationsfassung",
+        "failed": "Fehlgeschlagen",
+        "failed_one": "fehlgeschlagen",
+        "note": "Fehlgeschlagene Berichte sind durch eine Seite ersetzt, die den Fehler nennt.",
+    },
+    "en": {
+        "title": "Evaluation reports",
+        "synthetic": "Synthetic data: every figure of this example project is invented.",
+        "intro": "Overview for the evaluation team. Each municipality receives only its own "
+                 "partner report; this page and the evaluator editions stay with the team.",
+        "synthesis_heading": "Cross-site analysis",
+        "synthesis": "Synthesis of all sites",
+        "digest_heading": "Transfer conference",
+        "slides": "Slides (pool level, no names)",
+        "handout": "Printable handout",
+        "sites_heading": "Reports per site",
+        "caption": "Partner and evaluator report per site",
+        "columns": ["Code", "Municipality", "Partner report", "Evaluator edition"],
+        "partner": "Partner report",
+        "evaluator": "Evaluator edition",
+        "failed": "Failed",
+        "failed_one": "failed",
+        "note": "Failed reports are replaced by a page that names the error.",
+    },
+}
+
+
+def index_html(project: Project, summary: RunSummary, *, wave: str, date_iso: str) -> str:
+    """The index page; links are relative so the folder can be moved or zipped."""
+    language = project.language
+    text = TEXT[language]
+    report = page_context(edition="evaluator", language=language, branding=project.branding,
+                          source_date=dt.datetime.fromisoformat(date_iso),
+                          title=f"{text['title']} – {project.name}")
+    failed = {r["key"] for r in summary.reports if r.get("failed")}
+    written = {r["key"] for r in summary.reports}
+    rows = []
+    for site in project.sites:
+        links = []
+        for edition in ("partner", "evaluator"):
+            key = f"{edition}/{site.key}"
+            links.append({"href": f"{key}.html" if key in written else None,
+                          "label": text[edition], "failed": key in failed})
+        rows.append({"key": site.key, "name": site.name, "links": links})
+    template = page_environment().get_template("index_page.html.j2")
+    return template.render(report=report, css_block=page_stylesheet(), text=text, rows=rows,
+                           synthetic=project.synthetic, synthesis_href="synthesis.html",
+                           synthesis_failed="synthesis" in failed,
+                           digest=[{"href": "digest/slides.html", "label": text["slides"],
+                                    "failed": "digest" in failed},
+                                   {"href": "digest/handout.html", "label": text["handout"],
+                                    "failed": "digest" in failed}]
+                           if "digest" in written else [],
+                           failures=sorted(failed), wave=wave)

@@ -1,0 +1,174 @@
+"""The run folder: computed results stored once, loaded by every report notebook.
+
+Layout of a run folder::
+
+    results.pkl       metadata, objects (network graphs) and the names of the tables
+    frames/NAME.pkl   every tidy table as a pickled DataFrame (dtypes kept)
+    tables/NAME.csv   every tidy table as CSV, for evaluators who work in other software
+    run.json          the cache key (data hash, parameters, package version) and timings
+    charts/           drawn charts shared by a site's editions (evaluation.report.chart_store)
+
+Only the pipeline writes here, atomically (temporary file, then rename); ``run.json`` is
+removed first and written last, so a folder without it is incomplete. Notebooks read through
+:func:`load_results`, which reads a table only when a report first uses it: a site report
+never loads the respondent-level ``scores`` or tables it does not show, so what a report
+kernel holds does not grow with the respondents of the whole programme. Respondent-level
+tables stay in the run folder and are never copied into partner reports.
+"""
+
+from __future__ import annotations
+
+import json
+import pickle
+import shutil
+import uuid
+from collections.abc import Iterable, Iterator, MutableMapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from evaluation.atomic import write_atomic
+from evaluation.errors import EvaluationError
+
+RESULTS_FILE = "results.pkl"
+#: bumped whenever the stored form of :class:`Results` changes (enters the cache key)
+RESULTS_FORMAT = 4
+RUN_FILE = "run.json"
+TABLES_DIR = "tables"
+FRAMES_DIR = "frames"
+
+
+@dataclass(kw_only=True)
+class Results:
+    """All computed tables of one project run (tidy DataFrames) plus metadata.
+
+    Defined here, away from the statistics modules, so that a report kernel can unpickle it
+    without importing statsmodels or scipy.
+    """
+
+    meta: dict[str, Any]
+    # a dict when computed; a LazyTables when loaded from a run folder
+    tables: MutableMapping[str, pd.DataFrame] = field(default_factory=dict)
+    objects: dict[str, Any] = field(default_factory=dict)  # e.g. network graphs for maps
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        return self.tables[name]
+
+
+class RunFolderError(EvaluationError, ValueError):
+    """A run folder is missing or was written by an incompatible version."""
+
+
+class LazyTables(MutableMapping[str, pd.DataFrame]):
+    """The tables of a run folder, each read from ``frames/NAME.pkl`` when first used.
+
+    Behaves as a dict of DataFrames: ``in``, ``len`` and iteration use the stored names
+    without reading anything; a table set here replaces the stored one in memory only.
+    Pickles as a plain dict of all tables.
+    """
+
+    def __init__(self, folder: Path, names: Iterable[str], *, token: str = "") -> None:
+        self._folder = folder
+        self._names = list(dict.fromkeys(names))
+        self._loaded: dict[str, pd.DataFrame] = {}
+        self._token = token  # the save the metadata came from; every table must match it
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        if name in self._loaded:
+            return self._loaded[name]
+        if name not in self._names:
+            raise KeyError(name)
+        path = self._folder / f"{name}.pkl"
+        try:
+            with path.open("rb") as handle:
+                token, table = pickle.load(handle)  # our own run folder, written by us
+        except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError) as exc:
+            raise RunFolderError(f"{path}: table {name!r} cannot be read ({exc}); run "
+                                 "`transfer-eval run PROJECT` again") from exc
+        if token != self._token:
+            raise RunFolderError(f"{path}: the run folder was written again after these "
+                                 "results were loaded; load the results again")
+        self._loaded[name] = table
+        return table
+
+    def __setitem__(self, name: str, table: pd.DataFrame) -> None:
+        self._loaded[name] = table
+        if name not in self._names:
+            self._names.append(name)
+
+    def __delitem__(self, name: str) -> None:
+        if name not in self._names:
+            raise KeyError(name)
+        self._names.remove(name)
+        self._loaded.pop(name, None)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._names
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(list(self._names))
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+    def __repr__(self) -> str:
+        return f"LazyTables({len(self._names)} tables, {len(self._loaded)} loaded)"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (dict, (dict(self.items()),))
+
+
+def save_results(results: Results, run_dir: Path, *, key: dict[str, Any]) -> None:
+    """Write results (tables one file each), their CSV tables and the cache key."""
+    run_dir.mkdir(parents=True, exist_ok=True)
+    all_tables = dict(results.tables.items())  # read (lazy) tables before anything is removed
+    token = uuid.uuid4().hex  # ties the tables to the metadata of this save
+    (run_dir / RUN_FILE).unlink(missing_ok=True)  # incomplete until run.json is back
+    # nothing of an earlier run stays (charts/: evaluation.report.chart_store.STORE_DIR)
+    for folder in (TABLES_DIR, FRAMES_DIR, "charts"):
+        shutil.rmtree(run_dir / folder, ignore_errors=True)
+    tables, frames = run_dir / TABLES_DIR, run_dir / FRAMES_DIR
+    tables.mkdir()
+    frames.mkdir()
+    for name, table in sorted(all_tables.items()):
+        write_atomic(tables / f"{name}.csv", table.to_csv(index=False, lineterminator="\n"))
+        write_atomic(frames / f"{name}.pkl", pickle.dumps((token, table), protocol=5))
+    stored = {"format": RESULTS_FORMAT, "meta": results.meta, "objects": results.objects,
+              "tables": list(all_tables), "token": token}
+    write_atomic(run_dir / RESULTS_FILE, pickle.dumps(stored, protocol=5))
+    # run.json last: its presence marks a complete run folder
+    write_atomic(run_dir / RUN_FILE, json.dumps(key, indent=2, sort_keys=True) + "\n")
+
+
+def cached_key(run_dir: Path) -> dict[str, Any] | None:
+    """The cache key of a complete run folder, or ``None``."""
+    path = run_dir / RUN_FILE
+    if not path.is_file() or not (run_dir / RESULTS_FILE).is_file():
+        return None
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def load_results(run_dir: str | Path) -> Results:
+    """Load the results of a run folder (what report notebooks call first).
+
+    Metadata and objects are read at once, each table when it is first used (see
+    :class:`LazyTables`).
+    """
+    folder = Path(run_dir)
+    path = folder / RESULTS_FILE
+    if not path.is_file():
+        raise RunFolderError(f"{path}: no computed results; run `transfer-eval run PROJECT` "
+                             "first or pass the run folder of a finished run")
+    with path.open("rb") as handle:
+        stored = pickle.load(handle)
+    if not isinstance(stored, dict) or stored.get("format") != RESULTS_FORMAT:
+        raise RunFolderError(f"{path}: not a results file of this version of the package; "
+                             "run `transfer-eval run PROJECT` again")
+    return Results(meta=stored["meta"], objects=stored["objects"],
+                   tables=LazyTables(folder / FRAMES_DIR, stored["tables"],
+                                     token=stored.get("token", "")))

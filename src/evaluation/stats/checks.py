@@ -1,0 +1,68 @@
+"""Input checks and errors shared by the statistics modules.
+
+:class:`StatisticsInputError` and its subclasses are what the statistics functions
+(:mod:`evaluation.analysis.aggregation`, :mod:`evaluation.stats.mixed`, :mod:`evaluation.stats.reml`,
+:mod:`evaluation.analysis.compare`, :mod:`evaluation.analysis.groups`, :mod:`evaluation.analysis.waves`,
+:mod:`evaluation.analysis.drivers`) raise for a table or parameter they cannot work with. Everything
+here is also importable from :mod:`evaluation.analysis.aggregation`, where it used to live.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pandas as pd
+
+from evaluation.errors import EvaluationError
+
+
+class StatisticsInputError(EvaluationError, ValueError):
+    """A statistics function was given a table or a parameter it cannot work with."""
+
+
+class MissingColumnError(StatisticsInputError):
+    """A column named by a keyword argument is not in the table."""
+
+
+class InsufficientDataError(StatisticsInputError):
+    """Too few observations or groups for the statistic asked for."""
+
+
+class ModelFitError(StatisticsInputError):
+    """No optimiser could fit the mixed model at all."""
+
+
+def require_columns(frame: pd.DataFrame, columns: Iterable[str], *, what: str = "table") -> None:
+    """Raise :class:`MissingColumnError` naming every column of ``columns`` not in ``frame``."""
+    if not isinstance(frame, pd.DataFrame):
+        raise TypeError(f"{what} must be a pandas DataFrame, got {type(frame).__name__}")
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise MissingColumnError(
+            f"{what} lacks column(s) {missing}; it has {list(frame.columns)}. Pass the right "
+            "names as keyword arguments (e.g. value='score', group='site')."
+        )
+
+
+def check_confidence(confidence: float) -> None:
+    """Raise :class:`StatisticsInputError` unless ``0 < confidence < 1``."""
+    if not 0 < confidence < 1:
+        raise StatisticsInputError(
+            f"confidence must lie strictly between 0 and 1, got {confidence!r}"
+        )
+
+
+def numeric_values(frame: pd.DataFrame, column: str, *, what: str = "table") -> pd.Series:
+    """The column as float; raise with the offending values when it is not numeric."""
+    values = pd.to_numeric(frame[column], errors="coerce")
+    bad = frame[column][values.isna() & frame[column].notna()]
+    if len(bad):
+        raise StatisticsInputError(
+            f"{what}: column {column!r} must be numeric; found {bad.unique()[:5].tolist()} "
+            f"(first row index {bad.index[0]!r})"
+        )
+    return values.astype(float)
+
+
+__all__ = ["InsufficientDataError", "MissingColumnError", "ModelFitError",
+           "StatisticsInputError", "check_confidence", "numeric_values", "require_columns"]
