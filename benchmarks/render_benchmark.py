@@ -66,8 +66,8 @@ RUN_DIR, STORE_DIR = "_run", "charts"  # evaluation.pipeline.RUN_DIR, report.cha
 
 def example_results(work: Path) -> Path:
     """The example project's run folder (computed once, reused while inputs are unchanged)."""
-    from evaluation.config.project import load_project
-    from evaluation.io.validate import validate_project
+    from evaluation.config import load_project
+    from evaluation.io import validate_project
     from evaluation.pipeline import RUN_DIR, cache_key, load_or_compute
 
     project = load_project(EXAMPLE)
@@ -84,7 +84,7 @@ def replicate(base_run: Path, n: int, folder: Path) -> Path:
     """A project folder whose ``_run`` holds the example's results copied to ``n`` sites."""
     import pandas as pd
 
-    from evaluation.results.store import load_results, save_results
+    from evaluation.results import load_results, save_results
 
     target = folder / "_run" / "results.pkl"
     if target.is_file():
@@ -230,7 +230,7 @@ def forget_charts(folder: Path) -> None:
 
 
 def measure_ours(folder: Path, n: int, jobs: int) -> dict[str, Any]:
-    from evaluation.execution.batch import Task, run_batch
+    from evaluation.execution import Task, run_batch
     from evaluation.execution.warm import WarmKernelExecutor
     from evaluation.pipeline import RenderJob, finish_report
 
@@ -278,7 +278,8 @@ def measure_floor(folder: Path, sites: list[str], repeats: int) -> dict[str, Any
     from IPython.utils.capture import capture_output
     from nbformat.v4 import new_code_cell, new_output
 
-    from evaluation.render.html import render_html, write_atomic
+    from evaluation.atomic import write_atomic
+    from evaluation.render import render_html
 
     shell = InteractiveShell.instance()
     template = nbformat.read(NOTEBOOK, as_version=4)

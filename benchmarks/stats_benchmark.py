@@ -110,8 +110,8 @@ class Report:
 
 def run_example(n_boot: int, *, traced: bool) -> Report:
     from evaluation.analysis import compute as analysis
-    from evaluation.config.project import load_project
-    from evaluation.io.ingest import load_survey
+    from evaluation.config import load_project
+    from evaluation.io import load_survey
     from evaluation.io.participation import load_participation
     from evaluation.participation import goals
 
@@ -233,13 +233,14 @@ def second_wave(scores: pd.DataFrame, *, seed: int = 1) -> pd.DataFrame:
 
 def run_large(n_sites: int, per_site: int, n_items: int, n_boot: int, *, shared_matrix: bool,
               traced: bool) -> Report:
+    from evaluation.analysis import item_matrix
     from evaluation.analysis.aggregation import aggregation_table
     from evaluation.analysis.compare import site_vs_pool
     from evaluation.analysis.items import item_analysis
     from evaluation.analysis.reliability import reliability_table
-    from evaluation.analysis.scales import item_matrix, score_scales
+    from evaluation.analysis.scales import score_scales
     from evaluation.analysis.waves import wave_change
-    from evaluation.config.project import load_project
+    from evaluation.config import load_project
 
     book = load_project(EXAMPLE).codebook
     report = Report(f"synthetic: {n_sites:,} sites x {per_site} respondents x {n_items} items")

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from evaluation import columns as C
-from evaluation.config.codebook import parse_codebook
+from evaluation.config import parse_codebook
 from evaluation.io.ingest import STATUS_DTYPE, SurveyData
 
 REFERENCE = Path(__file__).parent / "reference"

@@ -14,7 +14,8 @@ import pandas as pd
 import pytest
 
 from evaluation.analysis import aggregation as A
-from evaluation.errors import EvaluationError
+from evaluation.errors import EvaluationError, MissingColumnError
+from evaluation.stats import icc, rwg_j, variance_components
 
 REFERENCE = Path(__file__).parent / "reference"
 TRUST_ITEMS = [f"trust_{i}" for i in range(1, 5)]
@@ -56,7 +57,7 @@ def test_icc_of_a_three_site_toy_example_matches_the_hand_computation() -> None:
     # SSB = 3 * (1 + 1 + 0) = 6, MSB = 6 / 2 = 3; SSW = 3 * 2 = 6, MSW = 6 / 6 = 1; k = 3
     # ICC(1) = (3 - 1) / (3 + 2 * 1) = 0.4; ICC(2) = (3 - 1) / 3; F = 3 and, for F(2, 6),
     # P(F > f) = (1 + 2 f / 6)^(-3) = 1 / 8
-    result = A.icc(toy())
+    result = icc(toy())
     assert result.ms_between == pytest.approx(3)
     assert result.ms_within == pytest.approx(1)
     assert result.icc1 == pytest.approx(0.4)
@@ -70,16 +71,16 @@ def test_k0_for_unequal_sites_follows_the_textbook_formula() -> None:
     # sizes 2, 3, 5: N = 10, sum n^2 = 38, k0 = (10 - 3.8) / 2 = 3.1; mean size 10 / 3
     frame = pd.DataFrame({"site": ["a"] * 2 + ["b"] * 3 + ["c"] * 5,
                           "score": [1, 2, 2, 3, 4, 3, 4, 5, 4, 5]})
-    assert A.icc(frame).group_size == pytest.approx(3.1)
-    assert A.icc(frame, group_size="mean").group_size == pytest.approx(10 / 3)
+    assert icc(frame).group_size == pytest.approx(3.1)
+    assert icc(frame, group_size="mean").group_size == pytest.approx(10 / 3)
 
 
 def test_icc_matches_r_aov_for_every_wave_and_scale(expected: dict,
                                                     scores: pd.DataFrame) -> None:
     for ref in expected["icc"]:
         part = scores[(scores["wave"] == ref["wave"]) & (scores["scale"] == ref["scale"])]
-        k0 = A.icc(part)
-        mean_k = A.icc(part, group_size="mean")
+        k0 = icc(part)
+        mean_k = icc(part, group_size="mean")
         # summary(aov(score ~ factor(site)))
         assert k0.ms_between == pytest.approx(ref["ms_between"], **EXACT)
         assert k0.ms_within == pytest.approx(ref["ms_within"], **EXACT)
@@ -96,7 +97,7 @@ def test_icc_matches_r_aov_for_every_wave_and_scale(expected: dict,
 def test_reml_variance_components_match_lmer(expected: dict, scores: pd.DataFrame) -> None:
     for ref in expected["icc"]:
         part = scores[(scores["wave"] == ref["wave"]) & (scores["scale"] == ref["scale"])]
-        result = A.variance_components(part)
+        result = variance_components(part)
         # as.data.frame(VarCorr(lmer(score ~ 1 + (1 | site), REML = TRUE)))
         assert result.converged
         assert result.site_variance == pytest.approx(ref["site_variance"], **REML)
@@ -110,7 +111,7 @@ def test_reml_variance_components_through_mixedlm_also_match_lmer(
     # the general statsmodels path, kept for models with fixed effects, on the same models
     for ref in expected["icc"]:
         part = scores[(scores["wave"] == ref["wave"]) & (scores["scale"] == ref["scale"])]
-        result = A.variance_components(part, method="mixedlm")
+        result = variance_components(part, method="mixedlm")
         # as.data.frame(VarCorr(lmer(score ~ 1 + (1 | site), REML = TRUE)))
         assert result.converged
         assert not result.method.startswith("profiled")
@@ -125,7 +126,7 @@ def test_rwg_of_a_small_site_matches_the_hand_computation() -> None:
     # null variance (25 - 1) / 12 = 2; ratio 0.25; rwg(2) = 2 * 0.75 / (2 * 0.75 + 0.25)
     frame = pd.DataFrame({"respondent": ["r1", "r2", "r3"] * 2, "site": "a",
                           "item": ["i1"] * 3 + ["i2"] * 3, "value": [3, 4, 5, 2, 2, 2]})
-    result = A.rwg_j(frame)
+    result = rwg_j(frame)
     assert result.loc[0, "rwg_j"] == pytest.approx(1.5 / 1.75)
     assert result.loc[0, "mean_item_variance"] == pytest.approx(0.5)
     assert (result.loc[0, "n"], result.loc[0, "n_items"]) == (3, 2)
@@ -135,8 +136,8 @@ def test_rwg_is_truncated_at_zero_when_answers_spread_more_than_uniform() -> Non
     # 1, 5, 1, 5: variance 16/3 > 2, so the formula would leave [0, 1]
     frame = pd.DataFrame({"respondent": ["r1", "r2", "r3", "r4"], "site": "a", "item": "i1",
                           "value": [1, 5, 1, 5]})
-    assert A.rwg_j(frame).loc[0, "rwg_j"] == 0
-    untruncated = A.rwg_j(frame, truncate=False).loc[0, "rwg_j"]
+    assert rwg_j(frame).loc[0, "rwg_j"] == 0
+    untruncated = rwg_j(frame, truncate=False).loc[0, "rwg_j"]
     assert untruncated == pytest.approx(1 - (16 / 3) / 2)
 
 
@@ -146,7 +147,7 @@ def test_rwg_matches_r_for_every_site(expected: dict, items: pd.DataFrame) -> No
     for wave in (1, 2):
         for scale, keys in (("trust", TRUST_ITEMS), ("benefit", BENEFIT_ITEMS)):
             part = items[(items["wave"] == wave) & items["item"].isin(keys)]
-            result = A.rwg_j(part).set_index("site")
+            result = rwg_j(part).set_index("site")
             refs = [r for r in expected["rwg"] if r["wave"] == wave and r["scale"] == scale]
             assert len(refs) == len(result)
             for ref in refs:
@@ -217,7 +218,7 @@ def test_a_site_variance_of_zero_is_recorded_as_boundary_without_warnings() -> N
     # pytest turns any warning into an error, so this also checks that none escapes
     values = [1.0, 2.0, 3.0, 4.0, 5.0]
     frame = pd.DataFrame({"site": np.repeat(list("abcd"), 5), "score": values * 4})
-    result = A.variance_components(frame)
+    result = variance_components(frame)
     assert result.boundary
     assert result.converged
     assert result.site_variance == pytest.approx(0, abs=1e-6)
@@ -228,12 +229,12 @@ def test_a_site_variance_of_zero_is_recorded_as_boundary_without_warnings() -> N
 def test_icc_with_one_site_raises_an_error_naming_the_counts() -> None:
     frame = pd.DataFrame({"site": ["a", "a", "a"], "score": [1, 2, 3]})
     with pytest.raises(A.InsufficientDataError, match=r"3 respondent\(s\) in 1 group"):
-        A.icc(frame)
+        icc(frame)
 
 
 def test_missing_columns_are_named_in_the_error() -> None:
-    with pytest.raises(A.MissingColumnError, match="'mean_score'") as info:
-        A.icc(toy(), value="mean_score")
+    with pytest.raises(MissingColumnError, match="'mean_score'") as info:
+        icc(toy(), value="mean_score")
     assert isinstance(info.value, EvaluationError)
     assert isinstance(info.value, ValueError)
 
@@ -242,9 +243,9 @@ def test_non_numeric_scores_are_reported_with_their_values() -> None:
     frame = toy().astype({"score": object})
     frame.loc[4, "score"] = "vier"
     with pytest.raises(A.StatisticsInputError, match="vier"):
-        A.icc(frame)
+        icc(frame)
 
 
 def test_an_unknown_group_size_convention_is_rejected() -> None:
     with pytest.raises(A.StatisticsInputError, match="'harmonic'"):
-        A.icc(toy(), group_size="harmonic")  # type: ignore[arg-type]
+        icc(toy(), group_size="harmonic")  # type: ignore[arg-type]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from evaluation.config.project import load_project
+from evaluation.config import load_project
 from evaluation.errors import InputFileError
 from evaluation.io.ingest import read_project_survey
 from evaluation.io.readers import MAX_ROWS, read_raw

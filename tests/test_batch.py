@@ -9,7 +9,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from evaluation.execution.batch import Task, WorkerPool
+from evaluation.execution import Task, WorkerPool
 
 HELLO = Path(__file__).parent / "data" / "notebooks" / "hello.ipynb"
 

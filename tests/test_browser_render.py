@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
+from evaluation.atomic import write_atomic
 from evaluation.execution.executors import PapermillExecutor
-from evaluation.render import htmlcheck
-from evaluation.render.html import failure_page, render_html, write_atomic
+from evaluation.render import failure_page, htmlcheck, render_html
 
 from .browser import chromium_available, open_page
 

@@ -15,7 +15,7 @@ import pytest
 from scipy import stats
 
 from evaluation.analysis import compare as K
-from evaluation.analysis.aggregation import MissingColumnError, StatisticsInputError
+from evaluation.errors import MissingColumnError, StatisticsInputError
 
 REFERENCE = Path(__file__).parent / "reference"
 EXACT = {"rel": 1e-9, "abs": 1e-12}

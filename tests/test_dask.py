@@ -13,11 +13,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from evaluation.execution.batch import Task, run_batch
-from evaluation.execution.executors import make_executor
+from evaluation.execution import Task, make_executor, run_batch
 from evaluation.execution.warm import WarmKernelExecutor
 from evaluation.pipeline import RenderJob, finish_report
-from evaluation.results.store import Results, save_results
+from evaluation.results import Results, save_results
 
 from .conftest import ROOT
 
@@ -106,8 +105,8 @@ def test_both_workers_take_tasks_and_shut_their_kernels_down_afterwards(client, 
 
 
 def test_an_unreachable_scheduler_is_a_clear_error(tmp_path):
+    from evaluation.errors import ExecutorError
     from evaluation.execution.distributed import DaskExecutor
-    from evaluation.execution.executors import ExecutorError
 
     executor = DaskExecutor(scheduler="tcp://127.0.0.1:9", connect_timeout=1)
     with pytest.raises(ExecutorError, match=r"cannot reach the Dask scheduler at tcp://127"):

@@ -17,9 +17,9 @@ import pandas as pd
 import pytest
 from statsmodels.stats.multitest import multipletests
 
-from evaluation.analysis.compute import compute_results
-from evaluation.config.project import load_project
-from evaluation.io.validate import validate_project
+from evaluation.analysis import compute_results
+from evaluation.config import load_project
+from evaluation.io import validate_project
 from evaluation.peers import partners as peers
 from evaluation.pipeline import results_meta
 from evaluation.report import digest, digest_findings
@@ -139,7 +139,7 @@ def test_holm_agrees_with_statsmodels():
 
 
 def test_an_unknown_language_is_refused(example):
-    with pytest.raises(ValueError, match="unknown language 'fr'"):
+    with pytest.raises(ValueError, match="unknown report language 'fr'"):
         digest.findings(example, "fr")
 
 

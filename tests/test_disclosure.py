@@ -30,8 +30,8 @@ import yaml
 
 from evaluation import columns as C
 from evaluation.analysis.compute import compute_results, pool_scores
-from evaluation.config.project import load_project
-from evaluation.io.validate import validate_project
+from evaluation.config import load_project
+from evaluation.io import validate_project
 from evaluation.pipeline import results_meta, run_pipeline
 
 from .conftest import EXAMPLE

@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 from evaluation.analysis import drivers as D
-from evaluation.analysis.aggregation import StatisticsInputError
+from evaluation.errors import StatisticsInputError
 
 REFERENCE = Path(__file__).parent / "reference"
 EXACT = {"rel": 1e-9, "abs": 1e-12}

@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from evaluation.config.project import Project, load_project
+from evaluation.config import Project, load_project
 from evaluation.errors import Problem
 from evaluation.io.ingest import SurveyData, read_project_survey
 from evaluation.io.participation import ParticipationData, read_participation

@@ -11,9 +11,8 @@ import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
 from evaluation.errors import EvaluationError, ParameterError
-from evaluation.execution.batch import Task, TaskResult, run_batch
-from evaluation.execution.executors import Executor, NotebookExecutionError, PapermillExecutor
-from evaluation.execution.notebook_params import check_parameters
+from evaluation.execution import Task, TaskResult, check_parameters, run_batch
+from evaluation.execution.executors import NotebookExecutionError, PapermillExecutor
 
 HELLO = Path(__file__).parent / "data" / "notebooks" / "hello.ipynb"
 
@@ -181,11 +180,6 @@ def crash_on_finish(nb, task):
 def _tasks(sites, finish=site_of):
     return [Task(key=f"{s}-w1", notebook=HELLO, params={"site": s}, cwd=HELLO.parent,
                  finish=finish) for s in sites]
-
-
-def test_the_fake_executor_satisfies_the_executor_interface():
-    assert isinstance(FakeExecutor(), Executor)
-    assert isinstance(PapermillExecutor(), Executor)
 
 
 @pytest.mark.parametrize("jobs", [1, 2])

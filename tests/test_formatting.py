@@ -12,6 +12,7 @@ import math
 import pandas as pd
 import pytest
 
+from evaluation.errors import LanguageError
 from evaluation.render import htmlcheck
 from evaluation.report.formatting import (
     MISSING,
@@ -109,7 +110,7 @@ def test_dates_are_day_month_year_in_german_and_iso_in_english():
 
 
 def test_an_unknown_language_is_named_in_the_error():
-    with pytest.raises(FormattingError, match="'fr'"):
+    with pytest.raises(LanguageError, match="'fr'"):
         fmt_number(1.0, 2, "fr")
 
 

@@ -13,8 +13,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from evaluation.analysis import groups as G
-from evaluation.analysis.aggregation import InsufficientDataError, StatisticsInputError
+from evaluation import stats as G
+from evaluation.analysis import eye_level
+from evaluation.errors import InsufficientDataError, StatisticsInputError
+from evaluation.stats.rank_tests import _h_statistic
 
 REFERENCE = Path(__file__).parent / "reference"
 EXACT = {"rel": 1e-9, "abs": 1e-12}
@@ -127,7 +129,7 @@ def test_bootstrap_interval_is_reproducible_with_a_seed(trust: pd.DataFrame) -> 
 
 def test_the_bootstrap_h_equals_scipys_tie_corrected_h(trust: pd.DataFrame) -> None:
     codes, _ = pd.factorize(trust["site"], sort=True)
-    own = G._h_statistic(trust["score"].to_numpy(), codes)
+    own = _h_statistic(trust["score"].to_numpy(), codes)
     assert own == pytest.approx(G.kruskal(trust, n_boot=0).statistic, **EXACT)
 
 
@@ -180,7 +182,7 @@ def test_rank_biserial_is_positive_when_the_first_sample_is_higher() -> None:
 
 def test_eye_level_matches_r_tests_and_holm_over_the_whole_table(
         expected: dict, scores: pd.DataFrame, respondents: pd.DataFrame) -> None:
-    table = G.eye_level(scores, respondents)
+    table = eye_level(scores, respondents)
     indexed = table.set_index(["wave", "scale", "attribute"])
     assert len(indexed) == len(expected["eye_level"])
     for ref in expected["eye_level"]:
@@ -197,7 +199,7 @@ def test_eye_level_matches_r_tests_and_holm_over_the_whole_table(
 
 def test_eye_level_wording_names_the_lower_group_in_both_languages(
         scores: pd.DataFrame, respondents: pd.DataFrame) -> None:
-    table = G.eye_level(scores, respondents)
+    table = eye_level(scores, respondents)
     row = table[(table["wave"] == 1) & (table["scale"] == "trust")
                 & (table["attribute"] == "employment")].iloc[0]
     assert row["different"]
@@ -216,7 +218,7 @@ def test_eye_level_leaves_out_groups_below_the_minimum_size() -> None:
     respondents = pd.DataFrame({"respondent": [f"r{i}" for i in range(13)],
                                 "actor_type": ["administration"] * 5 + ["mso"] * 5
                                 + ["politics"] * 3})
-    table = G.eye_level(scores, respondents, scales=("trust",), by=("actor_type",))
+    table = eye_level(scores, respondents, scales=("trust",), by=("actor_type",))
     row = table.iloc[0]
     assert row["dropped_groups"] == "politics"
     assert row["n"] == 10
@@ -228,7 +230,7 @@ def test_eye_level_with_a_single_group_reports_no_test() -> None:
     scores = pd.DataFrame({"respondent": list("abcdef"), "scale": "trust",
                            "score": [1, 2, 3, 4, 5, 3]})
     respondents = pd.DataFrame({"respondent": list("abcdef"), "employment": "paid"})
-    table = G.eye_level(scores, respondents, scales=("trust",), by=("employment",))
+    table = eye_level(scores, respondents, scales=("trust",), by=("employment",))
     assert table.loc[0, "test"] is None
     assert np.isnan(table.loc[0, "pvalue"])
     assert "not tested" in table.loc[0, "reading_en"]
@@ -238,7 +240,7 @@ def test_duplicate_respondents_are_reported() -> None:
     scores = pd.DataFrame({"respondent": ["a"], "scale": ["trust"], "score": [3.0]})
     respondents = pd.DataFrame({"respondent": ["a", "a"], "employment": ["paid", "volunteer"]})
     with pytest.raises(StatisticsInputError, match="'a'"):
-        G.eye_level(scores, respondents, scales=("trust",), by=("employment",))
+        eye_level(scores, respondents, scales=("trust",), by=("employment",))
 
 
 def test_kruskal_with_identical_values_raises_a_clear_error() -> None:

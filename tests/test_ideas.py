@@ -18,6 +18,7 @@ import pytest
 
 from evaluation.errors import EvaluationError
 from evaluation.participation import ideas as I
+from evaluation.stats import icc_oneway, icc_two_way
 
 REFERENCE = Path(__file__).parent / "reference"
 TOL = 1e-12
@@ -80,7 +81,7 @@ def test_kendalls_w_needs_a_complete_block() -> None:
 
 def test_icc_matches_psych_on_shrout_and_fleiss_table_2() -> None:
     ref = reference()["icc"]
-    result = I.icc(np.array(ref["data"]))
+    result = icc_two_way(np.array(ref["data"]))
     # psych::ICC(sf, lmer = FALSE): ICC1 0.166, ICC2 0.290, ICC2k 0.620 (paper: .17, .29, .62)
     assert result.icc1 == pytest.approx(ref["icc1"], abs=1e-12)
     assert result.icc2_1 == pytest.approx(ref["icc2_1"], abs=1e-12)
@@ -125,7 +126,7 @@ def test_an_unrated_idea_is_listed_last_without_quadrant(site_ideas) -> None:
 
 def test_one_way_icc_matches_r_anova_in_an_unbalanced_design() -> None:
     ref = reference()["icc_oneway"]
-    result = I.icc_oneway(ref["y"], ref["item"])
+    result = icc_oneway(ref["y"], ref["item"])
     # by hand: MSB = 4.8333 / 2 = 2.4167, MSW = 3.1667 / 6 = 0.5278, n0 = (9 - 29/9) / 2 = 26/9
     # ICC(1) = 1.8889 / (2.4167 + 1.8889 * 0.5278) = 0.5533; ICC(1,k) = 1.8889 / 2.4167 = 0.7816
     assert result.n0 == pytest.approx(26 / 9, abs=TOL)
@@ -137,13 +138,13 @@ def test_one_way_icc_equals_psych_icc1_in_a_balanced_design() -> None:
     ref = reference()["icc"]
     data = np.array(ref["data"])  # 6 targets x 4 judges
     items = np.repeat(np.arange(6), 4)
-    result = I.icc_oneway(data.ravel(), items)
+    result = icc_oneway(data.ravel(), items)
     # psych::ICC(sf, lmer = FALSE): ICC1 0.1657, ICC1k 0.4428
     assert result.icc1 == pytest.approx(ref["icc1"], abs=1e-12)
     assert result.icc1_k == pytest.approx(ref["icc1_k"], abs=1e-12)
-    assert result.icc1 == pytest.approx(I.icc(data).icc1, abs=1e-12)
+    assert result.icc1 == pytest.approx(icc_two_way(data).icc1, abs=1e-12)
     with pytest.raises(I.IdeaInputError, match="1 item"):
-        I.icc_oneway([1, 2], ["a", "a"])
+        icc_oneway([1, 2], ["a", "a"])
 
 
 def test_rater_agreement_uses_raters_who_rated_every_idea(site_ideas) -> None:
@@ -159,7 +160,7 @@ def test_rater_agreement_uses_raters_who_rated_every_idea(site_ideas) -> None:
     assert s.loc["feasibility", "statistic"] == pytest.approx(1.0, abs=TOL)
     assert s.loc["feasibility", "df"] == 4
     # the one-way ICC uses all 11 ratings, r3's too
-    expected = I.icc_oneway(pd.concat([ratings, extra]).query("idea != 'T1'")["feasibility"],
+    expected = icc_oneway(pd.concat([ratings, extra]).query("idea != 'T1'")["feasibility"],
                             pd.concat([ratings, extra]).query("idea != 'T1'")["idea"])
     assert s.loc["feasibility", "icc1"] == pytest.approx(expected.icc1, abs=TOL)
     # all innovation ratings of S equal 3 except r3's: W undefined on the complete block

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from evaluation import columns as C
-from evaluation.config.project import load_project
+from evaluation.config import load_project
 from evaluation.errors import DataValidationError, InputFileError
 from evaluation.io.ingest import load_survey, read_project_survey
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from evaluation.config.codebook import load_codebook, normalise_column, parse_codebook
+from evaluation.config import load_codebook, parse_codebook
+from evaluation.config.codebook import normalise_column
 from evaluation.errors import CodebookError, InputFileError
 
 from .conftest import DEFAULT_INSTRUMENT

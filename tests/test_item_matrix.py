@@ -12,7 +12,7 @@ from evaluation.analysis.itemmatrix import ABSENT, ItemMatrix, ScaleError, item_
 from evaluation.analysis.items import item_analysis
 from evaluation.analysis.reliability import reliability_table
 from evaluation.analysis.scales import score_scales
-from evaluation.config.codebook import parse_codebook
+from evaluation.config import parse_codebook
 from evaluation.io.ingest import STATUS_DTYPE, SurveyData
 
 LABEL = {"de": "x", "en": "x"}

@@ -13,8 +13,8 @@ import pytest
 
 from evaluation import columns as C
 from evaluation.analysis.items import item_analysis, item_rest_statistics
-from evaluation.analysis.reliability import ReliabilityError
-from evaluation.config.codebook import parse_codebook
+from evaluation.config import parse_codebook
+from evaluation.errors import ReliabilityError
 from evaluation.io.ingest import STATUS_DTYPE, SurveyData
 
 from .bfi import reference_survey

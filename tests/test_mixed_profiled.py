@@ -10,14 +10,13 @@ path against lme4 on the synthetic survey.
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from evaluation.stats.checks import InsufficientDataError
+from evaluation.errors import InsufficientDataError
 from evaluation.stats.mixed import SINGULAR_MESSAGE, fit_random_intercept, wald_table
 from evaluation.stats.mixed_profiled import profiled_mixed_fit
 
@@ -142,15 +141,12 @@ def test_a_model_with_one_site_raises_an_error_naming_the_counts() -> None:
 
 
 @pytest.mark.slow
-def test_twenty_driver_sized_fits_take_well_under_a_second() -> None:
+def test_driver_sized_fits_take_the_profiled_path() -> None:
     rng = np.random.default_rng(3)
     site = np.repeat(np.arange(18), rng.integers(5, 30, 18))
     x = rng.standard_normal((len(site), 16))
     exog = pd.DataFrame(np.column_stack([np.ones(len(site)), x]))
     y = pd.Series(x @ rng.normal(0, 0.2, 16) + 0.4 * rng.standard_normal(18)[site]
                   + rng.standard_normal(len(site)))
-    started = time.process_time()
-    for _ in range(20):
-        fit = fit_random_intercept(y, exog, pd.Series(site))
-    assert time.process_time() - started < 1.0  # about 0.06 s CPU (2026); MixedLM 0.75 s
+    fit = fit_random_intercept(y, exog, pd.Series(site))
     assert fit.method == "profiled_reml"

@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 
 from evaluation import network as N
+from evaluation.errors import LanguageError
 from evaluation.participation import attendance as P
 from evaluation.participation import ideas as I
 from evaluation.report import netplots as NP
@@ -159,7 +160,7 @@ def test_participation_alt_text_summarises_attendance_over_time() -> None:
 
 
 def test_bad_chart_parameters_raise_package_errors() -> None:
-    with pytest.raises(NP.ChartInputError, match="'fr'"):
+    with pytest.raises(LanguageError, match="'fr'"):
         NP.network_map(site_network(), language="fr")
     with pytest.raises(ValueError, match="'grid'"):
         NP.network_map(site_network(), layout="grid")

@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 
 from evaluation import network as N
-from evaluation.errors import EvaluationError
+from evaluation.errors import EvaluationError, NetworkInputError
 
 REFERENCE = Path(__file__).parent / "reference"
 ROOT = Path(__file__).resolve().parents[1]
@@ -175,7 +175,7 @@ def test_blau_index_and_iqv_match_hand_computation() -> None:
 
 
 def test_iqv_rejects_fewer_than_two_categories() -> None:
-    with pytest.raises(N.NetworkInputError, match="n_categories=1"):
+    with pytest.raises(NetworkInputError, match="n_categories=1"):
         N.iqv(["a"], n_categories=1)
 
 
@@ -229,9 +229,9 @@ def test_min_collaboration_raises_the_bar_for_a_tie(small_site) -> None:
     roster, ties = small_site
     net = N.build_network(ties, roster, site="S", wave="w1", date=W1, min_collaboration=3)
     assert sorted(net.graph.edges) == [("A", "B"), ("E", "A")]
-    with pytest.raises(N.NetworkInputError, match=r"min_collaboration.*got 6"):
+    with pytest.raises(NetworkInputError, match=r"min_collaboration.*got 6"):
         N.build_network(ties, roster, site="S", wave="w1", date=W1, min_collaboration=6)
-    with pytest.raises(N.NetworkInputError, match=r"min_frequency.*got -1"):
+    with pytest.raises(NetworkInputError, match=r"min_frequency.*got -1"):
         N.build_network(ties, roster, site="S", wave="w1", date=W1, min_frequency=-1)
 
 
@@ -265,7 +265,7 @@ def test_brokers_lists_the_highest_betweenness_first(small_site) -> None:
     # w1: A bridges B/E and C; C bridges A and D -> A first
     assert top["organisation"].tolist()[0] == "A"
     assert (top["betweenness"] > 0).all()
-    with pytest.raises(N.NetworkInputError, match="got 0"):
+    with pytest.raises(NetworkInputError, match="got 0"):
         N.brokers(nets, top=0)
 
 
@@ -344,7 +344,7 @@ def test_departed_partners_and_retention_come_from_left_dates(small_site) -> Non
 
 def test_wave_dates_out_of_order_are_rejected(small_site) -> None:
     roster, _ = small_site
-    with pytest.raises(N.NetworkInputError, match="'w2'"):
+    with pytest.raises(NetworkInputError, match="'w2'"):
         N.partner_retention(roster, wave_dates={"w1": W2, "w2": W1})
 
 

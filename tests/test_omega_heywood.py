@@ -28,9 +28,16 @@ import pytest
 from evaluation import columns as C
 from evaluation.analysis.itemmatrix import matrix_of
 from evaluation.analysis.reliability import ReliabilityError, reliability_table
-from evaluation.config.project import load_project
-from evaluation.io.ingest import SurveyData, load_survey
-from evaluation.stats.covariance import _effective_n, _usable_rows, moments
+from evaluation.config import load_project
+from evaluation.io import SurveyData, load_survey
+from evaluation.stats import (
+    HEYWOOD_LOWER,
+    effective_n,
+    moments,
+    one_factor_ml,
+    one_factor_ml_batch,
+    usable_rows,
+)
 from evaluation.stats.omega import (
     mcdonald_omega,
     omega_from_loadings,
@@ -38,7 +45,6 @@ from evaluation.stats.omega import (
     omega_point,
     omega_points,
 )
-from evaluation.stats.onefactor import HEYWOOD_LOWER, one_factor_ml, one_factor_ml_batch
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "surveys" / "example"
@@ -61,7 +67,7 @@ STATSMODELS_OMEGA_ATOL = 1e-6  # measured 1.3e-7 (decision_makers, w1) over 49 f
 def example_pool_survey() -> tuple[SurveyData, object]:
     """The example's survey restricted to the site-waves shown, as compute_results does."""
     from evaluation.analysis.compute import shown_sites, shown_survey
-    from evaluation.io.validate import response_counts
+    from evaluation.io import response_counts
 
     project = load_project(EXAMPLE)
     survey = load_survey(project)
@@ -74,7 +80,7 @@ def keyed_items(survey: SurveyData, book: object, scale: str, wave: str) -> pd.D
     items = list(book.scales[scale].items)  # type: ignore[attr-defined]
     matrix = matrix_of(survey, items, wave=wave)
     x = matrix.keyed(book)[:, [matrix.position(i) for i in items]]
-    return pd.DataFrame(x[_usable_rows(x, "pairwise")], columns=items)
+    return pd.DataFrame(x[usable_rows(x, "pairwise")], columns=items)
 
 
 def expected(wave: str) -> dict:
@@ -161,7 +167,7 @@ def test_point_estimates_agree_with_statsmodels_wherever_it_converges(example) -
         for row in table[table["n_items"] > 1].itertuples():
             x = keyed_items(survey, book, row.scale, wave).to_numpy()
             counts, _, corr = moments(x, "pairwise")
-            slow = one_factor_ml(corr, nobs=int(_effective_n(counts)))
+            slow = one_factor_ml(corr, nobs=int(effective_n(counts)))
             assert slow is not None
             if not slow[2]:
                 not_converged.append((row.scale, wave))
@@ -236,7 +242,8 @@ def test_a_normal_run_does_not_import_statsmodels() -> None:
     code = (
         "import sys, numpy as np\n"
         "from tests.test_reliability import reference_survey\n"
-        "from evaluation.analysis.reliability import reliability_table, mcdonald_omega\n"
+        "from evaluation.analysis import reliability_table\n"
+        "from evaluation.stats import mcdonald_omega\n"
         "survey, book = reference_survey()\n"
         "reliability_table(survey, book, min_n=10, n_boot=20, site_omega=True)\n"
         "mcdonald_omega(np.random.default_rng(0).normal(size=(50, 4)), n_boot=20)\n"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from evaluation.stats.onefactor import HEYWOOD_LOWER, one_factor_ml_batch
+from evaluation.stats import HEYWOOD_LOWER, one_factor_ml_batch
 from evaluation.stats.onefactor_newton import (
     _discrepancy,
     _gradient_hessian,

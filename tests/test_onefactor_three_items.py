@@ -14,8 +14,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from evaluation.stats import onefactor
-from evaluation.stats.omega import mcdonald_omega
+from evaluation.stats import mcdonald_omega, onefactor
 from evaluation.stats.onefactor import HEYWOOD_LOWER, OneFactorFits, one_factor_ml_batch
 from evaluation.stats.onefactor_newton import _discrepancy, _spectrum
 from evaluation.stats.onefactor_three import _three_item_corners

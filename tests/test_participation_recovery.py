@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 from evaluation import network as N
-from evaluation.config.project import load_project
+from evaluation.config import load_project
 from evaluation.io.participation import load_participation
 from evaluation.participation import attendance as P
 from evaluation.participation import ideas as I

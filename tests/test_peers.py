@@ -16,6 +16,8 @@ from hypothesis import strategies as st
 from scipy.optimize import linear_sum_assignment
 
 from evaluation.analysis.compute import Results
+from evaluation.errors import PeerError
+from evaluation.peers import optimal_pairs, pair_scores
 from evaluation.peers import partners as peers
 
 SITES = [  # key, name, municipality type, size class
@@ -86,7 +88,7 @@ def test_tandem_matching_is_optimal_on_four_sites_checked_by_hand():
     #   {A-C, B-D} =  7 + 7 = 14   <- the optimum
     #   {A-D, B-C} =  3 + 1 =  4
     assert brute_force_best(w) == 14
-    pairs = peers.optimal_pairs(w)
+    pairs = optimal_pairs(w)
     assert pairs == [(0, 2), (1, 3)]
     assert total(w, pairs) == 14
 
@@ -102,7 +104,7 @@ def test_longer_assignment_cycles_fall_back_to_the_exact_blossom_matching():
     np.fill_diagonal(cost, 10**6)
     _, cols = linear_sum_assignment(cost)
     assert any(cols[cols[i]] != i for i in range(6))  # not an involution: the fallback runs
-    pairs = peers.optimal_pairs(w)
+    pairs = optimal_pairs(w)
     assert total(w, pairs) == brute_force_best(w) == 20
     assert sorted(x for p in pairs for x in p) == list(range(6))
 
@@ -116,16 +118,16 @@ def test_tandem_matching_equals_brute_force_on_random_scores(upper):
     w = np.zeros((n, n), dtype=int)
     for value, (i, j) in zip(upper, itertools.combinations(range(n), 2), strict=True):
         w[i, j] = w[j, i] = value
-    pairs = peers.optimal_pairs(w)
+    pairs = optimal_pairs(w)
     assert sorted(x for p in pairs for x in p) == list(range(n))  # every site, no self pair
     assert total(w, pairs) == brute_force_best(w)
 
 
 def test_optimal_pairs_rejects_asymmetric_or_odd_matrices():
-    with pytest.raises(peers.PeerError, match="symmetric matrix of even size"):
-        peers.optimal_pairs(np.array([[0, 1], [2, 0]]))
-    with pytest.raises(peers.PeerError, match="even size"):
-        peers.optimal_pairs(np.zeros((3, 3), dtype=int))
+    with pytest.raises(PeerError, match="symmetric matrix of even size"):
+        optimal_pairs(np.array([[0, 1], [2, 0]]))
+    with pytest.raises(PeerError, match="even size"):
+        optimal_pairs(np.zeros((3, 3), dtype=int))
 
 
 def test_pair_scores_follow_the_documented_points():
@@ -133,7 +135,7 @@ def test_pair_scores_follow_the_documented_points():
             row("K04", "trust", "weakness"), row("K04", "transparency", "strength"),
             row("K02", "shared_goals", percentile=90), row("K04", "shared_goals", percentile=10)]
     profiles = peers.shown_profiles(results(rows), "w1")
-    scores = peers.pair_scores(profiles, peers.sites_frame(results(rows).meta))
+    scores = pair_scores(profiles, peers.sites_frame(results(rows).meta))
     # two clear complements (4 + 4), one relative complement (1), both counties (2), both
     # large (1): 4 + 4 + 1 + 2 + 1 = 12
     assert scores.at["K02", "K04"] == scores.at["K04", "K02"] == 12

@@ -20,9 +20,15 @@ from hypothesis import strategies as st
 from scipy.optimize import linprog
 
 from evaluation import privacy as P
-from evaluation.config.project import Privacy, load_project
-from evaluation.errors import EvaluationError
-from evaluation.io.ingest import SurveyData, load_survey
+from evaluation.config import Privacy, load_project
+from evaluation.errors import (
+    DisclosureError,
+    EvaluationError,
+    PrivacyError,
+    PseudonymKeyError,
+    PseudonymKeyMissing,
+)
+from evaluation.io import SurveyData, export_microdata, load_survey, write_csv_atomic
 
 from .conftest import EXAMPLE
 
@@ -102,37 +108,37 @@ def test_key_file_inside_the_project_folder_is_refused(tmp_path: Path) -> None:
     project.mkdir()
     (project / "eval.key").write_bytes(KEY)
     env = {"TRANSFER_EVAL_KEY_FILE": str(project / "eval.key")}
-    with pytest.raises(P.PseudonymKeyError, match="outside the project folder") as info:
+    with pytest.raises(PseudonymKeyError, match="outside the project folder") as info:
         P.load_key(Privacy(), env=env, forbidden=[project])
     assert KEY.decode() not in str(info.value)
 
 
 def test_missing_key_file_and_two_sources_are_refused(tmp_path: Path) -> None:
-    with pytest.raises(P.PseudonymKeyError, match="does not exist"):
+    with pytest.raises(PseudonymKeyError, match="does not exist"):
         P.load_key(Privacy(), env={"TRANSFER_EVAL_KEY_FILE": str(tmp_path / "nope.key")})
-    with pytest.raises(P.PseudonymKeyError, match="set only one"):
+    with pytest.raises(PseudonymKeyError, match="set only one"):
         P.load_key(Privacy(), env={"TRANSFER_EVAL_KEY": KEY.decode(),
                                    "TRANSFER_EVAL_KEY_FILE": str(tmp_path / "x")})
 
 
 def test_short_key_is_refused_without_revealing_it() -> None:
-    with pytest.raises(P.PseudonymKeyError, match="at least 16") as info:
+    with pytest.raises(PseudonymKeyError, match="at least 16") as info:
         P.load_key(Privacy(), env={"TRANSFER_EVAL_KEY": "geheim123"})
     assert "geheim123" not in str(info.value)
-    with pytest.raises(P.PseudonymKeyError, match="at least 16"):
+    with pytest.raises(PseudonymKeyError, match="at least 16"):
         P.pseudonymise(pd.Series(["R0001"]), b"short")
 
 
 def test_key_pasted_into_the_setting_is_refused_without_echoing_it() -> None:
     pasted = "f3a9c0e1-7b2d-4c8e-a1f0-9e8d7c6b5a43"
-    with pytest.raises(P.PseudonymKeyError, match="name of an environment variable") as info:
+    with pytest.raises(PseudonymKeyError, match="name of an environment variable") as info:
         P.load_key(Privacy(pseudonym_key_env=pasted), env={})
     assert pasted not in str(info.value)
 
 
 def test_no_key_for_direct_identifiers_raises_an_error_saying_how_to_set_it() -> None:
     ids = pd.Series(["anna.schmidt@lindwarden.de", "R0002"])
-    with pytest.raises(P.PseudonymKeyMissing) as info:
+    with pytest.raises(PseudonymKeyMissing) as info:
         P.require_key(Privacy(pseudonym_key_env="MY_EVAL_KEY"), ids, env={})
     error = info.value
     assert isinstance(error, EvaluationError)
@@ -148,7 +154,7 @@ def test_no_key_is_needed_for_codes_that_identify_nobody() -> None:
     assert P.require_key(Privacy(), pd.Series(["R0001", "R0002"]), env={}) is None
     assert P.require_key(Privacy(), pd.Series(["R0001"]),
                          env={"TRANSFER_EVAL_KEY": KEY.decode()}) == KEY
-    with pytest.raises(P.PseudonymKeyMissing):
+    with pytest.raises(PseudonymKeyMissing):
         P.require_key(Privacy(), None, env={})
 
 
@@ -303,12 +309,12 @@ def test_empty_cells_are_not_primary_and_are_the_last_choice_for_secondary() -> 
 def test_a_small_cell_among_empty_cells_is_refused_rather_than_exposed() -> None:
     # whatever is hidden, the totals 4 (row K01, column mso) and 0 give the 4 away
     counts = pd.DataFrame([[0, 4], [0, 0]], index=["K01", "K02"], columns=["jobcenter", "mso"])
-    with pytest.raises(P.DisclosureError, match=r"\('K01', 'mso'\)"):
+    with pytest.raises(DisclosureError, match=r"\('K01', 'mso'\)"):
         P.secondary_suppress(counts, 5)
 
 
 def test_a_small_cell_alone_in_its_column_cannot_be_protected() -> None:
-    with pytest.raises(P.DisclosureError, match="alone in its column"):
+    with pytest.raises(DisclosureError, match="alone in its column"):
         P.secondary_suppress(pd.DataFrame({"K01": [3, 10]}).T, 5)
 
 
@@ -460,7 +466,7 @@ def test_generalisation_is_the_same_in_every_wave_of_a_respondent() -> None:
 def test_a_site_below_k_is_refused_with_its_name() -> None:
     frame = people([("w2", "K18", "jobcenter", "no", 2), ("w2", "K18", "mso", "yes", 1),
                     ("w2", "K01", "mso", "no", 9)])
-    with pytest.raises(P.DisclosureError, match=r"wave=w2, site=K18.*\(n=3\)") as info:
+    with pytest.raises(DisclosureError, match=r"wave=w2, site=K18.*\(n=3\)") as info:
         P.generalise_for_k(frame, QIS, k=5)
     assert info.value.classes[["site", "n"]].to_dict("records") == [{"site": "K18", "n": 3}]
     kept = P.generalise_for_k(frame, QIS, k=5, on_failure="drop")
@@ -471,22 +477,22 @@ def test_a_site_below_k_is_refused_with_its_name() -> None:
 def test_a_step_on_a_column_that_is_no_quasi_identifier_is_refused() -> None:
     frame = people([("w1", "K01", "jobcenter", "no", 6)])
     step = P.GeneralisationStep(column="employment")
-    with pytest.raises(P.PrivacyError, match="employment"):
+    with pytest.raises(PrivacyError, match="employment"):
         P.generalise_for_k(frame, QIS, k=5, hierarchy=[step])
 
 
 def test_example_export_is_refused_because_of_k18_in_wave_two(example: SurveyData,
                                                                tmp_path: Path) -> None:
     target = tmp_path / "microdata.csv"
-    with pytest.raises(P.DisclosureError, match=r"wave=w2, site=K18.*\(n=3\)"):
-        P.export_microdata(example, target, k=5, key=KEY)
+    with pytest.raises(DisclosureError, match=r"wave=w2, site=K18.*\(n=3\)"):
+        export_microdata(example, target, k=5, key=KEY)
     assert list(tmp_path.iterdir()) == []
 
 
 def test_example_export_is_tidy_pseudonymised_and_k_anonymous(example: SurveyData,
                                                                tmp_path: Path) -> None:
     target = tmp_path / "microdata.csv"
-    P.export_microdata(example, target, k=5, key=KEY, on_failure="drop")
+    export_microdata(example, target, k=5, key=KEY, on_failure="drop")
     assert [p.name for p in tmp_path.iterdir()] == ["microdata.csv"]
     data = target.read_bytes()
     for secret in (KEY, KEY.hex().encode(), b"R0116", b"survey_w1.csv"):
@@ -514,12 +520,12 @@ def test_export_is_byte_identical_between_runs_and_needs_a_key(tmp_path: Path) -
     responses = frame[["respondent", "site", "wave"]].assign(item="trust_1", value=3.0,
                                                              status="valid")
     survey = SurveyData(respondents=frame, responses=responses)
-    first = P.export_microdata(survey, tmp_path / "a.csv", k=5, key=KEY).read_bytes()
-    second = P.export_microdata(survey, tmp_path / "b.csv", k=5, key=KEY).read_bytes()
+    first = export_microdata(survey, tmp_path / "a.csv", k=5, key=KEY).read_bytes()
+    second = export_microdata(survey, tmp_path / "b.csv", k=5, key=KEY).read_bytes()
     assert first == second
     assert first.decode("utf-8").count("\n") == 12
-    with pytest.raises(P.PseudonymKeyMissing, match="TRANSFER_EVAL_KEY"):
-        P.export_microdata(survey, tmp_path / "c.csv", k=5, key=None)
+    with pytest.raises(PseudonymKeyMissing, match="TRANSFER_EVAL_KEY"):
+        export_microdata(survey, tmp_path / "c.csv", k=5, key=None)
     assert not (tmp_path / "c.csv").exists()
 
 
@@ -535,16 +541,16 @@ def test_a_failed_write_leaves_no_partial_file(tmp_path: Path,
 
     monkeypatch.setattr(pd.DataFrame, "to_csv", fail_midway)
     with pytest.raises(OSError, match="disk full"):
-        P.write_csv_atomic(frame, target)
+        write_csv_atomic(frame, target)
     assert target.read_text(encoding="utf-8") == "old content\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["microdata.csv"]
     with pytest.raises(OSError, match="disk full"):
-        P.write_csv_atomic(frame, tmp_path / "new.csv")
+        write_csv_atomic(frame, tmp_path / "new.csv")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["microdata.csv"]
 
 
 def test_the_written_file_is_readable_by_its_owner_only(tmp_path: Path) -> None:
-    path = P.write_csv_atomic(pd.DataFrame({"a": [1]}), tmp_path / "x.csv")
+    path = write_csv_atomic(pd.DataFrame({"a": [1]}), tmp_path / "x.csv")
     assert path.read_text(encoding="utf-8") == "a\n1\n"
     if os.name == "posix":
         assert path.stat().st_mode & 0o077 == 0

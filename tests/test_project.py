@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from evaluation.config.project import load_project
+from evaluation.config import load_project
 from evaluation.errors import ConfigError, InputFileError
 
 from .conftest import write_project

@@ -13,8 +13,7 @@ import pytest
 
 from evaluation import columns as C
 from evaluation.analysis import reliability as R
-from evaluation.stats import covariance
-from evaluation.stats.covariance import weighted_moments
+from evaluation.stats import covariance, weighted_moments
 from evaluation.stats.omega import mcdonald_omega, omega_interval, omega_point
 
 from .test_reliability import reference_items, reference_survey

@@ -14,15 +14,10 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
+from evaluation.atomic import write_atomic
+from evaluation.errors import LanguageError, RenderError
 from evaluation.render import htmlcheck
-from evaluation.render.html import (
-    RenderError,
-    failure_page,
-    normalise_notebook,
-    render_html,
-    short_reason,
-    write_atomic,
-)
+from evaluation.render.html import failure_page, normalise_notebook, render_html, short_reason
 
 WHEN = dt.datetime(2025, 11, 21, tzinfo=dt.UTC)
 BRAND = {"project_name": "Vielfalt vor Ort", "primary_colour": "#224466",
@@ -198,7 +193,7 @@ def test_the_logo_is_embedded_as_a_data_uri_with_alt_text(tmp_path):
 
 
 def test_branding_accepts_the_project_record():
-    from evaluation.config.project import Branding
+    from evaluation.config import Branding
 
     page = render(branding=Branding(project_name="Aus dem Projekt"))
     assert "Aus dem Projekt" in page
@@ -213,7 +208,7 @@ def test_a_colour_that_is_not_a_hex_code_is_refused(colour):
 def test_unknown_edition_or_language_is_an_error():
     with pytest.raises(RenderError, match="edition"):
         render(edition="public")
-    with pytest.raises(RenderError, match="language"):
+    with pytest.raises(LanguageError, match="language"):
         render(language="fr")
 
 

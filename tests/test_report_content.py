@@ -19,6 +19,7 @@ import pytest
 from evaluation import columns as C
 from evaluation.analysis.compute import Results, compare_sites, pool_scores, shown_sites
 from evaluation.analysis.waves import wave_change
+from evaluation.errors import ReportError
 from evaluation.report import (
     build_site_view,
     chart_html,
@@ -28,7 +29,6 @@ from evaluation.report import (
     sections,
 )
 from evaluation.report.charts import challenges_chart, change_chart, profile_chart
-from evaluation.report.errors import ReportError
 from evaluation.report.labels import labels_from_meta
 from evaluation.report.view import MIN_POOL_SITES, wilson_interval
 

@@ -19,9 +19,9 @@ import nbformat
 import pytest
 import yaml
 
+from evaluation.execution import check_parameters
 from evaluation.execution.executors import PapermillExecutor
-from evaluation.execution.notebook_params import check_parameters
-from evaluation.render.html import render_html
+from evaluation.render import render_html
 from evaluation.render.htmlcheck import check_report
 
 from .browser import chromium_available, open_page
@@ -82,12 +82,12 @@ def test_evaluator_cells_are_tagged_and_partner_cells_hide_their_code():
 
 @pytest.fixture(scope="session")
 def example_run(tmp_path_factory) -> Path:
-    from evaluation.analysis.compute import compute_results
-    from evaluation.config.project import load_project
-    from evaluation.io.ingest import load_survey
+    from evaluation.analysis import compute_results
+    from evaluation.config import load_project
+    from evaluation.io import load_survey
     from evaluation.io.participation import load_participation
     from evaluation.pipeline import results_meta
-    from evaluation.results.store import save_results
+    from evaluation.results import save_results
 
     project = load_project(EXAMPLE)
     results = compute_results(project, load_survey(project), load_participation(project),

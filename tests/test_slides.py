@@ -18,15 +18,16 @@ from pathlib import Path
 
 import pytest
 
-from evaluation.analysis.compute import compute_results
-from evaluation.config.project import load_project
-from evaluation.execution.batch import run_batch
+from evaluation.analysis import compute_results
+from evaluation.config import load_project
+from evaluation.execution import run_batch
 from evaluation.execution.executors import PapermillExecutor
-from evaluation.io.validate import validate_project
+from evaluation.io import validate_project
 from evaluation.pipeline import results_meta
 from evaluation.render import htmlcheck
-from evaluation.render.slides import SlidesError, digest_payload, digest_task, render_handout
-from evaluation.results.store import save_results
+from evaluation.render.slides import SlidesError, digest_task, render_handout
+from evaluation.report import digest_payload
+from evaluation.results import save_results
 from tests.browser import chromium_available, open_page
 
 pytestmark = pytest.mark.slow
@@ -51,7 +52,7 @@ def run(tmp_path_factory):
 @pytest.fixture(scope="module")
 def outputs(run, tmp_path_factory):
     """Digest outputs written twice (German), once into the run's folder, once elsewhere."""
-    from evaluation.render.slides import digest_outputs
+    from evaluation.render import digest_outputs
 
     written = []
     for folder in (run["out"], tmp_path_factory.mktemp("again")):

@@ -7,12 +7,12 @@ import pytest
 
 from evaluation import columns as C
 from evaluation.analysis.drivers import driver_model, wide_scores
-from evaluation.analysis.groups import eye_level
+from evaluation.analysis.eye_level import eye_level
 from evaluation.analysis.items import item_analysis
 from evaluation.analysis.scales import score_scales
 from evaluation.analysis.waves import wave_change
-from evaluation.config.project import load_project
-from evaluation.io.ingest import load_survey
+from evaluation.config import load_project
+from evaluation.io import load_survey
 
 from .conftest import EXAMPLE
 

@@ -20,18 +20,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from evaluation.errors import ParameterError
-from evaluation.execution.batch import Task, run_batch
-from evaluation.execution.executors import (
-    Executor,
-    ExecutorError,
-    NotebookExecutionError,
-    PapermillExecutor,
-    make_executor,
-)
+from evaluation.errors import ExecutorError, ParameterError
+from evaluation.execution import Task, make_executor, run_batch
+from evaluation.execution.executors import NotebookExecutionError, PapermillExecutor
 from evaluation.execution.warm import WarmKernelExecutor, _notebook_imports
-from evaluation.render.html import render_html
-from evaluation.results.store import Results, save_results
+from evaluation.render import render_html
+from evaluation.results import Results, save_results
 
 from .conftest import ROOT
 
@@ -73,10 +67,6 @@ def leak_folder(base: Path, name: str, helper: str) -> Path:
 
 
 # ---------------------------------------------------------------------- without a kernel
-
-
-def test_the_warm_executor_satisfies_the_executor_interface():
-    assert isinstance(WarmKernelExecutor(), Executor)
 
 
 def test_a_pickled_warm_executor_keeps_its_settings_and_leaves_its_kernel_behind():
@@ -240,8 +230,8 @@ def test_a_batch_on_warm_worker_processes_matches_the_papermill_batch(standin_fo
 @pytest.fixture(scope="module")
 def example_run(tmp_path_factory):
     """The example project's computed results, for the real report notebooks."""
-    from evaluation.config.project import load_project
-    from evaluation.io.validate import validate_project
+    from evaluation.config import load_project
+    from evaluation.io import validate_project
     from evaluation.pipeline import RUN_DIR, cache_key, load_or_compute
 
     from .conftest import EXAMPLE

@@ -14,8 +14,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from evaluation.analysis import wave_model
 from evaluation.analysis import waves as W
-from evaluation.analysis.aggregation import StatisticsInputError
+from evaluation.errors import StatisticsInputError
 
 REFERENCE = Path(__file__).parent / "reference"
 EXACT = {"rel": 1e-9, "abs": 1e-12}
@@ -85,7 +86,7 @@ def test_matched_pairs_rank_biserial_of_a_small_case_matches_the_hand_computatio
 
 def test_wave_effects_match_lmer_with_wald_intervals(expected: dict,
                                                      scores: pd.DataFrame) -> None:
-    table = W.wave_model(scores).set_index("scale")
+    table = wave_model(scores).set_index("scale")
     for ref in expected["models"]:
         row = table.loc[ref["scale"]]
         # lmer(score ~ factor(wave) + (1 | site), REML = TRUE): fixef, sqrt(diag(vcov)),

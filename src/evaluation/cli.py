@@ -22,10 +22,11 @@ import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
-from evaluation import __version__
 from evaluation.errors import EvaluationError
-from evaluation.execution.startup import avoid_slow_imports
+from evaluation.execution import avoid_slow_imports
+from evaluation.version import __version__
 
 log = logging.getLogger("evaluation")
 
@@ -54,8 +55,8 @@ def _configure_logging(verbose: int) -> None:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from evaluation.config.project import load_project
-    from evaluation.io.validate import format_summary, validate_project
+    from evaluation.config import load_project
+    from evaluation.io import format_summary, validate_project
 
     project = load_project(args.project)
     result = validate_project(project)
@@ -63,42 +64,87 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return EXIT_OK if result.ok else EXIT_DATA_ERRORS
 
 
-def cmd_demo(args: argparse.Namespace) -> int:
-    from evaluation.pipeline import run_project
+def run_project(project_path: str | Path, out_dir: str | Path, *,
+                jobs: int | None = None, scheduler: str | None = None) -> int:
+    """Run the batch, print what happened, return the exit code."""
+    from evaluation.io import format_summary
+    from evaluation.pipeline import run_pipeline
 
-    project = example_project()
+    summary = run_pipeline(project_path, out_dir, jobs=jobs, scheduler=scheduler,
+                           progress=None)
+    if summary.validation is not None and not summary.validation.ok:
+        print(format_summary(summary.validation))
+        print("\nNothing was written: fix the errors above and run again.")
+        return EXIT_DATA_ERRORS
+    n_ok = sum(1 for r in summary.reports if not r.get("failed"))
+    reuse = " (computed results reused)" if summary.reused_results else ""
+    print(f"{n_ok} of {len(summary.reports)} reports written to {summary.out_dir}{reuse}")
+    print(f"index: {summary.out_dir / 'index.html'}")
+    timing = ", ".join(f"{k} {v:.1f} s" for k, v in summary.seconds.items())
+    print(f"time: {timing}")
+    if summary.failures:
+        print(f"\n{len(summary.failures)} report(s) FAILED:")
+        for failure in summary.failures:
+            print(f"  - {failure.key}: {failure.error}")
+        return EXIT_DATA_ERRORS
+    return EXIT_OK
+
+
+def _out_dir(args: argparse.Namespace) -> Path:
+    project = Path(args.project)
+    return Path(args.out) if args.out else Path("reports") / project.resolve().name
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
     out = Path(args.out) if args.out else Path("reports") / "example"
-    return run_project(project, out, jobs=args.jobs, scheduler=args.scheduler)
+    return run_project(example_project(), out, jobs=args.jobs, scheduler=args.scheduler)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from evaluation.pipeline import run_project
+    return run_project(Path(args.project), _out_dir(args), jobs=args.jobs,
+                       scheduler=args.scheduler)
 
-    project = Path(args.project)
-    out = Path(args.out) if args.out else Path("reports") / project.resolve().name
-    return run_project(project, out, jobs=args.jobs, scheduler=args.scheduler)
+
+def _prepared(args: argparse.Namespace) -> tuple[Any, Path, Any] | None:
+    """Load, validate and compute; print the problems and return ``None`` on errors."""
+    from evaluation.io import format_summary
+    from evaluation.pipeline import prepare
+
+    project, out, results, validation = prepare(Path(args.project), _out_dir(args))
+    if results is None:
+        print(format_summary(validation))
+        return None
+    return project, out, results
 
 
 def cmd_digest(args: argparse.Namespace) -> int:
-    from evaluation.pipeline import make_digest
+    from evaluation.pipeline import write_digest
 
-    project = Path(args.project)
-    out = Path(args.out) if args.out else Path("reports") / project.resolve().name
-    return make_digest(project, out)
+    prepared = _prepared(args)
+    if prepared is None:
+        return EXIT_DATA_ERRORS
+    written = write_digest(*prepared)
+    print(f"slides: {written['path']}")
+    print(f"handout: {written['handout']['path']}")
+    return EXIT_OK
 
 
 def cmd_partners(args: argparse.Namespace) -> int:
-    from evaluation.pipeline import make_partner_table
+    from evaluation.pipeline import write_partner_tables
 
-    project = Path(args.project)
-    out = Path(args.out) if args.out else Path("reports") / project.resolve().name
-    return make_partner_table(project, out)
+    prepared = _prepared(args)
+    if prepared is None:
+        return EXIT_DATA_ERRORS
+    _, out, results = prepared
+    for name, path in write_partner_tables(out, results).items():
+        print(f"{name}: {path}")
+    return EXIT_OK
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from evaluation.config.project import load_project
-    from evaluation.io.ingest import load_survey
-    from evaluation.privacy import export_microdata, require_key
+    from evaluation.config import load_project
+    from evaluation.io import export_microdata, load_survey
+    from evaluation.privacy import require_key
 
     project = load_project(args.project)
     survey = load_survey(project)

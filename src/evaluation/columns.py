@@ -45,3 +45,12 @@ PVALUE_ADJ = "pvalue_adj"
 EFFECT_SIZE = "effect_size"
 DF = "df"
 ESTIMATE = "estimate"
+N_GROUPS = "n_groups"
+DIFFERENCE = "difference"
+TERM = "term"
+METHOD = "method"
+
+# plain-language readings of a result row, and the verdict key they are written from
+VERDICT = "verdict"
+READING_EN = "reading_en"
+READING_DE = "reading_de"

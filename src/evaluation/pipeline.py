@@ -38,18 +38,32 @@ from typing import Any
 
 import nbformat
 
-from evaluation import __version__
 from evaluation import columns as C
-from evaluation.config.project import Branding, Project, load_project
+from evaluation.atomic import write_atomic
+from evaluation.config import Branding, Project, load_project
 from evaluation.errors import EvaluationError
-from evaluation.execution.batch import Task, TaskResult, WorkerPool, run_batch
-from evaluation.execution.executors import Executor, make_executor
-from evaluation.execution.notebook_params import check_parameters
-from evaluation.io.validate import ValidationResult, validate_project
-from evaluation.render.html import failure_page, render_html, write_atomic
-from evaluation.render.index_page import index_html
-from evaluation.render.provenance import data_hash, manifest, manifest_json, source_date, versions
-from evaluation.results.store import RESULTS_FORMAT, Results, cached_key, load_results, save_results
+from evaluation.execution import (
+    Executor,
+    Task,
+    TaskResult,
+    WorkerPool,
+    check_parameters,
+    make_executor,
+    run_batch,
+)
+from evaluation.io import ValidationResult, validate_project
+from evaluation.render import (
+    data_hash,
+    failure_page,
+    index_html,
+    manifest,
+    manifest_json,
+    render_html,
+    source_date,
+    versions,
+)
+from evaluation.results import RESULTS_FORMAT, Results, cached_key, load_results, save_results
+from evaluation.version import __version__
 
 log = logging.getLogger("evaluation")
 
@@ -113,16 +127,14 @@ def load_or_compute(project: Project, validation: ValidationResult, run_dir: Pat
     if cached_key(run_dir) == key:
         log.info("inputs unchanged: reusing computed results in %s", run_dir)
         return load_results(run_dir), True
-    from evaluation.analysis.compute import (
-        compute_results,  # the statistics stack, only where it is needed
-    )
+    from evaluation.analysis import compute_results
 
     log.info("computing all statistics")
     results = compute_results(project, validation.survey, validation.participation,
                               n_boot=COMPUTE_PARAMETERS["n_boot"])
     results.meta.update(results_meta(project, key))
     # learning partners name sites: run folder and evaluator outputs only
-    from evaluation.peers.partners import peer_tables
+    from evaluation.peers import peer_tables
 
     results.tables.update(peer_tables(results))
     save_results(results, run_dir, key=key)
@@ -212,9 +224,7 @@ def report_tasks(project: Project, results: Results, out_dir: Path, *, wave: str
             tasks.append(Task(key=f"{edition}/{site}", notebook=site_nb, params=params,
                               cwd=out_dir, finish=functools.partial(
                                   finish_report, job=job(target, edition, params, site=site))))
-    from evaluation.render.slides import (
-        digest_task,  # the chart stack, not needed to start a worker
-    )
+    from evaluation.render import digest_task
 
     tasks.append(digest_task(out_dir, wave=wave, language=project.language,
                              branding=project.branding, date_iso=date_iso, run_dir=RUN_DIR,
@@ -298,7 +308,7 @@ def run_pipeline(project_path: str | Path, out_dir: str | Path, *, jobs: int | N
         summary.reports.append({"key": task.key, "path": str(target), "failed": True,
                                 "sha256": hashlib.sha256(page.encode()).hexdigest()})
 
-    write_atomic(out / "index.html", index_html(project, summary, wave=wave,
+    write_atomic(out / "index.html", index_html(project, summary.reports, wave=wave,
                                                 date_iso=date_iso))
     record = manifest(parameters={"wave": wave, "editions": list(project.editions),
                                   **COMPUTE_PARAMETERS},
@@ -344,74 +354,45 @@ def _target(out: Path, key: str) -> Path:
     return out / f"{key}.html"
 
 
-def run_project(project_path: str | Path, out_dir: str | Path, *,
-                jobs: int | None = None, scheduler: str | None = None) -> int:
-    """CLI entry: run the batch, print what happened, return the exit code."""
-    from evaluation.io.validate import format_summary
+def prepare(project_path: str | Path, out_dir: str | Path
+            ) -> tuple[Project, Path, Results | None, ValidationResult]:
+    """Load, validate and compute (or reuse) results: the shared start of the subcommands.
 
-    summary = run_pipeline(project_path, out_dir, jobs=jobs, scheduler=scheduler,
-                           progress=None)
-    if summary.validation is not None and not summary.validation.ok:
-        print(format_summary(summary.validation))
-        print("\nNothing was written: fix the errors above and run again.")
-        return 1
-    n_ok = sum(1 for r in summary.reports if not r.get("failed"))
-    reuse = " (computed results reused)" if summary.reused_results else ""
-    print(f"{n_ok} of {len(summary.reports)} reports written to {summary.out_dir}{reuse}")
-    print(f"index: {summary.out_dir / 'index.html'}")
-    timing = ", ".join(f"{k} {v:.1f} s" for k, v in summary.seconds.items())
-    print(f"time: {timing}")
-    if summary.failures:
-        print(f"\n{len(summary.failures)} report(s) FAILED:")
-        for failure in summary.failures:
-            print(f"  - {failure.key}: {failure.error}")
-        return 1
-    return 0
-
-
-def _prepared(project_path: str | Path, out_dir: str | Path
-              ) -> tuple[Project, Path, Results | None, ValidationResult]:
-    """Load, validate and compute (or reuse) results: the shared start of the subcommands."""
-    from evaluation.io.validate import format_summary
-
+    ``results`` is ``None`` when validation found errors; nothing is written then.
+    """
     project = load_project(project_path)
     validation = validate_project(project)
     out = Path(out_dir).resolve()
     if not validation.ok:
-        print(format_summary(validation))
         return project, out, None, validation
     results, _ = load_or_compute(project, validation, out / RUN_DIR, cache_key(project))
     return project, out, results, validation
 
 
-def make_digest(project_path: str | Path, out_dir: str | Path) -> int:
-    """CLI entry: only the conference digest (slides and handout)."""
-    from evaluation.render.slides import digest_outputs
+def write_digest(project: Project, out: Path, results: Results) -> dict[str, Any]:
+    """Only the conference digest (slides and handout) of a prepared run; what was written."""
+    from evaluation.render import digest_outputs
 
-    project, out, results, _ = _prepared(project_path, out_dir)
-    if results is None:
-        return 1
     executor = make_executor()
     try:
-        written = digest_outputs(out / RUN_DIR, out, language=project.language,
-                                 branding=project.branding,
-                                 source_date=source_date(project.report_date),
-                                 executor=executor, wave=report_wave(project, results),
-                                 notebook=NOTEBOOK_DIR / DIGEST_NOTEBOOK)
+        return digest_outputs(out / RUN_DIR, out, language=project.language,
+                              branding=project.branding,
+                              source_date=source_date(project.report_date),
+                              executor=executor, wave=report_wave(project, results),
+                              notebook=NOTEBOOK_DIR / DIGEST_NOTEBOOK)
     finally:
         executor.close()
-    print(f"slides: {written['path']}")
-    print(f"handout: {written['handout']['path']}")
-    return 0
 
 
-def make_partner_table(project_path: str | Path, out_dir: str | Path) -> int:
-    """CLI entry: only the learning-partner tables, as CSV for the evaluation team."""
-    _, out, results, _ = _prepared(project_path, out_dir)
-    if results is None:
-        return 1
-    for name in ("peer_suggestions", "tandems", "peer_groups"):
+#: The learning-partner tables :func:`write_partner_tables` writes.
+PARTNER_TABLES = ("peer_suggestions", "tandems", "peer_groups")
+
+
+def write_partner_tables(out: Path, results: Results) -> dict[str, Path]:
+    """The learning-partner tables of a prepared run as CSV, for the evaluation team."""
+    written = {}
+    for name in PARTNER_TABLES:
         path = out / "learning_partners" / f"{name}.csv"
         write_atomic(path, results.tables[name].to_csv(index=False, lineterminator="\n"))
-        print(f"{name}: {path}")
-    return 0
+        written[name] = path
+    return written

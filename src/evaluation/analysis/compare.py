@@ -26,11 +26,11 @@ from evaluation import columns as C
 from evaluation.analysis.aggregation import (
     InsufficientDataError,
     StatisticsInputError,
-    check_confidence,
     numeric_values,
     require_columns,
 )
-from evaluation.stats.welch import (
+from evaluation.stats import (
+    check_confidence,
     complement_moments,
     group_moments,
     group_rows,
@@ -42,6 +42,36 @@ from evaluation.stats.welch import (
     welch_difference,
 )
 
+__all__ = [
+    "BENCHMARK",
+    "BENCHMARK_N",
+    "BENCHMARK_SD",
+    "COVERAGE",
+    "DEFAULT_FUNNEL_COVERAGE",
+    "DEFAULT_MIN_N",
+    "DIFFERENCE_CI_HIGH",
+    "DIFFERENCE_CI_LOW",
+    "FLAG",
+    "HIGH",
+    "LOW",
+    "NONE",
+    "OTHERS_N_SITES",
+    "OTHERS_SITE_MEAN",
+    "PERCENTILE",
+    "POOL_MEAN",
+    "POOL_N",
+    "POOL_SD",
+    "STRENGTH",
+    "SUPPRESSED",
+    "WEAKNESS",
+    "SiteComparison",
+    "compare_to_benchmark",
+    "flag_difference",
+    "funnel_column",
+    "funnel_limits",
+    "site_vs_pool",
+]
+
 log = logging.getLogger("evaluation")
 
 # column names of the tables of this module (in addition to evaluation.columns)
@@ -51,7 +81,6 @@ BENCHMARK_N = "benchmark_n"
 BENCHMARK_SD = "benchmark_sd"
 OTHERS_SITE_MEAN = "others_site_mean"
 OTHERS_N_SITES = "others_n_sites"
-DIFFERENCE = "difference"
 DIFFERENCE_CI_LOW = "difference_ci_low"
 DIFFERENCE_CI_HIGH = "difference_ci_high"
 PERCENTILE = "percentile"
@@ -294,7 +323,7 @@ def site_vs_pool(
     usable = ~np.isnan(values) & (site_codes >= 0)
     columns = [*by, site, C.N, SUPPRESSED, C.MEAN, C.SD, C.SE, C.CI_LOW, C.CI_HIGH,
                BENCHMARK, BENCHMARK_N, BENCHMARK_SD, OTHERS_SITE_MEAN, OTHERS_N_SITES,
-               DIFFERENCE, DIFFERENCE_CI_LOW, DIFFERENCE_CI_HIGH, C.STATISTIC, C.DF,
+               C.DIFFERENCE, DIFFERENCE_CI_LOW, DIFFERENCE_CI_HIGH, C.STATISTIC, C.DF,
                C.PVALUE, PERCENTILE, FLAG, POOL_MEAN, POOL_SD, POOL_N]
     for level in funnel_coverage:
         columns += [funnel_column("low", level), funnel_column("high", level)]
@@ -367,7 +396,7 @@ def _compare_group(y: np.ndarray, site_codes: np.ndarray, site_labels: np.ndarra
         C.MEAN: own.mean, C.SD: sd, C.SE: se, C.CI_LOW: low, C.CI_HIGH: high,
         BENCHMARK: others.mean, BENCHMARK_N: others.n, BENCHMARK_SD: np.sqrt(others.var),
         OTHERS_SITE_MEAN: others_mean, OTHERS_N_SITES: np.full(n_sites, n_others),
-        DIFFERENCE: diff, DIFFERENCE_CI_LOW: d_low, DIFFERENCE_CI_HIGH: d_high,
+        C.DIFFERENCE: diff, DIFFERENCE_CI_LOW: d_low, DIFFERENCE_CI_HIGH: d_high,
         C.STATISTIC: t, C.DF: df, C.PVALUE: p, PERCENTILE: percentile,
     }.items():
         out[name] = np.where(shown, column, np.nan)

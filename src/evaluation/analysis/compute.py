@@ -23,21 +23,37 @@ from evaluation import columns as C
 from evaluation.analysis.aggregation import aggregation_table
 from evaluation.analysis.compare import site_vs_pool
 from evaluation.analysis.drivers import DEFAULT_LABELS, driver_model, wide_scores
-from evaluation.analysis.groups import eye_level
+from evaluation.analysis.eye_level import eye_level
+from evaluation.analysis.itemmatrix import item_matrix
 from evaluation.analysis.items import item_analysis
 from evaluation.analysis.reliability import reliability_table
-from evaluation.analysis.scales import item_matrix, score_scales
-from evaluation.analysis.waves import attrition_table, paired_change, wave_change, wave_model
-from evaluation.config.project import Project
+from evaluation.analysis.scales import score_scales
+from evaluation.analysis.wave_effects import wave_model
+from evaluation.analysis.waves import attrition_table, paired_change, wave_change
+from evaluation.config import Project
 from evaluation.errors import EvaluationError
-from evaluation.io.ingest import SurveyData
-from evaluation.io.participation import ParticipationData
-from evaluation.io.validate import item_quality, response_counts, straightlining
+from evaluation.io import (
+    ParticipationData,
+    SurveyData,
+    item_quality,
+    response_counts,
+    straightlining,
+)
 from evaluation.network import analyse_networks
-from evaluation.participation.attendance import analyse_participation
-from evaluation.participation.ideas import analyse_ideas
+from evaluation.participation import analyse_ideas, analyse_participation
 from evaluation.privacy import pool_rows
-from evaluation.results.store import Results
+from evaluation.results import Results
+
+__all__ = [
+    "OUTCOME_FOR_DRIVERS",
+    "challenge_table",
+    "compare_sites",
+    "compute_results",
+    "guarded",
+    "pool_scores",
+    "shown_sites",
+    "shown_survey",
+]
 
 log = logging.getLogger("evaluation")
 
@@ -183,7 +199,7 @@ def compute_results(project: Project, survey: SurveyData, participation: Partici
             t["idea_agreement"] = ideas.agreement
             t["idea_funnel"] = ideas.funnel
         if not participation.goals.empty:
-            from evaluation.participation.goals import goal_progress, goal_summary
+            from evaluation.participation import goal_progress, goal_summary
             t["goal_progress"] = goal_progress(participation.goals)
             t["goal_summary"] = goal_summary(participation.goals)
     return results

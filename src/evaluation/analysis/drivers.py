@@ -18,14 +18,21 @@ import numpy as np
 import pandas as pd
 
 from evaluation import columns as C
-from evaluation.analysis.aggregation import (
-    StatisticsInputError,
-    check_confidence,
-    fit_random_intercept,
-    numeric_values,
-    require_columns,
-    wald_table,
-)
+from evaluation.analysis.aggregation import StatisticsInputError, numeric_values, require_columns
+from evaluation.language import check_language
+from evaluation.stats import check_confidence, fit_random_intercept, wald_table
+
+__all__ = [
+    "CI_EXCLUDES_ZERO",
+    "DEFAULT_LABELS",
+    "RANK",
+    "VIF",
+    "DriverModel",
+    "describe_association",
+    "driver_model",
+    "vif",
+    "wide_scores",
+]
 
 log = logging.getLogger("evaluation")
 
@@ -33,8 +40,6 @@ log = logging.getLogger("evaluation")
 VIF = "vif"
 RANK = "rank"
 CI_EXCLUDES_ZERO = "ci_excludes_zero"
-READING_EN = "reading_en"
-READING_DE = "reading_de"
 
 # English and German labels of the default instrument's factors; German with the article
 # (nominative), as the sentences need it
@@ -244,8 +249,8 @@ def driver_model(
         for f, e, lo, hi in zip(table[C.FACTOR], table[C.ESTIMATE], table[C.CI_LOW],
                                 table[C.CI_HIGH], strict=True)
     ]
-    table[READING_EN] = [r[0] for r in readings]
-    table[READING_DE] = [r[1] for r in readings]
+    table[C.READING_EN] = [r[0] for r in readings]
+    table[C.READING_DE] = [r[1] for r in readings]
     table = table.sort_values(RANK, kind="stable").reset_index(drop=True)
     return DriverModel(outcome=outcome, coefficients=table, n=fit.n, n_groups=fit.n_groups,
                        site_variance=fit.site_variance,
@@ -296,8 +301,7 @@ def describe_association(
     Wo das Netzwerkmanagement besser bewertet wird, wird auch die Synergie höher
     eingeschätzt (Zusammenhang, kein Nachweis einer Ursache).
     """
-    if language not in ("en", "de"):
-        raise StatisticsInputError(f"language must be 'en' or 'de', got {language!r}")
+    check_language(language)
     i = 0 if language == "en" else 1
     f = _labels_for(factor, labels)[i]
     o = _labels_for(outcome, labels)[i]

@@ -18,20 +18,32 @@ from scipy import stats
 
 from evaluation import columns as C
 from evaluation.analysis.aggregation import StatisticsInputError, require_columns
-from evaluation.stats.multiple_testing import PAdjust, adjust_pvalues
-from evaluation.stats.rank_tests import (
+from evaluation.stats import (
     EPSILON_SQUARED,
     KRUSKAL_WALLIS,
     MANN_WHITNEY,
     RANK_BISERIAL,
+    PAdjust,
+    adjust_pvalues,
     kruskal,
     mann_whitney,
 )
 
+__all__ = [
+    "ATTRIBUTE",
+    "DIFFERENT",
+    "DROPPED_GROUPS",
+    "EFFECT_SIZE_KIND",
+    "GROUPS",
+    "HIGHEST_GROUP",
+    "LOWEST_GROUP",
+    "TEST",
+    "eye_level",
+]
+
 log = logging.getLogger("evaluation")
 
 # column names of the table of this module (in addition to evaluation.columns)
-N_GROUPS = "n_groups"
 ATTRIBUTE = "attribute"
 TEST = "test"
 EFFECT_SIZE_KIND = "effect_size_kind"
@@ -40,8 +52,6 @@ DROPPED_GROUPS = "dropped_groups"
 LOWEST_GROUP = "lowest_group"
 HIGHEST_GROUP = "highest_group"
 DIFFERENT = "different"
-READING_EN = "reading_en"
-READING_DE = "reading_de"
 
 
 _DEFAULT_LABELS: dict[str, tuple[str, str]] = {
@@ -174,9 +184,9 @@ def eye_level(
             rows.append({**head, ATTRIBUTE: attribute,
                          **_eye_level_test(part, value=value, attribute=attribute,
                                            min_group_n=min_group_n)})
-    columns = [*split, scale, ATTRIBUTE, TEST, C.N, N_GROUPS, GROUPS, DROPPED_GROUPS,
+    columns = [*split, scale, ATTRIBUTE, TEST, C.N, C.N_GROUPS, GROUPS, DROPPED_GROUPS,
                C.STATISTIC, C.PVALUE, C.PVALUE_ADJ, C.EFFECT_SIZE, EFFECT_SIZE_KIND,
-               LOWEST_GROUP, HIGHEST_GROUP, DIFFERENT, READING_EN, READING_DE]
+               LOWEST_GROUP, HIGHEST_GROUP, DIFFERENT, C.READING_EN, C.READING_DE]
     table = pd.DataFrame(rows)
     if table.empty:
         return pd.DataFrame(columns=columns)
@@ -185,8 +195,8 @@ def eye_level(
     m = int(table[C.PVALUE].notna().sum())
     readings = [_eye_level_reading(row, scale=scale, labels=labels, m=m, padjust=padjust)
                 for row in table.to_dict("records")]
-    table[READING_EN] = [r[0] for r in readings]
-    table[READING_DE] = [r[1] for r in readings]
+    table[C.READING_EN] = [r[0] for r in readings]
+    table[C.READING_DE] = [r[1] for r in readings]
     return table[columns]
 
 
@@ -199,7 +209,7 @@ def _eye_level_test(part: pd.DataFrame, *, value: str, attribute: str,
     dropped = sizes[sizes < min_group_n].index.tolist()
     frame = frame[frame["g"].isin(kept)]
     out: dict[str, Any] = {
-        TEST: None, C.N: len(frame), N_GROUPS: len(kept),
+        TEST: None, C.N: len(frame), C.N_GROUPS: len(kept),
         GROUPS: ", ".join(map(str, kept)), DROPPED_GROUPS: ", ".join(map(str, dropped)),
         C.STATISTIC: np.nan, C.PVALUE: np.nan, C.EFFECT_SIZE: np.nan,
         EFFECT_SIZE_KIND: None, LOWEST_GROUP: None, HIGHEST_GROUP: None,

@@ -22,11 +22,11 @@ import numpy as np
 import pandas as pd
 
 from evaluation import columns as C
-from evaluation.errors import EvaluationError
+from evaluation.errors import ScaleError
 
 if TYPE_CHECKING:
-    from evaluation.config.codebook import Codebook
-    from evaluation.io.ingest import SurveyData
+    from evaluation.config import Codebook
+    from evaluation.io import SurveyData
 
 log = logging.getLogger("evaluation")
 
@@ -35,10 +35,6 @@ ABSENT = -1
 _STATUS_CODE = {status: code for code, status in enumerate(C.STATUSES)}
 VALID_CODE = _STATUS_CODE[C.VALID]
 CANNOT_JUDGE_CODE = _STATUS_CODE[C.CANNOT_JUDGE]
-
-
-class ScaleError(EvaluationError, ValueError):
-    """Survey data or arguments that cannot be scored against the codebook."""
 
 
 @dataclass(frozen=True, kw_only=True, eq=False)
@@ -329,5 +325,11 @@ def _status_codes(status: pd.Series) -> np.ndarray:
     return codes
 
 
-__all__ = ["ABSENT", "CANNOT_JUDGE_CODE", "VALID_CODE", "ItemMatrix", "ScaleError",
-           "item_matrix", "matrix_of"]
+__all__ = [
+    "ABSENT",
+    "CANNOT_JUDGE_CODE",
+    "VALID_CODE",
+    "ItemMatrix",
+    "item_matrix",
+    "matrix_of",
+]

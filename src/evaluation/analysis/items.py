@@ -19,15 +19,15 @@ from evaluation.analysis.itemmatrix import CANNOT_JUDGE_CODE, VALID_CODE, ItemMa
 from evaluation.analysis.reliability import (
     NanPolicy,
     ReliabilityError,
-    _check_policy,
     alpha_from_cov,
-    moments,
+    check_nan_policy,
 )
 from evaluation.analysis.scales import _check_scales
+from evaluation.stats import moments
 
 if TYPE_CHECKING:
-    from evaluation.config.codebook import Codebook
-    from evaluation.io.ingest import SurveyData
+    from evaluation.config import Codebook
+    from evaluation.io import SurveyData
 
 log = logging.getLogger("evaluation")
 
@@ -127,7 +127,7 @@ def item_analysis(data: SurveyData, codebook: Codebook, *,
     R: ``a <- psych::alpha(keyed_items, use = "pairwise")``; ``a$item.stats$r.drop`` and
     ``a$alpha.drop$raw_alpha``; ``psych::response.frequencies(items)`` for the shares.
     """
-    _check_policy(nan_policy)
+    check_nan_policy(nan_policy)
     if not np.isfinite(min_item_rest_r):
         raise ReliabilityError(f"min_item_rest_r must be a finite number; got "
                                f"{min_item_rest_r!r}")

@@ -25,32 +25,25 @@ import pandas as pd
 from evaluation import columns as C
 from evaluation.analysis.itemmatrix import ItemMatrix, matrix_of
 from evaluation.analysis.scales import _check_scales
-from evaluation.stats.alpha import AlphaResult, alpha_from_cov, cronbach_alpha, feldt_interval
-from evaluation.stats.covariance import (
-    NAN_POLICIES,
+from evaluation.errors import ReliabilityError
+from evaluation.stats import (
+    HEYWOOD_LOWER,
     NanPolicy,
-    ReliabilityError,
-    _check_confidence,
-    _check_policy,
-    _effective_n,
-    _usable_rows,
+    alpha_from_cov,
+    check_nan_policy,
+    check_reliability_confidence,
+    cronbach_alpha,
+    effective_n,
+    feldt_interval,
     grouped_moments,
-    moments,
-    weighted_moments,
-)
-from evaluation.stats.omega import (
-    OmegaResult,
-    bootstrap_omega,
-    mcdonald_omega,
-    omega_from_loadings,
     omega_interval,
     omega_points,
+    usable_rows,
 )
-from evaluation.stats.onefactor import HEYWOOD_LOWER, one_factor_ml, one_factor_ml_batch
 
 if TYPE_CHECKING:
-    from evaluation.config.codebook import Codebook
-    from evaluation.io.ingest import SurveyData
+    from evaluation.config import Codebook
+    from evaluation.io import SurveyData
 
 log = logging.getLogger("evaluation")
 
@@ -144,8 +137,8 @@ def reliability_table(data: SurveyData, codebook: Codebook, *,
     R, per scale and site: ``psych::alpha(keyed_items, use = "pairwise")`` and
     ``psych::alpha.ci(alpha, n.obs = n, n.var = k)``; omega as in :func:`mcdonald_omega`.
     """
-    _check_policy(nan_policy)
-    _check_confidence(confidence)
+    check_nan_policy(nan_policy)
+    check_reliability_confidence(confidence)
     if min_n < 2:
         raise ReliabilityError(f"min_n must be at least 2; got {min_n!r}")
     keys = _check_scales(codebook, scales)
@@ -212,7 +205,7 @@ def _pool_row(x: np.ndarray, k: int, *, min_n: int, nan_policy: str, confidence:
               ) -> tuple[dict[str, object], np.ndarray | None]:
     """The pool row of one scale without omega, and the rows to fit omega to (or None)."""
     row: dict[str, object] = {N_ITEMS: k, **_empty_coefficients()}
-    usable = x[_usable_rows(x, nan_policy)]
+    usable = x[usable_rows(x, nan_policy)]
     if k < 2:
         row[C.N] = len(usable)
         return row, None
@@ -257,11 +250,11 @@ def _site_rows(x: np.ndarray, codes: np.ndarray, n_sites: int, k: int, *, min_n:
     """The columns of the site rows of one scale (arrays over all sites at once)."""
     columns = {name: np.full(n_sites, value) for name, value in _empty_coefficients().items()}
     if k < 2:
-        usable = _usable_rows(x, nan_policy)
+        usable = usable_rows(x, nan_policy)
         counts = np.bincount(codes[usable], minlength=n_sites)
         return {C.N: counts.astype(int), N_ITEMS: np.full(n_sites, k), **columns}
     counts, cov, _ = grouped_moments(x, codes, n_sites, nan_policy)  # type: ignore[arg-type]
-    n = _effective_n(counts)
+    n = effective_n(counts)
     alpha = alpha_from_cov(cov)
     low, high = feldt_interval(alpha, n=n, n_items=k, confidence=confidence)
     enough = n >= min_n
@@ -275,7 +268,7 @@ def _site_rows(x: np.ndarray, codes: np.ndarray, n_sites: int, k: int, *, min_n:
         samples = []
         for g in chosen:
             sub = x[order[bounds[g]:bounds[g + 1]]]
-            samples.append(sub[_usable_rows(sub, nan_policy)])
+            samples.append(sub[usable_rows(sub, nan_policy)])
         fitted = _omega_columns(samples, nan_policy, n_boot, confidence, seed)
         for g, values in zip(chosen, fitted, strict=True):
             for name, value in values.items():
@@ -283,7 +276,6 @@ def _site_rows(x: np.ndarray, codes: np.ndarray, n_sites: int, k: int, *, min_n:
     return {C.N: n.astype(int), N_ITEMS: np.full(n_sites, k), **columns}
 
 
-__all__ = ["NAN_POLICIES", "AlphaResult", "NanPolicy", "OmegaResult", "ReliabilityError",
-           "alpha_from_cov", "bootstrap_omega", "cronbach_alpha", "feldt_interval",
-           "grouped_moments", "mcdonald_omega", "moments", "omega_from_loadings",
-           "one_factor_ml", "one_factor_ml_batch", "reliability_table", "weighted_moments"]
+__all__ = [
+    "reliability_table",
+]

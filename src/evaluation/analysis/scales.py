@@ -20,21 +20,18 @@ import pandas as pd
 
 from evaluation import columns as C
 from evaluation.analysis.itemmatrix import (
-    ABSENT,
     CANNOT_JUDGE_CODE,
-    VALID_CODE,
     ItemMatrix,
     ScaleError,
     _key_codes,
     _regular_layout,
     _runs,
-    item_matrix,
     matrix_of,
 )
 
 if TYPE_CHECKING:
-    from evaluation.config.codebook import Codebook
-    from evaluation.io.ingest import SurveyData
+    from evaluation.config import Codebook
+    from evaluation.io import SurveyData
 
 log = logging.getLogger("evaluation")
 
@@ -275,6 +272,10 @@ def scores_wide(scores: pd.DataFrame) -> pd.DataFrame:
     return wide
 
 
-__all__ = ["ABSENT", "CANNOT_JUDGE_CODE", "VALID_CODE", "ItemMatrix", "ScaleError",
-           "item_matrix", "required_valid", "reverse_keyed", "reverse_score", "score_scales",
-           "scores_wide"]
+__all__ = [
+    "required_valid",
+    "reverse_keyed",
+    "reverse_score",
+    "score_scales",
+    "scores_wide",
+]

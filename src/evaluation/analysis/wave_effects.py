@@ -22,20 +22,15 @@ from evaluation.analysis.aggregation import (
     InsufficientDataError,
     ModelFitError,
     StatisticsInputError,
-    check_confidence,
-    fit_random_intercept,
     numeric_values,
     require_columns,
-    wald_table,
 )
+from evaluation.stats import check_confidence, fit_random_intercept, wald_table
 
 log = logging.getLogger("evaluation")
 
 # column names of the table of this module (in addition to evaluation.columns)
-TERM = "term"
-N_GROUPS = "n_groups"
 BOUNDARY = "boundary"
-METHOD = "method"
 
 
 def wave_model(
@@ -121,14 +116,14 @@ def wave_model(
             continue
         table = wald_table(fit, confidence=confidence, terms=[str(w) for w in others])
         for record, w in zip(table.to_dict("records"), others, strict=True):
-            rows.append({**head, TERM: w, **{k: v for k, v in record.items() if k != "term"},
-                         C.N: fit.n, N_GROUPS: fit.n_groups,
+            rows.append({**head, C.TERM: w, **{k: v for k, v in record.items() if k != "term"},
+                         C.N: fit.n, C.N_GROUPS: fit.n_groups,
                          SITE_VARIANCE: fit.site_variance,
                          RESIDUAL_VARIANCE: fit.residual_variance, CONVERGED: fit.converged,
-                         BOUNDARY: fit.boundary, METHOD: fit.method})
-    columns = [*by, TERM, C.ESTIMATE, C.SE, C.STATISTIC, C.PVALUE, C.CI_LOW, C.CI_HIGH, C.N,
-               N_GROUPS, SITE_VARIANCE, RESIDUAL_VARIANCE, CONVERGED, BOUNDARY, METHOD]
+                         BOUNDARY: fit.boundary, C.METHOD: fit.method})
+    columns = [*by, C.TERM, C.ESTIMATE, C.SE, C.STATISTIC, C.PVALUE, C.CI_LOW, C.CI_HIGH, C.N,
+               C.N_GROUPS, SITE_VARIANCE, RESIDUAL_VARIANCE, CONVERGED, BOUNDARY, C.METHOD]
     return pd.DataFrame(rows, columns=columns)
 
 
-__all__ = ["BOUNDARY", "METHOD", "N_GROUPS", "TERM", "wave_model"]
+__all__ = ["BOUNDARY", "wave_model"]

@@ -20,16 +20,11 @@ import pandas as pd
 from scipy import stats
 
 from evaluation import columns as C
-from evaluation.analysis.aggregation import (
-    StatisticsInputError,
-    check_confidence,
-    numeric_values,
-    require_columns,
-)
-from evaluation.analysis.compare import SUPPRESSED
-from evaluation.analysis.wave_effects import BOUNDARY, METHOD, N_GROUPS, TERM, wave_model
-from evaluation.stats.welch import (
+from evaluation.analysis.aggregation import StatisticsInputError, numeric_values, require_columns
+from evaluation.analysis.compare import DEFAULT_MIN_N, SUPPRESSED
+from evaluation.stats import (
     Moments,
+    check_confidence,
     group_moments,
     group_rows,
     renumber,
@@ -48,7 +43,6 @@ N_FROM = "n_from"
 N_TO = "n_to"
 MEAN_FROM = "mean_from"
 MEAN_TO = "mean_to"
-DIFFERENCE = "difference"
 N_LINKED = "n_linked"
 N_NONZERO = "n_nonzero"
 MEDIAN_DIFFERENCE = "median_difference"
@@ -59,7 +53,6 @@ RETENTION = "retention"
 SITE_LEVEL = "site"
 POOL_LEVEL = "pool"
 
-DEFAULT_MIN_N = 5
 
 
 def resolve_waves(frame: pd.DataFrame, *, wave: str = C.WAVE,
@@ -142,7 +135,7 @@ def wave_change(
     later = scores[wave].isin([w1]).to_numpy()
     site_codes, site_labels = sorted_codes(scores[site])
     columns = [*by, LEVEL, site, WAVE_FROM, WAVE_TO, N_FROM, N_TO, MEAN_FROM, MEAN_TO,
-               DIFFERENCE, C.CI_LOW, C.CI_HIGH, C.STATISTIC, C.DF, C.PVALUE, SUPPRESSED]
+               C.DIFFERENCE, C.CI_LOW, C.CI_HIGH, C.STATISTIC, C.DF, C.PVALUE, SUPPRESSED]
     parts: list[dict[str, np.ndarray]] = []
     for key, rows in group_rows(scores, by):
         rows = rows[usable[rows]]
@@ -190,7 +183,7 @@ def _site_changes(y: np.ndarray, later: np.ndarray, site_codes: np.ndarray,
         WAVE_TO: np.full(n_sites, w1, dtype=object),
         N_FROM: n[:, 0].astype(object), N_TO: n[:, 1].astype(object),
         SUPPRESSED: suppressed.astype(object)}
-    for name, column in {MEAN_FROM: before.mean, MEAN_TO: after.mean, DIFFERENCE: diff,
+    for name, column in {MEAN_FROM: before.mean, MEAN_TO: after.mean, C.DIFFERENCE: diff,
                          C.CI_LOW: low, C.CI_HIGH: high, C.STATISTIC: t, C.DF: df,
                          C.PVALUE: p}.items():
         out[name] = np.where(suppressed, np.nan, column).astype(object)
@@ -207,7 +200,7 @@ def _change_row(before: np.ndarray, after: np.ndarray, head: dict[str, Any], lev
         return row
     diff, low, high, t, df, p = welch_difference(after, before, confidence=confidence)
     row.update({MEAN_FROM: float(before.mean()), MEAN_TO: float(after.mean()),
-                DIFFERENCE: diff, C.CI_LOW: low, C.CI_HIGH: high, C.STATISTIC: t, C.DF: df,
+                C.DIFFERENCE: diff, C.CI_LOW: low, C.CI_HIGH: high, C.STATISTIC: t, C.DF: df,
                 C.PVALUE: p})
     return row
 
@@ -295,7 +288,7 @@ def paired_change(
         row.update(_paired_row(part["before"].to_numpy(), part["after"].to_numpy(),
                                min_n=min_n, correction=correction))
         rows.append(row)
-    columns = [*by, WAVE_FROM, WAVE_TO, N_LINKED, N_NONZERO, MEAN_FROM, MEAN_TO, DIFFERENCE,
+    columns = [*by, WAVE_FROM, WAVE_TO, N_LINKED, N_NONZERO, MEAN_FROM, MEAN_TO, C.DIFFERENCE,
                MEDIAN_DIFFERENCE, C.STATISTIC, C.PVALUE, C.EFFECT_SIZE, SUPPRESSED]
     return pd.DataFrame(rows, columns=columns)
 
@@ -309,7 +302,7 @@ def _paired_row(before: np.ndarray, after: np.ndarray, *, min_n: int,
     if row[SUPPRESSED]:
         return row
     row.update({MEAN_FROM: float(before.mean()), MEAN_TO: float(after.mean()),
-                DIFFERENCE: float(d.mean()), MEDIAN_DIFFERENCE: float(np.median(d))})
+                C.DIFFERENCE: float(d.mean()), MEDIAN_DIFFERENCE: float(np.median(d))})
     if len(nonzero) == 0:
         row.update({C.STATISTIC: 0.0, C.PVALUE: 1.0, C.EFFECT_SIZE: 0.0})
         return row
@@ -386,8 +379,22 @@ def attrition_table(
 
 
 __all__ = [
-    "BOUNDARY", "DEFAULT_MIN_N", "DIFFERENCE", "LEVEL", "LINKED", "MEAN_FROM", "MEAN_TO",
-    "MEDIAN_DIFFERENCE", "METHOD", "N_FROM", "N_GROUPS", "N_LINKED", "N_NONZERO", "N_TO",
-    "POOL_LEVEL", "RETENTION", "SITE_LEVEL", "TERM", "WAVE_FROM", "WAVE_TO", "attrition_table",
-    "paired_change", "resolve_waves", "wave_change", "wave_model",
+    "LEVEL",
+    "LINKED",
+    "MEAN_FROM",
+    "MEAN_TO",
+    "MEDIAN_DIFFERENCE",
+    "N_FROM",
+    "N_LINKED",
+    "N_NONZERO",
+    "N_TO",
+    "POOL_LEVEL",
+    "RETENTION",
+    "SITE_LEVEL",
+    "WAVE_FROM",
+    "WAVE_TO",
+    "attrition_table",
+    "paired_change",
+    "resolve_waves",
+    "wave_change",
 ]

@@ -4,23 +4,34 @@ The format is described in ``docs/codebook.md``. :func:`load_codebook` collects 
 of a codebook in one pass and raises :class:`~evaluation.errors.CodebookError` listing them.
 This module holds the data model (:class:`Codebook` and its parts), the normalisation of
 column names, texts and codes, and the loading functions; the checks themselves are in
-:mod:`evaluation.config.codebook_check`.
+:mod:`evaluation.config.codebook_load`.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from evaluation import columns as C
-from evaluation.config.yamlio import load_yaml
-from evaluation.errors import CodebookError
+
+__all__ = [
+    "ID_FIELDS",
+    "SCALE_KINDS",
+    "Attribute",
+    "AttributeValue",
+    "Codebook",
+    "Item",
+    "Label",
+    "NumericAttribute",
+    "Scale",
+    "code_key",
+    "normalise_column",
+    "normalise_text",
+]
 
 ID_FIELDS = (C.RESPONDENT, C.SITE, C.WAVE)
 SCALE_KINDS = ("factor", "outcome")
-LANGUAGES = ("de", "en")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -177,24 +188,3 @@ def code_key(code: object) -> str:
     except ValueError:
         return text.casefold()
     return str(int(number)) if number.is_integer() else repr(number)
-
-
-# -- loading ---------------------------------------------------------------------------
-
-
-def load_codebook(path: str | Path) -> Codebook:
-    """Load and check a YAML codebook; raise :class:`CodebookError` listing every problem."""
-    path = Path(path)
-    data = load_yaml(path)
-    return parse_codebook(data, source=str(path))
-
-
-def parse_codebook(data: Any, *, source: str = "<codebook>") -> Codebook:
-    """Check a codebook given as parsed YAML and build a :class:`Codebook`."""
-    from evaluation.config.codebook_check import _Checker  # it builds the classes of this module
-
-    checker = _Checker(source)
-    book = checker.parse(data)
-    if checker.problems or book is None:
-        raise CodebookError(checker.problems, what=f"codebook {source}")
-    return book

@@ -15,16 +15,33 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from evaluation.config.codebook import Codebook, Label, load_codebook
+from evaluation.config.codebook import Codebook, Label
+from evaluation.config.codebook_load import load_codebook
 from evaluation.config.yamlio import load_yaml
 from evaluation.errors import ConfigError, Problem
+from evaluation.language import LANGUAGES
+
+__all__ = [
+    "EDITIONS",
+    "MIN_K_FLOOR",
+    "PARTICIPATION_TABLES",
+    "PROJECT_FILE",
+    "SURVEY_FORMATS",
+    "Branding",
+    "Privacy",
+    "Project",
+    "Site",
+    "SurveyFile",
+    "Wave",
+    "find_project_file",
+    "load_project",
+]
 
 PROJECT_FILE = "project.yml"
 SURVEY_FORMATS = ("auto", "csv", "xlsx", "sav", "limesurvey", "sosci")
 PARTICIPATION_TABLES = ("roster", "events", "attendance", "ties", "ideas", "idea_ratings",
                         "goals")
 EDITIONS = ("partner", "evaluator")
-LANGUAGES = ("de", "en")
 MIN_K_FLOOR = 3
 
 

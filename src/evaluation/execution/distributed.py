@@ -29,13 +29,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from evaluation.errors import ExecutorError
 from evaluation.execution.batch import Task, TaskResult, _progress_bar, _run_task
-from evaluation.execution.executors import (
-    Executor,
-    ExecutorError,
-    NotebookExecutionError,
-    _error_summary,
-)
+from evaluation.execution.executors import Executor, NotebookExecutionError, _error_summary
+from evaluation.execution.warm import WarmKernelExecutor
 
 __all__ = ["DaskExecutor", "WarmKernelPlugin"]
 
@@ -182,6 +179,4 @@ class DaskExecutor:
 
 
 def _default_worker_executor() -> Executor:
-    from evaluation.execution.warm import WarmKernelExecutor
-
     return WarmKernelExecutor()

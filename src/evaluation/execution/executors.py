@@ -4,7 +4,7 @@ An :class:`Executor` is anything with ``execute(notebook_path, params, *, cwd)``
 ``close()``. :class:`PapermillExecutor` starts a fresh kernel per notebook;
 :class:`evaluation.execution.warm.WarmKernelExecutor` keeps one kernel per worker process and gives the
 same reports. Both check the parameters first (:func:`evaluation.execution.notebook_params.check_parameters`,
-before any kernel starts). :func:`make_executor` builds any executor by name; batches of
+before any kernel starts). :func:`evaluation.execution.factory.make_executor` builds any executor by name; batches of
 notebooks run in :mod:`evaluation.execution.batch`.
 
 nbformat and papermill are imported only when a notebook runs, so that a worker process can
@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
-from evaluation.errors import EvaluationError
+from evaluation.errors import NotebookExecutionError
 from evaluation.execution.notebook_params import check_parameters
 
 if TYPE_CHECKING:
@@ -31,10 +31,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Executor",
-    "ExecutorError",
-    "NotebookExecutionError",
     "PapermillExecutor",
-    "make_executor",
 ]
 
 log = logging.getLogger("evaluation")
@@ -42,63 +39,10 @@ log = logging.getLogger("evaluation")
 KERNEL_NAME = "python3"
 
 
-class NotebookExecutionError(EvaluationError, RuntimeError):
-    """A notebook raised an error while it ran; ``summary`` is one line, ``detail`` the rest."""
-
-    def __init__(self, notebook: str | os.PathLike[str], summary: str, *, detail: str = "",
-                 cell_index: int | None = None) -> None:
-        self.notebook = str(notebook)
-        self.summary = summary
-        self.detail = detail
-        self.cell_index = cell_index
-        where = f" in cell {cell_index}" if cell_index is not None else ""
-        super().__init__(f"{self.notebook}{where}: {summary}")
-
-
-
 # --------------------------------------------------------------------------------- executors
 
 
-class ExecutorError(EvaluationError, ValueError):
-    """An executor was asked for by an unknown name or without what it needs."""
-
-
 EXECUTOR_KINDS = ("warm", "papermill", "dask")
-
-
-def make_executor(kind: str = "warm", *, scheduler: str | None = None, **options: Any
-                  ) -> Executor:
-    """The executor called ``kind``.
-
-    ``warm`` (default)
-        :class:`evaluation.execution.warm.WarmKernelExecutor`: one kernel per worker process, reset
-        between notebooks; the reports are byte-identical to ``papermill``'s.
-    ``papermill``
-        :class:`PapermillExecutor`: a new kernel for every notebook.
-    ``dask``
-        :class:`evaluation.execution.distributed.DaskExecutor` on the Dask scheduler at ``scheduler``
-        (e.g. ``tcp://10.0.0.5:8786``); every Dask worker thread keeps a warm kernel.
-
-    ``options`` go to the (worker) executor, e.g. ``timeout=300`` or ``kernel_log=path``.
-    A ``scheduler`` given with ``kind="warm"`` selects ``dask``.
-    """
-    if kind == "warm" and scheduler:
-        kind = "dask"
-    if kind == "papermill":
-        return PapermillExecutor(**options)
-    if kind == "warm":
-        from evaluation.execution.warm import WarmKernelExecutor
-
-        return WarmKernelExecutor(**options)
-    if kind == "dask":
-        if not scheduler:
-            raise ExecutorError("the dask executor needs a scheduler address, e.g. "
-                                "tcp://10.0.0.5:8786 (`scheduler:` in the project file)")
-        from evaluation.execution.distributed import DaskExecutor
-        from evaluation.execution.warm import WarmKernelExecutor
-
-        return DaskExecutor(scheduler=scheduler, worker_executor=WarmKernelExecutor(**options))
-    raise ExecutorError(f"unknown executor {kind!r}; expected one of {', '.join(EXECUTOR_KINDS)}")
 
 
 @runtime_checkable

@@ -43,6 +43,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from evaluation.errors import KernelCodeError
 from evaluation.execution.executors import (
     KERNEL_NAME,
     NotebookExecutionError,
@@ -131,10 +132,6 @@ def _run_sync(coroutine_function: Any, *args: Any, **kwargs: Any) -> Any:
     from jupyter_core.utils import run_sync
 
     return run_sync(coroutine_function)(*args, **kwargs)
-
-
-class KernelCodeError(RuntimeError):
-    """Code the executor itself ran in the kernel (prepare, reset) failed."""
 
 
 class _Kernel:

@@ -22,96 +22,18 @@ is in :mod:`evaluation.io.tidy_parser`.
 from __future__ import annotations
 
 import logging
-import re
-from dataclasses import dataclass, field
 
 import pandas as pd
 
 from evaluation import columns as C
-from evaluation.config.codebook import (
-    ID_FIELDS,
-    Codebook,
-    code_key,
-    normalise_column,
-    normalise_text,
-)
-from evaluation.config.project import Project, SurveyFile
-from evaluation.errors import DataValidationError, InputFileError, Problem
+from evaluation.config import Codebook, Project, SurveyFile, normalise_text
+from evaluation.errors import DataValidationError, EvaluationError, InputFileError, Problem
 from evaluation.io.readers import RawTable, read_raw
+from evaluation.io.survey_data import STATUS_DTYPE, Dialect, SurveyData, dialect_for
+from evaluation.io.tidy_parser import TidyParser
+from evaluation.privacy import pseudonymise, require_key
 
 log = logging.getLogger("evaluation")
-
-# SoSci Survey residual codes: -1..-3 residual options (here option 1 is "kann ich nicht
-# beurteilen"), -8 faulty data, -9 no answer; an empty cell means the item was not shown.
-SOSCI_MISSING = {"-1": C.CANNOT_JUDGE, "-2": C.NO_ANSWER, "-3": C.NO_ANSWER,
-                 "-8": C.FAULTY, "-9": C.NO_ANSWER}
-STATUS_DTYPE = pd.CategoricalDtype(list(C.STATUSES))
-# system columns the survey tools add to every export; they carry no answers
-SYSTEM_COLUMNS = {
-    "limesurvey": ("id", "submitdate", "lastpage", "startlanguage", "seed", "startdate",
-                   "datestamp", "ipaddr", "refurl"),
-    "sosci": ("SERIAL", "REF", "QUESTNNR", "MODE", "STARTED", "FINISHED", "Q_VIEWER",
-              "LASTPAGE", "MAXPAGE", "MISSING", "MISSREL", "TIME_RSI", "DEG_TIME", "LASTDATA"),
-}
-SOSCI_TIME_COLUMN = re.compile(r"time\d+", re.IGNORECASE)
-
-
-@dataclass(kw_only=True)
-class SurveyData:
-    """Tidy survey data; see the module docstring for the columns."""
-
-    respondents: pd.DataFrame
-    responses: pd.DataFrame
-    problems: list[Problem] = field(default_factory=list)
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "error"]
-
-    def wide(self, items: list[str] | tuple[str, ...] | None = None) -> pd.DataFrame:
-        """Valid values as respondents x items (NaN for every missing category)."""
-        frame = self.responses
-        if items is not None:
-            frame = frame[frame[C.ITEM].isin(items)]
-        table = frame.pivot_table(index=[C.WAVE, C.RESPONDENT], columns=C.ITEM,
-                                  values=C.VALUE, aggfunc="first", dropna=False,
-                                  observed=True)
-        if items is not None:
-            table = table.reindex(columns=list(items))
-        return table
-
-
-@dataclass(frozen=True, kw_only=True)
-class Dialect:
-    """How one file's cells are to be read: missing codes and the meaning of a blank."""
-
-    missing_codes: dict[str, str]
-    blank: str
-    answer_codes: dict[str, float | str]
-    system_columns: frozenset[str] = frozenset()
-    format: str = "csv"
-
-    def is_system_column(self, column: str) -> bool:
-        name = normalise_column(column)
-        if name in self.system_columns:
-            return True
-        return self.format == "sosci" and SOSCI_TIME_COLUMN.fullmatch(name) is not None
-
-
-def dialect_for(codebook: Codebook, survey_file: SurveyFile) -> Dialect:
-    """The codebook's codes, adjusted for the export format and the file's own options."""
-    missing = dict(codebook.missing_codes)
-    blank = codebook.blank
-    if survey_file.format == "sosci":
-        missing = {**missing, **SOSCI_MISSING}
-        blank = C.NOT_SHOWN
-    options = survey_file.options
-    for code, category in (options.get("missing_codes") or {}).items():
-        missing[code_key(code)] = category
-    blank = options.get("blank", blank)
-    system = frozenset(normalise_column(c) for c in SYSTEM_COLUMNS.get(survey_file.format, ()))
-    return Dialect(missing_codes=missing, blank=blank, answer_codes=codebook.answer_codes,
-                   system_columns=system, format=survey_file.format)
 
 
 def read_survey_file(survey_file: SurveyFile, codebook: Codebook, *,
@@ -134,9 +56,7 @@ def tidy_from_raw(raw: RawTable, codebook: Codebook, dialect: Dialect, *,
                   sites: dict[str, str] | None = None, waves: tuple[str, ...] | None = None,
                   fixed_wave: str | None = None, fixed_site: str | None = None) -> SurveyData:
     """Interpret a raw table against the codebook; see :func:`read_survey_file`."""
-    from evaluation.io.tidy_parser import _TidyParser  # it builds the SurveyData of this module
-
-    parser = _TidyParser(raw, codebook, dialect, sites=sites, waves=waves)
+    parser = TidyParser(raw, codebook, dialect, sites=sites, waves=waves)
     return parser.run(fixed_wave=fixed_wave, fixed_site=fixed_site)
 
 
@@ -194,9 +114,6 @@ def _pseudonymise(data: SurveyData, project: Project, problems: list[Problem]) -
     keep working; without one, identifiers that look direct (e-mail, names, phone numbers)
     are an error, and codes that are already pseudonymous (``R0001``) are kept.
     """
-    from evaluation.errors import EvaluationError
-    from evaluation.privacy import pseudonymise, require_key
-
     ids = data.respondents[C.RESPONDENT] if len(data.respondents) else None
     if ids is None:
         return
@@ -254,5 +171,9 @@ def canonical_order(data: SurveyData, project: Project) -> SurveyData:
     return SurveyData(respondents=resp, responses=rsp, problems=data.problems)
 
 
-__all__ = ["ID_FIELDS", "SurveyData", "load_survey", "read_project_survey",
-           "read_survey_file", "tidy_from_raw"]
+__all__ = [
+    "load_survey",
+    "read_project_survey",
+    "read_survey_file",
+    "tidy_from_raw",
+]

@@ -19,18 +19,18 @@ import pandas as pd
 
 from evaluation import columns as C
 from evaluation.atomic import atomic_open
-from evaluation.privacy.checks import PrivacyError, _check_k, _require
-from evaluation.privacy.generalisation import (
+from evaluation.errors import PrivacyError, PseudonymKeyMissing
+from evaluation.privacy import (
     DEFAULT_HIERARCHY,
-    DEFAULT_QUASI_IDENTIFIERS,
-    GeneralisationStep,
-    generalise_for_k,
-)
-from evaluation.privacy.pseudonyms import (
     DEFAULT_KEY_ENV,
-    PseudonymKeyMissing,
-    _check_key,
+    DEFAULT_QUASI_IDENTIFIERS,
+    MIN_KEY_BYTES,
+    GeneralisationStep,
+    check_k,
+    check_key,
+    generalise_for_k,
     pseudonymise,
+    require_columns,
 )
 
 if TYPE_CHECKING:
@@ -79,14 +79,15 @@ def export_microdata(survey: SurveyData, path: str | Path, *, k: int, key: bytes
         Some group stays below ``k`` (for instance a site with fewer than ``k`` respondents
         in a wave) and ``on_failure`` is ``"raise"``; nothing is written.
     """
-    k = _check_k(k)
+    k = check_k(k)
     if key is None:
-        raise PseudonymKeyMissing(key_env, reason="microdata are exported with pseudonyms only")
-    key = _check_key(key)
+        raise PseudonymKeyMissing(key_env, min_key_bytes=MIN_KEY_BYTES,
+                                  reason="microdata are exported with pseudonyms only")
+    key = check_key(key)
     qis = [C.WAVE, C.SITE, *(q for q in quasi_identifiers if q not in (C.WAVE, C.SITE))]
     respondents = survey.respondents
-    _require(respondents, [C.RESPONDENT, *qis], "the survey's respondents")
-    _require(survey.responses, [C.RESPONDENT, C.WAVE, C.ITEM, C.VALUE, C.STATUS],
+    require_columns(respondents, [C.RESPONDENT, *qis], "the survey's respondents")
+    require_columns(survey.responses, [C.RESPONDENT, C.WAVE, C.ITEM, C.VALUE, C.STATUS],
              "the survey's responses")
     twice = respondents.duplicated([C.RESPONDENT, C.WAVE])
     if twice.any():

@@ -19,10 +19,23 @@ import numpy as np
 import pandas as pd
 
 from evaluation import columns as C
-from evaluation.config.codebook import normalise_text
-from evaluation.config.project import Project
+from evaluation.config import Project, normalise_text
 from evaluation.errors import DataValidationError, InputFileError, Problem
 from evaluation.io.readers import read_raw
+
+__all__ = [
+    "EVENT_TYPES",
+    "IDEA_STATUSES",
+    "KEYS",
+    "RESOURCES",
+    "SCHEMAS",
+    "Column",
+    "ParticipationData",
+    "empty_table",
+    "load_participation",
+    "read_participation",
+    "read_table",
+]
 
 EVENT_TYPES = ("network_meeting", "steering_group", "idea_workshop", "peer_exchange",
                "transfer_conference")

@@ -22,6 +22,19 @@ import pandas as pd
 
 from evaluation.errors import InputFileError, Problem
 
+__all__ = [
+    "DELIMITERS",
+    "MAX_ROWS",
+    "TEXT_SUFFIXES",
+    "RawTable",
+    "decode_text",
+    "read_csv",
+    "read_raw",
+    "read_sav",
+    "read_xlsx",
+    "sniff_delimiter",
+]
+
 log = logging.getLogger("evaluation")
 
 DELIMITERS = (";", ",", "\t")

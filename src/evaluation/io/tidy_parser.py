@@ -1,6 +1,6 @@
 """Interpreting one raw survey table against the codebook, cell by cell.
 
-:class:`_TidyParser` maps the export's columns to codebook items, attributes and id fields,
+:class:`TidyParser` maps the export's columns to codebook items, attributes and id fields,
 reads respondent ids, sites, waves and attributes, classifies every answer as a valid value or
 a missing category (``no_answer``, ``cannot_judge``, ``not_shown``, ``faulty``) and collects a
 :class:`~evaluation.errors.Problem` for each cell it cannot read. It is run by
@@ -15,13 +15,13 @@ import numpy as np
 import pandas as pd
 
 from evaluation import columns as C
-from evaluation.config.codebook import Codebook, code_key, normalise_text
+from evaluation.config import Codebook, code_key, normalise_text
 from evaluation.errors import Problem
-from evaluation.io.ingest import STATUS_DTYPE, Dialect, SurveyData
 from evaluation.io.readers import RawTable
+from evaluation.io.survey_data import STATUS_DTYPE, Dialect, SurveyData
 
 
-class _TidyParser:
+class TidyParser:
     def __init__(self, raw: RawTable, codebook: Codebook, dialect: Dialect, *,
                  sites: dict[str, str] | None, waves: tuple[str, ...] | None) -> None:
         self.raw = raw

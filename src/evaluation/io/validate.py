@@ -13,10 +13,21 @@ import numpy as np
 import pandas as pd
 
 from evaluation import columns as C
-from evaluation.config.project import Project
+from evaluation.config import Project
 from evaluation.errors import Problem
 from evaluation.io.ingest import SurveyData, canonical_order, read_project_survey
 from evaluation.io.participation import ParticipationData, read_participation
+
+__all__ = [
+    "STRAIGHTLINE_MIN_ITEMS",
+    "ValidationResult",
+    "format_summary",
+    "item_quality",
+    "response_counts",
+    "sort_problems",
+    "straightlining",
+    "validate_project",
+]
 
 STRAIGHTLINE_MIN_ITEMS = 10
 

@@ -43,10 +43,11 @@ Every public name of these modules can be imported from :mod:`evaluation.network
 
 from __future__ import annotations
 
-from evaluation.network.analyse import NetworkResults, analyse_networks
+from evaluation.network.analyse import (
+    NetworkResults,
+    analyse_networks,
+)
 from evaluation.network.graphs import (
-    ACTOR_TYPE_SECTORS,
-    ACTOR_TYPES,
     BETWEENNESS,
     COVERAGE,
     LEVEL,
@@ -58,7 +59,6 @@ from evaluation.network.graphs import (
     SECTOR,
     SHARE,
     SUPPRESSED,
-    NetworkInputError,
     SiteNetwork,
     active_mask,
     active_organisations,
@@ -90,12 +90,41 @@ from evaluation.network.ties import (
 )
 
 __all__ = [
-    "ACTOR_TYPES", "ACTOR_TYPE_SECTORS", "BETWEENNESS", "COLLABORATION_LEVELS", "COVERAGE",
-    "LEVEL", "METRIC", "NETWORK_METRICS", "N_ORGANISATIONS", "N_RESPONDENTS", "PREVIOUS_WAVE",
-    "RANK", "SECTOR", "SHARE", "SUPPRESSED", "TRUST_ITEMS", "VALUE_ITEMS", "NetworkInputError",
-    "NetworkMetrics", "NetworkResults", "SiteNetwork", "active_mask", "active_organisations",
-    "active_positions", "analyse_networks", "blau_index", "brokers", "build_network",
-    "build_networks", "collaboration_levels", "degree_centralisation", "departed_partners", "iqv",
-    "network_metrics", "network_table", "organisation_table", "partner_retention",
-    "tie_changes", "tie_ratings", "wave_dates",
+    "BETWEENNESS",
+    "COLLABORATION_LEVELS",
+    "COVERAGE",
+    "LEVEL",
+    "METRIC",
+    "NETWORK_METRICS",
+    "N_ORGANISATIONS",
+    "N_RESPONDENTS",
+    "PREVIOUS_WAVE",
+    "RANK",
+    "SECTOR",
+    "SHARE",
+    "SUPPRESSED",
+    "TRUST_ITEMS",
+    "VALUE_ITEMS",
+    "NetworkMetrics",
+    "NetworkResults",
+    "SiteNetwork",
+    "active_mask",
+    "active_organisations",
+    "active_positions",
+    "analyse_networks",
+    "blau_index",
+    "brokers",
+    "build_network",
+    "build_networks",
+    "collaboration_levels",
+    "degree_centralisation",
+    "departed_partners",
+    "iqv",
+    "network_metrics",
+    "network_table",
+    "organisation_table",
+    "partner_retention",
+    "tie_changes",
+    "tie_ratings",
+    "wave_dates",
 ]

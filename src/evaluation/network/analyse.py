@@ -8,9 +8,8 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from evaluation import columns as C
+from evaluation.config import ACTOR_TYPE_SECTORS, ACTOR_TYPES
 from evaluation.network.graphs import (
-    ACTOR_TYPE_SECTORS,
-    ACTOR_TYPES,
     SiteNetwork,
     build_networks,
     wave_dates,
@@ -33,8 +32,8 @@ from evaluation.network.ties import (
 )
 
 if TYPE_CHECKING:
-    from evaluation.config.project import Project
-    from evaluation.io.participation import ParticipationData
+    from evaluation.config import Project
+    from evaluation.io import ParticipationData
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -19,10 +19,10 @@ import numpy as np
 import pandas as pd
 
 from evaluation import columns as C
-from evaluation.errors import EvaluationError
+from evaluation.errors import NetworkInputError
 
 if TYPE_CHECKING:
-    from evaluation.config.project import Project
+    from evaluation.config import Project
 
 log = logging.getLogger("evaluation")
 
@@ -38,34 +38,6 @@ SHARE = "share"
 RANK = "rank"
 BETWEENNESS = "betweenness"
 SECTOR = "sector"
-
-#: Default actor types (keys of the default instrument); their number is the k of the IQV.
-ACTOR_TYPES: tuple[str, ...] = (
-    "administration", "immigration_office", "social_welfare_office", "jobcenter",
-    "welfare_organisation", "mso", "association_volunteer", "education", "business",
-    "politics", "other",
-)
-
-#: Coarse sectors of the actor types. Schools, adult education and councils are counted as
-#: public; welfare organisations (AWO, Caritas, Diakonie), MSO and associations as civil
-#: society; unknown actor types fall into ``other``.
-ACTOR_TYPE_SECTORS: Mapping[str, str] = {
-    "administration": "public",
-    "immigration_office": "public",
-    "social_welfare_office": "public",
-    "jobcenter": "public",
-    "education": "public",
-    "politics": "public",
-    "welfare_organisation": "civil_society",
-    "mso": "civil_society",
-    "association_volunteer": "civil_society",
-    "business": "business",
-    "other": "other",
-}
-
-
-class NetworkInputError(EvaluationError, ValueError):
-    """Participation tables or parameters cannot be turned into networks."""
 
 
 # --------------------------------------------------------------------------------------------

@@ -17,9 +17,8 @@ import numpy as np
 import pandas as pd
 
 from evaluation import columns as C
+from evaluation.config import ACTOR_TYPE_SECTORS, ACTOR_TYPES
 from evaluation.network.graphs import (
-    ACTOR_TYPE_SECTORS,
-    ACTOR_TYPES,
     BETWEENNESS,
     COVERAGE,
     METRIC,

@@ -39,8 +39,8 @@ from evaluation.participation.records import (
 )
 
 if TYPE_CHECKING:
-    from evaluation.config.project import Project
-    from evaluation.io.participation import ParticipationData
+    from evaluation.config import Project
+    from evaluation.io import ParticipationData
 
 #: Metrics of :func:`participation_summary`, in order.
 PARTICIPATION_METRICS: tuple[str, ...] = (
@@ -341,9 +341,13 @@ def analyse_participation(data: ParticipationData, project: Project) -> Particip
 
 
 __all__ = [
-    "ATTENDEES", "DECISION_MAKERS", "EVENT_TYPE", "MSO", "N_ATTENDANCES", "N_EVENTS",
-    "N_ORGANISATIONS", "PARTICIPATION_METRICS", "ParticipationInputError", "ParticipationResults",
-    "analyse_participation", "attendance_by_type", "attendance_concentration",
-    "attendance_records", "event_retention", "gini", "participation_summary",
+    "PARTICIPATION_METRICS",
+    "ParticipationResults",
+    "analyse_participation",
+    "attendance_by_type",
+    "attendance_concentration",
+    "event_retention",
+    "gini",
+    "participation_summary",
     "wave_retention",
 ]

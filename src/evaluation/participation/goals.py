@@ -19,10 +19,10 @@ import numpy as np
 import pandas as pd
 
 from evaluation import columns as C
-from evaluation.errors import EvaluationError
+from evaluation.errors import GoalInputError
 
 if TYPE_CHECKING:
-    from evaluation.io.participation import ParticipationData
+    from evaluation.io import ParticipationData
 
 GOAL = "goal"
 STAGE_TARGETED = "stage_targeted"
@@ -42,10 +42,6 @@ STAGES: Mapping[int, tuple[str, str]] = {
     6: ("Lebenslage ändert sich", "living conditions change"),
     7: ("Gesellschaft verändert sich", "society changes"),
 }
-
-
-class GoalInputError(EvaluationError, ValueError):
-    """The goals table is unusable."""
 
 
 def stage_level(stage: float) -> str | None:

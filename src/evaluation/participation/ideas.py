@@ -31,20 +31,12 @@ import numpy as np
 import pandas as pd
 
 from evaluation import columns as C
+from evaluation.errors import IdeaInputError
 from evaluation.network import SHARE
-from evaluation.stats.rater_agreement import (
-    ICC,
-    IdeaInputError,
-    KendallW,
-    OneWayICC,
-    _oneway,
-    icc,
-    icc_oneway,
-    kendall_w,
-)
+from evaluation.stats import icc_two_way, kendall_w, oneway_icc_sorted
 
 if TYPE_CHECKING:
-    from evaluation.io.participation import ParticipationData
+    from evaluation.io import ParticipationData
 
 IDEA = "idea"
 RATER = "rater"
@@ -227,7 +219,7 @@ def _rater_agreement(frame: pd.DataFrame, *, criteria: Sequence[str]) -> pd.Data
             codes, uniques = pd.factorize(items[known], sort=True)
             if uniques.size >= 2 and y.size > uniques.size:
                 means = np.array([mean_of[criterion][(site, u)] for u in uniques], dtype=float)
-                oneway = _oneway(y[known], codes, means)
+                oneway = oneway_icc_sorted(y[known], codes, means)
                 row.update({"icc1": oneway.icc1, "icc1_k": oneway.icc1_k})
             if len(complete) >= 2 and n_ideas >= 2:
                 block = sub[sub[RATER].isin(complete)]
@@ -236,7 +228,7 @@ def _rater_agreement(frame: pd.DataFrame, *, criteria: Sequence[str]) -> pd.Data
                 if not wide.isna().to_numpy().any():
                     w = kendall_w(wide.to_numpy())
                     row.update({C.STATISTIC: w.statistic, "chi2": w.chi2, C.DF: w.df,
-                                C.PVALUE: w.pvalue, "icc2_k": icc(wide.to_numpy().T).icc2_k})
+                                C.PVALUE: w.pvalue, "icc2_k": icc_two_way(wide.to_numpy().T).icc2_k})
             rows.append(row)
     return pd.DataFrame(rows, columns=columns)
 
@@ -317,8 +309,21 @@ def analyse_ideas(data: ParticipationData, *, impact_threshold: float = 3.5,
 
 
 __all__ = [
-    "CRITERIA", "CRITERION", "ICC", "IDEA", "N_RATERS", "QUADRANT", "QUADRANTS", "RANK",
-    "RATER", "STAGE", "STATUSES", "IdeaInputError", "IdeaResults", "KendallW", "OneWayICC",
-    "analyse_ideas", "classify", "icc", "icc_oneway", "idea_matrix", "implementation_funnel",
-    "kendall_w", "quick_wins", "rater_agreement",
+    "CRITERIA",
+    "CRITERION",
+    "IDEA",
+    "N_RATERS",
+    "QUADRANT",
+    "QUADRANTS",
+    "RANK",
+    "RATER",
+    "STAGE",
+    "STATUSES",
+    "IdeaResults",
+    "analyse_ideas",
+    "classify",
+    "idea_matrix",
+    "implementation_funnel",
+    "quick_wins",
+    "rater_agreement",
 ]

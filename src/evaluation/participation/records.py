@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from evaluation import columns as C
-from evaluation.errors import EvaluationError
+from evaluation.errors import ParticipationInputError
 from evaluation.network import active_mask
 
 EVENT_TYPE = "event_type"
@@ -27,10 +27,6 @@ N_ATTENDANCES = "n_attendances"
 ATTENDEES = "attendees"
 DECISION_MAKERS = "decision_makers"
 MSO = "mso"
-
-
-class ParticipationInputError(EvaluationError, ValueError):
-    """Attendance, events or roster tables do not fit together."""
 
 
 def _need(frame: pd.DataFrame, columns: Iterable[str], what: str) -> None:

@@ -3,7 +3,7 @@
 Three formats, all from the shown factor profiles of one wave (which rows may be used, and
 why a suppressed site-wave is never suggested, paired or counted:
 :mod:`evaluation.peers.profiles`): learning partners per site (here), tandems and
-peer-workshop groups (:mod:`evaluation.peers.tandems`; :func:`tandems` and
+peer-workshop groups (:mod:`evaluation.peers.pairing`; :func:`tandems` and
 :func:`peer_groups` are importable from here too).
 
 Learning partners (:func:`peer_suggestions`)
@@ -28,6 +28,8 @@ from typing import Any
 import pandas as pd
 
 from evaluation import columns as C
+from evaluation.language import check_language
+from evaluation.peers.pairing import peer_groups, tandems
 from evaluation.peers.profiles import (
     CLEAR,
     HIGH_QUARTER,
@@ -37,20 +39,19 @@ from evaluation.peers.profiles import (
     STRUCTURE_RANK,
     STRUCTURE_TEXT,
     WEAKNESS,
-    PeerError,
     latest_wave,
     quote,
     scale_labels,
     shown_profiles,
     sites_frame,
     structure_match,
-    wave_order,
 )
-from evaluation.peers.tandems import optimal_pairs, pair_scores, peer_groups, tandems
 
-__all__ = ["PeerError", "latest_wave", "optimal_pairs", "pair_scores", "partner_peer_hint",
-           "peer_groups", "peer_suggestions", "peer_tables", "scale_labels", "shown_profiles",
-           "sites_frame", "tandems", "wave_order"]
+__all__ = [
+    "partner_peer_hint",
+    "peer_suggestions",
+    "peer_tables",
+]
 
 
 # ----------------------------------------------------------------------- suggestions
@@ -146,8 +147,7 @@ def partner_peer_hint(site: str, results: Any, *, wave: str | None = None,
     site: no key, no name, no municipality type, only how many sites of the pool are clearly
     strong. A site that is not shown in the wave gets no hint at all.
     """
-    if language not in ("de", "en"):
-        raise PeerError(f"unknown language {language!r}; expected 'de' or 'en'")
+    check_language(language)
     named = bool(results.meta.get("open_benchmarking")) if named is None else named
     wave = wave or latest_wave(results)
     table = peer_suggestions(results, wave=wave, peers_per_factor=10**6, site=site)

@@ -1,6 +1,6 @@
 """The site profiles peer learning starts from, and what peer texts share.
 
-Peer learning (:mod:`evaluation.peers.partners`, :mod:`evaluation.peers.tandems`) starts from
+Peer learning (:mod:`evaluation.peers.partners`, :mod:`evaluation.peers.pairing`) starts from
 ``results.tables["site_vs_pool"]`` of one wave, success factors only (``kind == "factor"`` in
 ``meta["scales"]``; outcomes are not something to learn from a peer), and only from
 site-waves that may be shown: rows with ``suppressed`` set, without a flag, or with fewer
@@ -20,11 +20,26 @@ from typing import Any
 import pandas as pd
 
 from evaluation import columns as C
-from evaluation.errors import EvaluationError
+from evaluation.errors import PeerError
 
-__all__ = ["CLEAR", "DEFAULT_K", "HIGH_QUARTER", "LOW_QUARTER", "RELATIVE", "STRENGTH",
-           "STRUCTURE_RANK", "STRUCTURE_TEXT", "WEAKNESS", "PeerError", "latest_wave", "quote",
-           "scale_labels", "shown_profiles", "sites_frame", "structure_match", "wave_order"]
+__all__ = [
+    "CLEAR",
+    "DEFAULT_K",
+    "HIGH_QUARTER",
+    "LOW_QUARTER",
+    "RELATIVE",
+    "STRENGTH",
+    "STRUCTURE_RANK",
+    "STRUCTURE_TEXT",
+    "WEAKNESS",
+    "latest_wave",
+    "quote",
+    "scale_labels",
+    "shown_profiles",
+    "sites_frame",
+    "structure_match",
+    "wave_order",
+]
 
 STRENGTH, WEAKNESS = "strength", "weakness"
 CLEAR, RELATIVE = "clear", "relative"
@@ -38,10 +53,6 @@ STRUCTURE_TEXT = {
     "en": {"both": "same municipality type and size class", "type": "same municipality type",
            "size": "same size class", "none": "different structure"},
 }
-
-
-class PeerError(EvaluationError, ValueError):
-    """The results lack what peer suggestions need (a table, a wave)."""
 
 
 def scale_labels(meta: Mapping[str, Any]) -> dict[str, dict[str, str]]:

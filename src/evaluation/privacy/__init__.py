@@ -41,8 +41,10 @@ categories, raters), :mod:`evaluation.privacy.freetext` (:func:`scrub_free_text`
 
 from __future__ import annotations
 
-from evaluation.io.microdata import export_microdata, write_csv_atomic
-from evaluation.privacy.checks import DisclosureError, PrivacyError
+from evaluation.privacy.checks import (
+    check_k,
+    require_columns,
+)
 from evaluation.privacy.freetext import (
     PLACEHOLDER_EMAIL,
     PLACEHOLDER_NAME,
@@ -63,8 +65,7 @@ from evaluation.privacy.pseudonyms import (
     MIN_KEY_BYTES,
     PSEUDONYM_HEX_CHARS,
     PSEUDONYM_PREFIX,
-    PseudonymKeyError,
-    PseudonymKeyMissing,
+    check_key,
     load_key,
     looks_identifying,
     pseudonymise,
@@ -82,12 +83,34 @@ from evaluation.privacy.suppression import (
 )
 
 __all__ = [
-    "DECISION_ROLE", "DEFAULT_HIERARCHY", "DEFAULT_KEY_ENV", "DEFAULT_QUASI_IDENTIFIERS",
-    "MIN_KEY_BYTES", "PLACEHOLDER_EMAIL", "PLACEHOLDER_NAME", "PLACEHOLDER_PHONE",
-    "PLACEHOLDER_URL", "PSEUDONYM_HEX_CHARS", "PSEUDONYM_PREFIX", "SUPPRESSED",
-    "DisclosureError", "GeneralisationStep", "PrivacyError", "PseudonymKeyError",
-    "PseudonymKeyMissing", "export_microdata", "generalise_for_k", "k_anonymity", "load_key",
-    "looks_identifying", "merge_small_categories", "min_raters_ok", "pool_members",
-    "pool_rows", "pool_without_site_safe", "pseudonymise", "require_key", "scrub_free_text",
-    "secondary_suppress", "suppress", "write_csv_atomic",
+    "DECISION_ROLE",
+    "DEFAULT_HIERARCHY",
+    "DEFAULT_KEY_ENV",
+    "DEFAULT_QUASI_IDENTIFIERS",
+    "MIN_KEY_BYTES",
+    "PLACEHOLDER_EMAIL",
+    "PLACEHOLDER_NAME",
+    "PLACEHOLDER_PHONE",
+    "PLACEHOLDER_URL",
+    "PSEUDONYM_HEX_CHARS",
+    "PSEUDONYM_PREFIX",
+    "SUPPRESSED",
+    "GeneralisationStep",
+    "check_k",
+    "check_key",
+    "generalise_for_k",
+    "k_anonymity",
+    "load_key",
+    "looks_identifying",
+    "merge_small_categories",
+    "min_raters_ok",
+    "pool_members",
+    "pool_rows",
+    "pool_without_site_safe",
+    "pseudonymise",
+    "require_columns",
+    "require_key",
+    "scrub_free_text",
+    "secondary_suppress",
+    "suppress",
 ]

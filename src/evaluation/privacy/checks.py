@@ -12,32 +12,21 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from evaluation.errors import EvaluationError
+from evaluation.errors import PrivacyError
 
 
-class PrivacyError(EvaluationError, ValueError):
-    """Bad input to a privacy routine, or a rule that cannot be met."""
-
-
-class DisclosureError(PrivacyError):
-    """A disclosure rule cannot be met; ``classes`` lists the groups concerned."""
-
-    def __init__(self, message: str, *, classes: pd.DataFrame | None = None) -> None:
-        self.classes = classes
-        super().__init__(message)
-
-
-def _check_k(k: object, what: str = "k") -> int:
+def check_k(k: object, what: str = "k") -> int:
     if isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1:
         raise PrivacyError(f"{what} must be a positive integer, got {k!r}")
     return int(k)
 
 
-def _require(frame: pd.DataFrame, names: Iterable[str], what: str) -> None:
+def require_columns(frame: pd.DataFrame, names: Iterable[str], what: str) -> None:
     missing = [n for n in names if n not in frame.columns]
     if missing:
         raise PrivacyError(f"{what} lacks column(s) {', '.join(map(repr, missing))}; it has "
                            f"{', '.join(map(repr, map(str, frame.columns)))}")
 
 
-__all__ = ["DisclosureError", "PrivacyError"]
+__all__ = [
+]

@@ -18,8 +18,9 @@ import numpy as np
 import pandas as pd
 
 from evaluation import columns as C
-from evaluation.network import ACTOR_TYPE_SECTORS
-from evaluation.privacy.checks import DisclosureError, PrivacyError, _check_k, _require
+from evaluation.config import ACTOR_TYPE_SECTORS
+from evaluation.errors import DisclosureError
+from evaluation.privacy.checks import PrivacyError, check_k, require_columns
 
 log = logging.getLogger("evaluation")
 
@@ -68,7 +69,7 @@ DEFAULT_HIERARCHY: tuple[GeneralisationStep, ...] = (
 
 1. ``decision_role`` is dropped: a binary attribute used in few analyses, yet "the head of
    the Jobcenter in X" is often a single known person;
-2. ``actor_type`` is coarsened to its sector (:data:`evaluation.network.ACTOR_TYPE_SECTORS`),
+2. ``actor_type`` is coarsened to its sector (:data:`evaluation.config.ACTOR_TYPE_SECTORS`),
    which keeps the public / civil-society comparison behind the "Augenhöhe" check;
 3. ``actor_type`` is dropped.
 
@@ -100,9 +101,9 @@ def k_anonymity(frame: pd.DataFrame,
         The quasi-identifier columns and ``n``, one row per class below ``k``, sorted by the
         quasi-identifiers; empty when the frame is k-anonymous.
     """
-    k = _check_k(k)
+    k = check_k(k)
     qis = list(quasi_identifiers)
-    _require(frame, qis, "the frame")
+    require_columns(frame, qis, "the frame")
     codes = _encode(frame, qis)
     ids, sizes = _classes(codes)
     small = np.flatnonzero(sizes < k)
@@ -200,11 +201,11 @@ def generalise_for_k(frame: pd.DataFrame,
     With ``identity`` each person's rows are then raised to that person's highest level, and
     the loop starts again. Levels only grow and rows are only dropped, so the loop ends.
     """
-    k = _check_k(k)
+    k = check_k(k)
     qis = list(quasi_identifiers)
     if on_failure not in ("raise", "drop"):
         raise PrivacyError(f"on_failure must be 'raise' or 'drop', got {on_failure!r}")
-    _require(frame, [*qis, *([identity] if identity else [])], "the frame")
+    require_columns(frame, [*qis, *([identity] if identity else [])], "the frame")
     for step in hierarchy:
         if step.column not in qis:
             raise PrivacyError(f"generalisation step on {step.column!r}, which is not a "

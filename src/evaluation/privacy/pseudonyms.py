@@ -25,10 +25,11 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from evaluation.errors import PseudonymKeyError, PseudonymKeyMissing
 from evaluation.privacy.checks import PrivacyError
 
 if TYPE_CHECKING:
-    from evaluation.config.project import Privacy
+    from evaluation.config import Privacy
 
 log = logging.getLogger("evaluation")
 
@@ -36,28 +37,6 @@ MIN_KEY_BYTES = 16
 PSEUDONYM_PREFIX = "P"
 PSEUDONYM_HEX_CHARS = 16
 DEFAULT_KEY_ENV = "TRANSFER_EVAL_KEY"
-
-
-class PseudonymKeyError(PrivacyError):
-    """The pseudonym key is set but unusable (too short, unreadable, inside the project)."""
-
-
-class PseudonymKeyMissing(PrivacyError):
-    """Identifiers must be pseudonymised but no key is available."""
-
-    def __init__(self, env_name: str = DEFAULT_KEY_ENV, *, reason: str | None = None) -> None:
-        self.env_name = env_name
-        why = reason or "respondent identifiers must be pseudonymised"
-        super().__init__(
-            f"{why}, but no pseudonym key is set. Set the environment variable {env_name} "
-            f"to a secret of at least {MIN_KEY_BYTES} characters, for example\n"
-            f"    export {env_name}=\"$(python -c 'import secrets; "
-            "print(secrets.token_hex(32))')\"\n"
-            f"or write the key into a file outside the project folder and the output folders "
-            f"and set {env_name}_FILE to that file's path. Keep the key safe and use the same "
-            "key for every wave: the same key gives the same pseudonyms, so respondents stay "
-            "linked across waves. (privacy.pseudonym_key_env in project.yml names the "
-            "variable.)")
 
 
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -113,7 +92,7 @@ def load_key(privacy: Privacy, *, env: Mapping[str, str] = os.environ,
         source = f"the key file named by {file_name}"
     else:
         return None
-    _check_key(key, source)
+    check_key(key, source)
     return key
 
 
@@ -141,7 +120,7 @@ def _read_key_file(path: Path, variable: str, forbidden: Iterable[str | Path]) -
     return key
 
 
-def _check_key(key: object, source: str = "the key argument") -> bytes:
+def check_key(key: object, source: str = "the key argument") -> bytes:
     if not isinstance(key, bytes):
         raise PseudonymKeyError(f"the pseudonym key from {source} must be bytes, "
                                 f"got {type(key).__name__}")
@@ -166,10 +145,10 @@ def require_key(privacy: Privacy, ids: pd.Series | None = None, *,
     if key is not None:
         return key
     if ids is None:
-        raise PseudonymKeyMissing(privacy.pseudonym_key_env)
+        raise PseudonymKeyMissing(privacy.pseudonym_key_env, min_key_bytes=MIN_KEY_BYTES)
     if looks_identifying(ids):
         raise PseudonymKeyMissing(
-            privacy.pseudonym_key_env,
+            privacy.pseudonym_key_env, min_key_bytes=MIN_KEY_BYTES,
             reason="respondent identifiers look like direct identifiers (e-mail addresses, "
                    "names or telephone numbers) and must be pseudonymised")
     return None
@@ -198,7 +177,7 @@ def pseudonymise(ids: pd.Series, key: bytes) -> pd.Series:
     64 bits; a collision between two identifiers is checked for and raises
     :class:`PrivacyError` (for a few thousand respondents its chance is about 1e-12).
     """
-    key = _check_key(key)
+    key = check_key(key)
     if not isinstance(ids, pd.Series):
         ids = pd.Series(ids, dtype=object)
     texts = ids.astype(object).map(_id_text)
@@ -249,6 +228,13 @@ def looks_identifying(ids: pd.Series | Iterable[Any]) -> bool:
     return False
 
 
-__all__ = ["DEFAULT_KEY_ENV", "MIN_KEY_BYTES", "PSEUDONYM_HEX_CHARS", "PSEUDONYM_PREFIX",
-           "PseudonymKeyError", "PseudonymKeyMissing", "load_key", "looks_identifying",
-           "pseudonymise", "require_key"]
+__all__ = [
+    "DEFAULT_KEY_ENV",
+    "MIN_KEY_BYTES",
+    "PSEUDONYM_HEX_CHARS",
+    "PSEUDONYM_PREFIX",
+    "load_key",
+    "looks_identifying",
+    "pseudonymise",
+    "require_key",
+]

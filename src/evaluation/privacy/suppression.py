@@ -27,7 +27,8 @@ import pandas as pd
 from scipy.optimize import linprog
 
 from evaluation import columns as C
-from evaluation.privacy.checks import DisclosureError, PrivacyError, _check_k, _require
+from evaluation.errors import DisclosureError
+from evaluation.privacy.checks import PrivacyError, check_k, require_columns
 
 log = logging.getLogger("evaluation")
 
@@ -55,9 +56,9 @@ def suppress(table: pd.DataFrame, *, n: str = C.N, k: int,
         A copy with a boolean ``suppressed`` column (combined with an existing one by
         *or*) and the value columns missing where ``suppressed``.
     """
-    k = _check_k(k)
+    k = check_k(k)
     columns = [value_columns] if isinstance(value_columns, str) else list(value_columns)
-    _require(table, [n, *columns], "the table")
+    require_columns(table, [n, *columns], "the table")
     counts = pd.to_numeric(table[n], errors="coerce")
     below = (counts.isna() | (counts < k)).to_numpy(dtype=bool)
     out = table.copy()
@@ -122,7 +123,7 @@ def secondary_suppress(counts: pd.DataFrame, k: int, *,
     heuristic; the pattern is safe but not always the smallest possible (finding that one is
     NP-hard).
     """
-    k = _check_k(k)
+    k = check_k(k)
     values = _count_matrix(counts)
     if primary is None:
         mask = (values > 0) & (values < k)
@@ -259,7 +260,7 @@ def pool_members(counts_per_site: Mapping[Any, Any] | pd.Series, k: int) -> set[
     figures, would give its sum and mean by subtraction. Apply the rule per comparison
     (wave, scale): the counts are the respondents with a valid value there.
     """
-    k = _check_k(k)
+    k = check_k(k)
     items = counts_per_site.items()
     return {site for site, n in items if not pd.isna(n) and n >= k}
 
@@ -273,7 +274,7 @@ def pool_without_site_safe(site_n: int, pool_n: int, k: int) -> bool:
     ``0 < site_n < k`` this is ``False``: exclude the site from the pool
     (:func:`pool_members`), after which pool and pool-without-it coincide.
     """
-    k = _check_k(k)
+    k = check_k(k)
     if site_n < 0 or pool_n < site_n:
         raise PrivacyError(f"need 0 <= site_n <= pool_n, got site_n={site_n}, pool_n={pool_n}")
     if site_n == 0:
@@ -288,9 +289,9 @@ def pool_rows(frame: pd.DataFrame, *, k: int, site: str = C.SITE,
     Within each group the sites with fewer than ``k`` rows (with a non-missing ``value``,
     when given) are dropped, following the rule of :func:`pool_members`.
     """
-    k = _check_k(k)
+    k = check_k(k)
     by = list(by)
-    _require(frame, [site, *by, *([value] if value else [])], "the frame")
+    require_columns(frame, [site, *by, *([value] if value else [])], "the frame")
     valid = frame[value].notna() if value else pd.Series(True, index=frame.index)
     keys = [frame[c] for c in [*by, site]]
     n = valid.astype(int).groupby(keys, dropna=False, sort=False).transform("sum")
@@ -315,7 +316,7 @@ def merge_small_categories(series: pd.Series, *, k: int, other: str = "other") -
     Missing values stay missing and do not count. Returns an object Series with the same
     index and name.
     """
-    k = _check_k(k)
+    k = check_k(k)
     values = series.astype(object)
     present = values[values.notna()]
     counts = present.value_counts(sort=False)
@@ -342,7 +343,7 @@ def min_raters_ok(counts: Any, min_raters: int = 3) -> Any:
 
     Works element-wise on a number, a Series or an array; a missing count is ``False``.
     """
-    min_raters = _check_k(min_raters, "min_raters")
+    min_raters = check_k(min_raters, "min_raters")
     if isinstance(counts, pd.Series):
         numbers = pd.to_numeric(counts, errors="coerce")
         return (numbers >= min_raters).astype(bool)

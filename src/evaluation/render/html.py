@@ -35,25 +35,18 @@ from nbconvert.filters.highlight import Highlight2HTML
 from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
 from traitlets.config import Config
 
-from evaluation.atomic import write_atomic
 from evaluation.render.page import (
-    EDITIONS,
     TEMPLATE_DIR,
     TEMPLATE_NAME,
-    RenderError,
     page_context,
     page_environment,
     page_stylesheet,
 )
 
 __all__ = [
-    "EDITIONS",
-    "TEMPLATE_DIR",
-    "RenderError",
     "failure_page",
     "normalise_notebook",
     "render_html",
-    "write_atomic",
 ]
 
 log = logging.getLogger("evaluation")

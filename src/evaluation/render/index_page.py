@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from collections.abc import Mapping, Sequence
+from typing import Any
 
-from evaluation.config.project import Project
+from evaluation.config import Project
 from evaluation.render.page import page_context, page_environment, page_stylesheet
-
-if TYPE_CHECKING:
-    from evaluation.pipeline import RunSummary
 
 TEXT = {
     "de": {
@@ -53,15 +51,19 @@ TEXT = {
 }
 
 
-def index_html(project: Project, summary: RunSummary, *, wave: str, date_iso: str) -> str:
-    """The index page; links are relative so the folder can be moved or zipped."""
+def index_html(project: Project, reports: Sequence[Mapping[str, Any]], *, wave: str,
+               date_iso: str) -> str:
+    """The index page; links are relative so the folder can be moved or zipped.
+
+    ``reports`` are the run's report records (``key``, and ``failed`` where a report failed).
+    """
     language = project.language
     text = TEXT[language]
     report = page_context(edition="evaluator", language=language, branding=project.branding,
                           source_date=dt.datetime.fromisoformat(date_iso),
                           title=f"{text['title']} – {project.name}")
-    failed = {r["key"] for r in summary.reports if r.get("failed")}
-    written = {r["key"] for r in summary.reports}
+    failed = {r["key"] for r in reports if r.get("failed")}
+    written = {r["key"] for r in reports}
     rows = []
     for site in project.sites:
         links = []

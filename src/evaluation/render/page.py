@@ -28,14 +28,22 @@ from typing import TYPE_CHECKING, Any
 import jinja2
 import markupsafe
 
-from evaluation.errors import EvaluationError
-from evaluation.report.formatting import LANGUAGES, fmt_date
+from evaluation.errors import RenderError
+from evaluation.language import check_language
+from evaluation.report import fmt_date
 
 if TYPE_CHECKING:
     import nbformat
 
-__all__ = ["EDITIONS", "LABELS", "TEMPLATE_DIR", "TEMPLATE_NAME", "RenderError", "page_context",
-           "page_environment", "page_stylesheet"]
+__all__ = [
+    "EDITIONS",
+    "LABELS",
+    "TEMPLATE_DIR",
+    "TEMPLATE_NAME",
+    "page_context",
+    "page_environment",
+    "page_stylesheet",
+]
 
 EDITIONS = ("partner", "evaluator")
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
@@ -114,17 +122,10 @@ _LOGO_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
                ".svg": "image/svg+xml", ".gif": "image/gif", ".webp": "image/webp"}
 
 
-class RenderError(EvaluationError, ValueError):
-    """A report cannot be rendered with the options given (edition, language, branding)."""
-
-
 def _check_options(edition: str, language: str) -> None:
     if edition not in EDITIONS:
         raise RenderError(f"unknown edition {edition!r}; expected one of {', '.join(EDITIONS)}")
-    if language not in LANGUAGES:
-        raise RenderError(
-            f"unknown report language {language!r}; expected one of {', '.join(LANGUAGES)}"
-        )
+    check_language(language)
 
 
 def _branding(branding: Mapping[str, Any] | Any) -> dict[str, Any]:

@@ -21,7 +21,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
-from evaluation.errors import EvaluationError
+from evaluation.errors import ProvenanceError
 
 __all__ = [
     "DEFAULT_SOURCE_DATE",
@@ -50,10 +50,6 @@ PACKAGES: dict[str, str] = {
     "ipykernel": "ipykernel",
     "jinja2": "jinja2",
 }
-
-
-class ProvenanceError(EvaluationError, ValueError):
-    """A provenance input is invalid (a missing data file, a malformed SOURCE_DATE_EPOCH)."""
 
 
 def _files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:

@@ -35,31 +35,25 @@ from nbconvert.filters.highlight import Highlight2HTML
 from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
 from traitlets.config import Config
 
-from evaluation.peers.profiles import latest_wave
-from evaluation.render.html import DISPLAY_PRIORITY, normalise_notebook, write_atomic
+from evaluation.atomic import write_atomic
+from evaluation.errors import SlidesError
+from evaluation.peers import latest_wave
+from evaluation.render.html import DISPLAY_PRIORITY, normalise_notebook
 from evaluation.render.page import TEMPLATE_DIR, page_context, page_environment, page_stylesheet
-from evaluation.report.digest import EVIDENCE_LABELS
-from evaluation.report.formatting import fmt_int
-from evaluation.report.slide_cells import (  # re-exported: digest.ipynb calls them as slides.<name>
+from evaluation.report import (
     DIGEST_MIMETYPE,
-    TEXT,
-    SlidesError,
-    digest_payload,
+    EVIDENCE_LABELS,
     digest_text,
-    drivers_chart,
-    show_chart,
-    show_finding,
-    show_key_message,
-    show_payload,
-    show_peer_learning,
-    show_reading,
-    show_title,
+    fmt_int,
 )
 
-__all__ = ["DIGEST_MIMETYPE", "TEXT", "SlidesError", "digest_outputs", "digest_payload",
-           "digest_task", "drivers_chart", "finish_digest", "render_handout", "render_slides",
-           "show_chart", "show_finding", "show_key_message", "show_payload",
-           "show_peer_learning", "show_reading", "show_title"]
+__all__ = [
+    "digest_outputs",
+    "digest_task",
+    "finish_digest",
+    "render_handout",
+    "render_slides",
+]
 
 DIGEST_NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "digest.ipynb"
 STATIC = TEMPLATE_DIR / "slides" / "static"
@@ -185,8 +179,7 @@ def digest_task(out_dir: str | os.PathLike[str], *, wave: str, language: str,
     Parameters are checked against the notebook before any kernel starts; the task's key is
     ``digest`` and its finish step writes ``digest/slides.html`` and ``digest/handout.html``.
     """
-    from evaluation.execution.batch import Task
-    from evaluation.execution.notebook_params import check_parameters
+    from evaluation.execution import Task, check_parameters
 
     path = Path(notebook or DIGEST_NOTEBOOK)
     params = check_parameters(path, {"run_dir": run_dir, "wave": wave, "language": language})
@@ -211,7 +204,7 @@ def digest_outputs(run_dir: str | os.PathLike[str], out_dir: str | os.PathLike[s
     out.mkdir(parents=True, exist_ok=True)
     run = Path(run_dir).resolve()
     if wave is None:
-        from evaluation.results.store import load_results
+        from evaluation.results import load_results
 
         wave = latest_wave(load_results(run))
     params = {"run_dir": os.path.relpath(run, out), "wave": wave, "language": language}

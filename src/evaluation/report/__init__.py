@@ -15,23 +15,108 @@ call them. Modules, by domain:
 
 from __future__ import annotations
 
-from evaluation.report.charts import chart_html, display_chart
-from evaluation.report.errors import ReportError
-from evaluation.report.fragments import Fragment, show
-from evaluation.report.labels import check_edition, check_language
-from evaluation.report.messages import Message, key_messages
-from evaluation.report.view import SiteView, build_site_view
+from evaluation.report.chart_store import (
+    STORE_DIR,
+    code_fingerprint,
+    draw,
+)
+from evaluation.report.charts import (
+    chart_html,
+    display_chart,
+)
+from evaluation.report.digest import (
+    findings,
+)
+from evaluation.report.digest_findings import (
+    FINDERS,
+    holm_adjusted,
+)
+from evaluation.report.digest_wording import (
+    EVIDENCE_LABELS,
+    UNITS,
+    DigestContext,
+    finding_record,
+)
+from evaluation.report.formatting import (
+    MISSING,
+    NARROW_NBSP,
+    fmt_ci,
+    fmt_date,
+    fmt_int,
+    fmt_number,
+    fmt_percent,
+    fmt_pvalue,
+    html_table,
+)
+from evaluation.report.fragments import (
+    Fragment,
+    show,
+)
+from evaluation.report.labels import (
+    check_edition,
+)
+from evaluation.report.messages import (
+    Message,
+    key_messages,
+)
+from evaluation.report.slide_cells import (
+    DIGEST_MIMETYPE,
+    TEXT,
+    digest_payload,
+    digest_text,
+    drivers_chart,
+    show_chart,
+    show_finding,
+    show_key_message,
+    show_payload,
+    show_peer_learning,
+    show_reading,
+    show_title,
+)
+from evaluation.report.view import (
+    SiteView,
+    build_site_view,
+)
 
 __all__ = [
+    "DIGEST_MIMETYPE",
+    "EVIDENCE_LABELS",
+    "FINDERS",
+    "MISSING",
+    "NARROW_NBSP",
+    "STORE_DIR",
+    "TEXT",
+    "UNITS",
+    "DigestContext",
     "Fragment",
     "Message",
-    "ReportError",
     "SiteView",
     "build_site_view",
     "chart_html",
     "check_edition",
-    "check_language",
+    "code_fingerprint",
+    "digest_payload",
+    "digest_text",
     "display_chart",
+    "draw",
+    "drivers_chart",
+    "finding_record",
+    "findings",
+    "fmt_ci",
+    "fmt_date",
+    "fmt_int",
+    "fmt_number",
+    "fmt_percent",
+    "fmt_pvalue",
+    "holm_adjusted",
+    "html_table",
     "key_messages",
     "show",
+    "show_chart",
+    "show_finding",
+    "show_key_message",
+    "show_payload",
+    "show_peer_learning",
+    "show_reading",
+    "show_title",
 ]

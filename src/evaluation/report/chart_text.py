@@ -10,8 +10,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from evaluation.language import check_language
 from evaluation.report.formatting import fmt_number, fmt_percent
-from evaluation.report.labels import check_language
 from evaluation.report.view import SiteView
 
 

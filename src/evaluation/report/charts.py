@@ -22,9 +22,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from evaluation.language import check_language
 from evaluation.report.chart_text import challenges_alt_text, change_alt_text, profile_alt_text
 from evaluation.report.formatting import fmt_number
-from evaluation.report.labels import check_language
 from evaluation.report.netplots import Chart, chart_style, new_figure, svg_text
 from evaluation.report.view import SiteView
 

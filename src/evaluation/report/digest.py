@@ -22,12 +22,14 @@ from typing import Any
 
 import pandas as pd
 
-from evaluation.peers.profiles import PeerError, latest_wave
+from evaluation.language import check_language
+from evaluation.peers import latest_wave
 from evaluation.report.digest_findings import FINDERS
-from evaluation.report.digest_wording import EVIDENCE_LABELS, UNITS, DigestContext
-from evaluation.report.formatting import LANGUAGES
+from evaluation.report.digest_wording import EVIDENCE_LABELS, DigestContext
 
-__all__ = ["EVIDENCE_LABELS", "UNITS", "findings"]
+__all__ = [
+    "findings",
+]
 
 log = logging.getLogger("evaluation")
 
@@ -46,8 +48,7 @@ def findings(results: Any, language: str = "de", *, wave: str | None = None) -> 
     Fewer than 5 rows only when the results hold too little (one wave, no drivers); that is
     logged.
     """
-    if language not in LANGUAGES:
-        raise PeerError(f"unknown language {language!r}; expected one of {LANGUAGES}")
+    check_language(language)
     ctx = DigestContext(results, wave or latest_wave(results), language)
     rows = []
     for finder in FINDERS:

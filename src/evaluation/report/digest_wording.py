@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from evaluation import columns as C
-from evaluation.peers.profiles import scale_labels, wave_order
+from evaluation.peers import scale_labels, wave_order
 from evaluation.report.formatting import fmt_ci, fmt_number, fmt_percent
 
 __all__ = ["EVIDENCE_LABELS", "UNITS", "DigestContext", "finding_record"]

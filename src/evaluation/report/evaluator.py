@@ -16,7 +16,7 @@ from evaluation.report.fragments import heading, note, paragraph
 from evaluation.report.labels import Labels, labels_from_meta
 from evaluation.report.sections import ci_text
 from evaluation.report.view import SiteView
-from evaluation.results.store import Results
+from evaluation.results import Results
 
 VERDICTS = {
     "meaningful": ("aussagekräftig", "meaningful"),

@@ -37,10 +37,10 @@ from collections.abc import Callable, Mapping
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
-from evaluation.errors import EvaluationError
+from evaluation.errors import FormattingError
+from evaluation.language import check_language
 
 __all__ = [
-    "LANGUAGES",
     "MISSING",
     "NARROW_NBSP",
     "fmt_ci",
@@ -52,23 +52,10 @@ __all__ = [
     "html_table",
 ]
 
-LANGUAGES = ("de", "en")
 NARROW_NBSP = "\u202f"
 MISSING = "\u2013"  # en dash
 
 _YES_NO = {"de": ("ja", "nein"), "en": ("yes", "no")}
-
-
-class FormattingError(EvaluationError, ValueError):
-    """A value or option cannot be formatted (unknown language, negative digits, ...)."""
-
-
-def _check_language(language: str) -> str:
-    if language not in LANGUAGES:
-        raise FormattingError(
-            f"unknown report language {language!r}; expected one of {', '.join(LANGUAGES)}"
-        )
-    return language
 
 
 def _is_missing(x: object) -> bool:
@@ -121,7 +108,7 @@ def fmt_number(x: float | int | None, digits: int = 2, language: str = "de") -> 
     language : {"de", "en"}
         Report language; see the module notes for the conventions.
     """
-    _check_language(language)
+    check_language(language)
     if _is_missing(x):
         return MISSING
     if isinstance(x, bool):
@@ -173,7 +160,7 @@ def fmt_pvalue(p: float | None, language: str = "de", *, digits: int = 3,
     Values below ``10**-digits`` are shown as ``p < 0,001``; with ``prefix=False`` only the
     number (``"< 0,001"``, ``"0,034"``) is returned, as a table column needs it.
     """
-    _check_language(language)
+    check_language(language)
     if _is_missing(p):
         return MISSING
     value = float(p)  # type: ignore[arg-type]
@@ -189,7 +176,7 @@ def fmt_pvalue(p: float | None, language: str = "de", *, digits: int = 3,
 
 def fmt_date(day: dt.date | dt.datetime, language: str = "de") -> str:
     """Format a date: ``21.11.2025`` (de) or ``2025-11-21`` (en)."""
-    _check_language(language)
+    check_language(language)
     if isinstance(day, dt.datetime):
         day = day.date()
     return day.strftime("%d.%m.%Y") if language == "de" else day.isoformat()
@@ -273,7 +260,7 @@ def html_table(
     ...            language="de")  # doctest: +ELLIPSIS
     '<div class="table-wrap" ...3,46...'
     """
-    _check_language(language)
+    check_language(language)
     if not caption or not str(caption).strip():
         raise FormattingError("a table needs a caption that says what it shows")
     labels = dict(column_labels or {})

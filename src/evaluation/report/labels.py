@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from evaluation.report.errors import ReportError
-from evaluation.report.formatting import LANGUAGES
+from evaluation.errors import ReportError
+from evaluation.language import LANGUAGES, check_language
 from evaluation.report.netplots import ACTOR_TYPE_LABELS, EVENT_TYPE_LABELS
 
 log = logging.getLogger("evaluation")
@@ -28,14 +28,6 @@ MONTHS = {"de": ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "
                  "September", "Oktober", "November", "Dezember"),
           "en": ("January", "February", "March", "April", "May", "June", "July", "August",
                  "September", "October", "November", "December")}
-
-
-def check_language(language: str) -> str:
-    """Return ``language`` if it is a report language, else raise :class:`ReportError`."""
-    if language not in LANGUAGES:
-        raise ReportError(f"unknown report language {language!r}; expected one of "
-                          f"{', '.join(LANGUAGES)}")
-    return language
 
 
 EDITIONS = ("partner", "evaluator")
@@ -176,7 +168,7 @@ class Labels:
 
 
 def _from_codebook(path: str | Path) -> tuple[tuple[ScaleInfo, ...], dict[str, Any]]:
-    from evaluation.config.codebook import load_codebook
+    from evaluation.config import load_codebook
 
     book = load_codebook(path)
     scales = tuple(ScaleInfo(key=s.key, kind=s.kind, label_de=s.label.de, label_en=s.label.en,

@@ -20,8 +20,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from evaluation.language import check_language
 from evaluation.report.formatting import fmt_int, fmt_number, fmt_percent
-from evaluation.report.labels import check_language
 from evaluation.report.view import SiteView
 
 MAX_MESSAGES = 5

@@ -31,9 +31,11 @@ import numpy as np
 import pandas as pd
 
 from evaluation import columns as C
-from evaluation.errors import EvaluationError
-from evaluation.network import ACTOR_TYPES, SiteNetwork, network_metrics
-from evaluation.participation.ideas import QUADRANTS
+from evaluation.config import ACTOR_TYPES
+from evaluation.errors import ChartInputError
+from evaluation.language import LANGUAGES, check_language
+from evaluation.network import SiteNetwork, network_metrics
+from evaluation.participation import QUADRANTS
 
 #: Okabe-Ito palette without black (black is used for text and outlines).
 OKABE_ITO: tuple[str, ...] = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2",
@@ -86,11 +88,6 @@ RC: Mapping[str, Any] = {
     "figure.dpi": 100.0,
     "savefig.dpi": 100.0,
 }
-LANGUAGES = ("de", "en")
-
-
-class ChartInputError(EvaluationError, ValueError):
-    """The data or parameters of a chart are unusable."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -103,17 +100,12 @@ class Chart:
 
     def alt(self, language: str = "de") -> str:
         """The alternative text in ``language`` (``de`` or ``en``)."""
-        _check_language(language)
+        check_language(language)
         return self.alt_de if language == "de" else self.alt_en
 
 
-def _check_language(language: str) -> None:
-    if language not in LANGUAGES:
-        raise ChartInputError(f"language must be one of {LANGUAGES}, got {language!r}")
-
-
 def _lang(language: str) -> int:
-    _check_language(language)
+    check_language(language)
     return LANGUAGES.index(language)
 
 

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from evaluation.participation.goals import STAGES
-from evaluation.participation.ideas import QUADRANTS
+from evaluation.participation import QUADRANTS, STAGES
 from evaluation.report.chart_store import draw
 from evaluation.report.charts import chart_html
 from evaluation.report.formatting import fmt_int, fmt_number, fmt_percent, html_table

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from evaluation.report.labels import check_language
+from evaluation.language import check_language
 from evaluation.report.view import SiteView
 
 N_WEAK = 3

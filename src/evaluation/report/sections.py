@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from evaluation.language import check_language
 from evaluation.report.chart_store import draw
 from evaluation.report.charts import challenges_chart, change_chart, chart_html, profile_chart
 from evaluation.report.formatting import fmt_ci, fmt_int, fmt_number, fmt_percent, html_table
@@ -24,7 +25,7 @@ from evaluation.report.fragments import (
     paragraphs,
     style_block,
 )
-from evaluation.report.labels import check_language, month_year
+from evaluation.report.labels import month_year
 from evaluation.report.messages import key_messages
 from evaluation.report.questions import peer_questions
 from evaluation.report.texts import methods_notes, reading_guide, text

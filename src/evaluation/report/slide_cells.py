@@ -20,16 +20,26 @@ from collections.abc import Mapping
 from typing import Any
 
 from evaluation import columns as C
-from evaluation.errors import EvaluationError
-from evaluation.peers.profiles import latest_wave, scale_labels
-from evaluation.peers.tandems import peer_groups, tandems
+from evaluation.language import pick
+from evaluation.peers import latest_wave, peer_groups, scale_labels, tandems
 from evaluation.report.digest import findings
-from evaluation.report.formatting import LANGUAGES, fmt_int, fmt_number
+from evaluation.report.formatting import fmt_int, fmt_number
 from evaluation.report.netplots import Chart, chart_style, new_figure, svg_text
 
-__all__ = ["DIGEST_MIMETYPE", "TEXT", "SlidesError", "digest_payload", "digest_text",
-           "drivers_chart", "show_chart", "show_finding", "show_key_message", "show_payload",
-           "show_peer_learning", "show_reading", "show_title"]
+__all__ = [
+    "DIGEST_MIMETYPE",
+    "TEXT",
+    "digest_payload",
+    "digest_text",
+    "drivers_chart",
+    "show_chart",
+    "show_finding",
+    "show_key_message",
+    "show_payload",
+    "show_peer_learning",
+    "show_reading",
+    "show_title",
+]
 
 DIGEST_MIMETYPE = "application/vnd.transfer-evaluation.report.digest+json"
 #: The words of deck and handout, per language.
@@ -76,15 +86,9 @@ TEXT = {
 }
 
 
-class SlidesError(EvaluationError, ValueError):
-    """The digest cannot be rendered (language, missing digest output in the notebook)."""
-
-
 def digest_text(language: str) -> dict[str, Any]:
     """The words of deck and handout in ``language``; :class:`SlidesError` if it is unknown."""
-    if language not in LANGUAGES:
-        raise SlidesError(f"unknown language {language!r}; expected one of {', '.join(LANGUAGES)}")
-    return TEXT[language]
+    return pick(TEXT, language)
 
 
 def _esc(text: Any) -> str:

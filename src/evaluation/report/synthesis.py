@@ -11,14 +11,14 @@ from __future__ import annotations
 import pandas as pd
 
 from evaluation import columns as C
-from evaluation.report.errors import ReportError
+from evaluation.errors import ReportError
 from evaluation.report.evaluator import full_labels
 from evaluation.report.formatting import fmt_int, fmt_number, fmt_percent, fmt_pvalue, html_table
 from evaluation.report.fragments import Fragment, esc, heading, note, paragraph, style_block
 from evaluation.report.labels import min_group_size, month_year
 from evaluation.report.sections import ci_text
 from evaluation.report.texts import text
-from evaluation.results.store import Results
+from evaluation.results import Results
 
 
 def _t(de: str, en: str, language: str) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from evaluation.report.labels import check_language
+from evaluation.language import check_language
 
 TEXTS: dict[str, tuple[str, str]] = {
     # titles

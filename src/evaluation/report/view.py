@@ -29,10 +29,10 @@ import numpy as np
 import pandas as pd
 
 from evaluation import columns as C
+from evaluation.errors import ReportError
 from evaluation.report.chart_store import STORE_DIR
-from evaluation.report.errors import ReportError
 from evaluation.report.labels import Labels, labels_from_meta, min_group_size
-from evaluation.results.store import Results
+from evaluation.results import Results
 
 #: Fewer other sites than this and the pool is not shown (its mean would be a site's mean).
 MIN_POOL_SITES = 3

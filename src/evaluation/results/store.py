@@ -30,7 +30,20 @@ from typing import Any
 import pandas as pd
 
 from evaluation.atomic import write_atomic
-from evaluation.errors import EvaluationError
+from evaluation.errors import RunFolderError
+
+__all__ = [
+    "FRAMES_DIR",
+    "RESULTS_FILE",
+    "RESULTS_FORMAT",
+    "RUN_FILE",
+    "TABLES_DIR",
+    "LazyTables",
+    "Results",
+    "cached_key",
+    "load_results",
+    "save_results",
+]
 
 RESULTS_FILE = "results.pkl"
 #: bumped whenever the stored form of :class:`Results` changes (enters the cache key)
@@ -55,10 +68,6 @@ class Results:
 
     def __getitem__(self, name: str) -> pd.DataFrame:
         return self.tables[name]
-
-
-class RunFolderError(EvaluationError, ValueError):
-    """A run folder is missing or was written by an incompatible version."""
 
 
 class LazyTables(MutableMapping[str, pd.DataFrame]):

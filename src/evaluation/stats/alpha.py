@@ -25,9 +25,9 @@ from evaluation.stats.covariance import (
     NanPolicy,
     ReliabilityError,
     _as_matrix,
-    _check_confidence,
-    _check_policy,
-    _effective_n,
+    check_nan_policy,
+    check_reliability_confidence,
+    effective_n,
     moments,
 )
 
@@ -54,7 +54,8 @@ def alpha_from_cov(cov: np.ndarray) -> np.ndarray:
     """Cronbach's alpha from one covariance matrix or a stack of them (last two axes).
 
     ``k / (k - 1) * (1 - trace(C) / sum(C))``; NaN where ``C`` has a NaN, where the total
-    variance is not positive, or for fewer than two items.
+    variance is not positive (zero up to rounding: at most ``1e-12`` times the summed absolute
+    covariances, as when every respondent has the same total), or for fewer than two items.
     """
     cov = np.asarray(cov, dtype=float)
     k = cov.shape[-1]
@@ -62,7 +63,8 @@ def alpha_from_cov(cov: np.ndarray) -> np.ndarray:
         return np.full(cov.shape[:-2], np.nan)
     trace = np.trace(cov, axis1=-2, axis2=-1)
     total = cov.sum(axis=(-2, -1))
-    ok = np.isfinite(total) & (total > 0)
+    scale = np.abs(cov).sum(axis=(-2, -1))
+    ok = np.isfinite(total) & (total > 1e-12 * scale)
     with np.errstate(divide="ignore", invalid="ignore"):
         alpha = k / (k - 1) * (1 - trace / total)
     return np.where(ok, alpha, np.nan)
@@ -109,7 +111,7 @@ def feldt_interval(alpha: float | np.ndarray, *, n: int | np.ndarray,
     >>> round(float(low), 3), round(float(high), 3)
     (0.596, 0.784)
     """
-    _check_confidence(confidence)
+    check_reliability_confidence(confidence)
     alpha_arr = np.asarray(alpha, dtype=float)
     n_arr = np.asarray(n, dtype=float)
     ok = (n_arr >= 2) & (n_items >= 2) & np.isfinite(alpha_arr)
@@ -172,14 +174,14 @@ def cronbach_alpha(items: pd.DataFrame | np.ndarray, *, nan_policy: NanPolicy = 
     >>> round(cronbach_alpha(x).alpha, 4)  # 3/2 * (1 - 5.6 / 14.7)
     0.9286
     """
-    _check_policy(nan_policy)
-    _check_confidence(confidence)
+    check_nan_policy(nan_policy)
+    check_reliability_confidence(confidence)
     x = _as_matrix(items)
     k = x.shape[1]
     if k < 2:
         raise ReliabilityError(f"Cronbach's alpha needs at least two items; got {k}")
     counts, cov, _ = moments(x, nan_policy)
-    n = int(_effective_n(counts))
+    n = int(effective_n(counts))
     alpha = float(alpha_from_cov(cov))
     low, high = feldt_interval(alpha, n=n, n_items=k, confidence=confidence)
     return AlphaResult(alpha=alpha, ci_low=float(low), ci_high=float(high), n=n, n_items=k,

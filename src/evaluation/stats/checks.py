@@ -13,23 +13,10 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from evaluation.errors import EvaluationError
-
-
-class StatisticsInputError(EvaluationError, ValueError):
-    """A statistics function was given a table or a parameter it cannot work with."""
-
-
-class MissingColumnError(StatisticsInputError):
-    """A column named by a keyword argument is not in the table."""
-
-
-class InsufficientDataError(StatisticsInputError):
-    """Too few observations or groups for the statistic asked for."""
-
-
-class ModelFitError(StatisticsInputError):
-    """No optimiser could fit the mixed model at all."""
+from evaluation.errors import (
+    MissingColumnError,
+    StatisticsInputError,
+)
 
 
 def require_columns(frame: pd.DataFrame, columns: Iterable[str], *, what: str = "table") -> None:
@@ -64,5 +51,8 @@ def numeric_values(frame: pd.DataFrame, column: str, *, what: str = "table") -> 
     return values.astype(float)
 
 
-__all__ = ["InsufficientDataError", "MissingColumnError", "ModelFitError",
-           "StatisticsInputError", "check_confidence", "numeric_values", "require_columns"]
+__all__ = [
+    "check_confidence",
+    "numeric_values",
+    "require_columns",
+]

@@ -18,7 +18,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from evaluation.errors import EvaluationError
+from evaluation.errors import ReliabilityError
 
 NanPolicy = Literal["pairwise", "listwise"]
 NAN_POLICIES = ("pairwise", "listwise")
@@ -30,10 +30,6 @@ NAN_POLICIES = ("pairwise", "listwise")
 #: cores). Blocks of replicates give the same sums as one product up to rounding in the
 #: last bit, as one and two threads do.
 _SINGLE_THREAD_PRODUCT = 1 << 18
-
-
-class ReliabilityError(EvaluationError, ValueError):
-    """A reliability coefficient cannot be computed from the data or arguments given."""
 
 
 def _as_matrix(items: pd.DataFrame | np.ndarray) -> np.ndarray:
@@ -52,17 +48,17 @@ def _as_matrix(items: pd.DataFrame | np.ndarray) -> np.ndarray:
     return matrix
 
 
-def _check_policy(nan_policy: str) -> None:
+def check_nan_policy(nan_policy: str) -> None:
     if nan_policy not in NAN_POLICIES:
         raise ReliabilityError(f"nan_policy must be one of {NAN_POLICIES}; got {nan_policy!r}")
 
 
-def _check_confidence(confidence: float) -> None:
+def check_reliability_confidence(confidence: float) -> None:
     if not 0 < confidence < 1:
         raise ReliabilityError(f"confidence must lie strictly between 0 and 1; got {confidence!r}")
 
 
-def _usable_rows(x: np.ndarray, nan_policy: str) -> np.ndarray:
+def usable_rows(x: np.ndarray, nan_policy: str) -> np.ndarray:
     """Rows that carry information: complete rows (listwise) or rows with any answer."""
     finite = np.isfinite(x)
     return finite.all(axis=1) if nan_policy == "listwise" else finite.any(axis=1)
@@ -85,7 +81,7 @@ def moments(x: np.ndarray, nan_policy: NanPolicy = "pairwise", *,
     counts, cov, corr : numpy.ndarray
         Arrays of shape ``(k, k)``.
     """
-    _check_policy(nan_policy)
+    check_nan_policy(nan_policy)
     x = np.asarray(x, dtype=float)
     w = np.ones(len(x)) if weights is None else np.asarray(weights, dtype=float)
     if nan_policy == "listwise":
@@ -117,7 +113,7 @@ def weighted_moments(x: np.ndarray, weights: np.ndarray, nan_policy: NanPolicy =
     taken in blocks of replicates small enough for OpenBLAS to use one thread (see
     :data:`_SINGLE_THREAD_PRODUCT`).
     """
-    _check_policy(nan_policy)
+    check_nan_policy(nan_policy)
     x = np.asarray(x, dtype=float)
     w = np.asarray(weights, dtype=float)
     if nan_policy == "listwise":
@@ -152,7 +148,7 @@ def grouped_moments(x: np.ndarray, groups: np.ndarray, n_groups: int,
 
     ``groups`` holds the group number (0 .. ``n_groups`` - 1) of each row of ``x``.
     """
-    _check_policy(nan_policy)
+    check_nan_policy(nan_policy)
     x = np.asarray(x, dtype=float)
     groups = np.asarray(groups, dtype=np.intp)
     if nan_policy == "listwise":
@@ -202,10 +198,15 @@ def _finish(counts: np.ndarray, cross: np.ndarray, partial: np.ndarray,
     return cov, corr
 
 
-def _effective_n(counts: np.ndarray) -> np.ndarray:
+def effective_n(counts: np.ndarray) -> np.ndarray:
     """The smallest pair count (the n behind the weakest covariance)."""
     return counts.min(axis=(-1, -2)).astype(int)
 
 
-__all__ = ["NAN_POLICIES", "NanPolicy", "ReliabilityError", "grouped_moments", "moments",
-           "weighted_moments"]
+__all__ = [
+    "NAN_POLICIES",
+    "NanPolicy",
+    "grouped_moments",
+    "moments",
+    "weighted_moments",
+]

@@ -23,7 +23,8 @@ import pandas as pd
 from scipy import stats
 
 from evaluation import columns as C
-from evaluation.stats.checks import InsufficientDataError, ModelFitError, check_confidence
+from evaluation.errors import InsufficientDataError, ModelFitError
+from evaluation.stats.checks import check_confidence
 from evaluation.stats.mixed_profiled import profiled_mixed_fit
 
 log = logging.getLogger("evaluation")

@@ -8,7 +8,11 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from evaluation.analysis.aggregation import StatisticsInputError
+from evaluation.errors import StatisticsInputError
+
+__all__ = [
+    "adjust_pvalues",
+]
 
 PAdjust = Literal["holm", "fdr_bh", "none"]
 _PADJUST = ("holm", "fdr_bh", "none")

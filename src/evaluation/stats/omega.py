@@ -20,11 +20,11 @@ from evaluation.stats.covariance import (
     NanPolicy,
     ReliabilityError,
     _as_matrix,
-    _check_confidence,
-    _check_policy,
-    _effective_n,
-    _usable_rows,
+    check_nan_policy,
+    check_reliability_confidence,
+    effective_n,
     moments,
+    usable_rows,
     weighted_moments,
 )
 from evaluation.stats.onefactor import _PD_FLOOR, HEYWOOD_LOWER, one_factor_ml_batch
@@ -193,8 +193,8 @@ def mcdonald_omega(items: pd.DataFrame | np.ndarray, *, nan_policy: NanPolicy = 
     >>> 0.7 < result.omega < 0.9
     True
     """
-    _check_policy(nan_policy)
-    _check_confidence(confidence)
+    check_nan_policy(nan_policy)
+    check_reliability_confidence(confidence)
     _check_n_boot(n_boot)
     point = omega_point(items, nan_policy)
     low = high = np.nan
@@ -282,7 +282,7 @@ def omega_points(samples: Sequence[pd.DataFrame | np.ndarray],
     the same arithmetic as a fit on its own, so batching does not change the numbers
     (``tests/test_omega_heywood.py`` checks this).
     """
-    _check_policy(nan_policy)
+    check_nan_policy(nan_policy)
     points: list[OmegaPoint | ReliabilityError] = []
     # the samples that can be fitted, by number of items: (position, rows, n, correlations)
     prepared: dict[int, list[tuple[int, np.ndarray, int, np.ndarray]]] = {}
@@ -315,7 +315,7 @@ def _prepared_sample(items: pd.DataFrame | np.ndarray, nan_policy: str
     k = x.shape[1]
     if k < 2:
         raise ReliabilityError(f"omega needs at least two items; got {k}")
-    x = x[_usable_rows(x, nan_policy)]
+    x = x[usable_rows(x, nan_policy)]
     if len(x) < 3:
         raise ReliabilityError(f"omega needs at least three usable rows ({nan_policy}); "
                                f"got {len(x)}")
@@ -325,7 +325,7 @@ def _prepared_sample(items: pd.DataFrame | np.ndarray, nan_policy: str
             "no one-factor model can be fitted: the item correlation matrix has missing "
             "entries or is not positive definite (correlations "
             f"{np.round(corr, 3).tolist()!r})")
-    return x, int(_effective_n(counts)), corr
+    return x, int(effective_n(counts)), corr
 
 
 def omega_interval(point: OmegaPoint, *, n_boot: int, confidence: float = 0.95,
@@ -336,7 +336,7 @@ def omega_interval(point: OmegaPoint, *, n_boot: int, confidence: float = 0.95,
     Returns ``ci_low``, ``ci_high`` (NaN when no replicate could be fitted), the number of
     replicates left out and the number of Heywood replicates; see :func:`mcdonald_omega`.
     """
-    _check_confidence(confidence)
+    check_reliability_confidence(confidence)
     _check_n_boot(n_boot)
     replicates, heywood = bootstrap_omega(
         point.x, point.nan_policy, n_boot=n_boot,  # type: ignore[arg-type]

@@ -18,13 +18,28 @@ import pandas as pd
 from scipy import stats
 
 from evaluation import columns as C
-from evaluation.analysis.aggregation import (
-    InsufficientDataError,
-    check_confidence,
-    numeric_values,
-    require_columns,
-)
+from evaluation.errors import InsufficientDataError
+from evaluation.stats.checks import check_confidence, numeric_values, require_columns
 from evaluation.stats.multiple_testing import PAdjust, adjust_pvalues
+
+__all__ = [
+    "DUNN",
+    "EPSILON_SQUARED",
+    "GROUP_A",
+    "GROUP_B",
+    "KRUSKAL_WALLIS",
+    "MANN_WHITNEY",
+    "N_A",
+    "N_B",
+    "RANK_BISERIAL",
+    "KruskalResult",
+    "MannWhitneyResult",
+    "dunn",
+    "epsilon_squared",
+    "kruskal",
+    "mann_whitney",
+    "pairwise_mann_whitney",
+]
 
 # column names of the pairwise tables (in addition to evaluation.columns)
 GROUP_A = "group_a"

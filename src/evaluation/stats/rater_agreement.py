@@ -14,11 +14,17 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from evaluation.errors import EvaluationError
+from evaluation.errors import IdeaInputError
 
-
-class IdeaInputError(EvaluationError, ValueError):
-    """Idea tables or parameters are unusable."""
+__all__ = [
+    "KendallW",
+    "OneWayICC",
+    "TwoWayICC",
+    "icc_oneway",
+    "icc_two_way",
+    "kendall_w",
+    "oneway_icc_sorted",
+]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -88,7 +94,7 @@ def kendall_w(matrix: np.ndarray | pd.DataFrame) -> KendallW:
 
 
 @dataclass(frozen=True, kw_only=True)
-class ICC:
+class TwoWayICC:
     """Intraclass correlations of a complete item x rater block (Shrout & Fleiss 1979)."""
 
     icc1: float  # ICC(1,1): one-way random, single rater
@@ -98,7 +104,7 @@ class ICC:
     n_raters: int
 
 
-def icc(matrix: np.ndarray | pd.DataFrame) -> ICC:
+def icc_two_way(matrix: np.ndarray | pd.DataFrame) -> TwoWayICC:
     """ICC(1), ICC(2,1) and ICC(2,k) of ratings, one row per *item* and one column per rater.
 
     Notes
@@ -139,7 +145,7 @@ def icc(matrix: np.ndarray | pd.DataFrame) -> ICC:
     def ratio(a: float, b: float) -> float:
         return float(a / b) if b != 0 else float("nan")
 
-    return ICC(icc1=ratio(bms - wms, bms + (k - 1) * wms),
+    return TwoWayICC(icc1=ratio(bms - wms, bms + (k - 1) * wms),
                icc2_1=ratio(bms - ems, bms + (k - 1) * ems + k * (jms - ems) / n),
                icc2_k=ratio(bms - ems, bms + (jms - ems) / n), n_items=n, n_raters=k)
 
@@ -185,11 +191,11 @@ def icc_oneway(values: Sequence[float] | np.ndarray,
     frame = pd.DataFrame({"y": np.asarray(values, dtype=float),
                           "g": np.asarray(items, dtype=object)}).dropna()
     grouped = frame.groupby("g", sort=True)["y"]
-    return _oneway(frame["y"].to_numpy(), grouped.ngroup().to_numpy(),
+    return oneway_icc_sorted(frame["y"].to_numpy(), grouped.ngroup().to_numpy(),
                    grouped.mean().to_numpy())
 
 
-def _oneway(y: np.ndarray, codes: np.ndarray, means: np.ndarray) -> OneWayICC:
+def oneway_icc_sorted(y: np.ndarray, codes: np.ndarray, means: np.ndarray) -> OneWayICC:
     """:func:`icc_oneway` of ratings ``y`` (no missing values) of items ``codes``.
 
     ``codes`` numbers the items 0, 1, ... in sorted order and ``means`` holds their mean

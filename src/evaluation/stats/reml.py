@@ -22,12 +22,8 @@ import numpy as np
 import pandas as pd
 
 from evaluation import columns as C
-from evaluation.stats.checks import (
-    InsufficientDataError,
-    StatisticsInputError,
-    numeric_values,
-    require_columns,
-)
+from evaluation.errors import InsufficientDataError
+from evaluation.stats.checks import StatisticsInputError, numeric_values, require_columns
 from evaluation.stats.mixed import BOUNDARY_SHARE, fit_random_intercept
 from evaluation.stats.mixed_profiled import profile_minima
 

@@ -11,6 +11,8 @@ from evaluation.synthetic.design import DEFAULT_SEED
 from evaluation.synthetic.dirty import generate_dirty
 from evaluation.synthetic.example import generate_example
 
+DESCRIPTION = "Synthetic example project: invented data with a documented, planted structure."
+
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Regenerate ``surveys/example`` and ``surveys/example-dirty``.
@@ -25,12 +27,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     int
         Exit status 0.
     """
-    from evaluation.synthetic import (
-        __doc__ as package_doc,  # the package docstring, as before the split
-    )
-
     parser = argparse.ArgumentParser(prog="python -m evaluation.synthetic",
-                                     description=package_doc.split("\n\n")[0])
+                                     description=DESCRIPTION)
     # src/evaluation/synthetic/cli.py -> the repository root is parents[3]
     default = Path(__file__).resolve().parents[3] / "surveys"
     parser.add_argument("--out", type=Path, default=default,

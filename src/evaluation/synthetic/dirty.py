@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from evaluation.config.codebook import load_codebook
+from evaluation.config import load_codebook
 from evaluation.synthetic.design import PARTICIPATION_FILES, PLANTED_ERRORS_FILE, SURVEY_FILE
 from evaluation.synthetic.files import _csv_text, _instrument_path, _parse_csv, _write_text
 

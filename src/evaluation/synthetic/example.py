@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from evaluation.config.codebook import Codebook, load_codebook
+from evaluation.config import Codebook, load_codebook
 from evaluation.synthetic.design import (
     DEFAULT_SEED,
     INSTRUMENT,

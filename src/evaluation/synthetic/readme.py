@@ -46,7 +46,7 @@ from evaluation.synthetic.design import (
 from evaluation.synthetic.plan import _site_index, _wave_index
 
 if TYPE_CHECKING:
-    from evaluation.config.codebook import Codebook
+    from evaluation.config import Codebook
     from evaluation.synthetic.plan import _Tables
 
 

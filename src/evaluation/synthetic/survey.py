@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from evaluation.config.codebook import Codebook
+from evaluation.config import Codebook
 from evaluation.synthetic.design import (
     ACTOR_TYPES,
     BAD_REVERSE_ITEM,

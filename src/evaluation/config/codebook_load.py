@@ -10,12 +10,12 @@ the codebook from what it could read. :func:`evaluation.config.codebook.parse_co
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 from evaluation import columns as C
 from evaluation.config.codebook import (
     ID_FIELDS,
-    LANGUAGES,
     Attribute,
     AttributeValue,
     Codebook,
@@ -27,7 +27,14 @@ from evaluation.config.codebook import (
     normalise_column,
     normalise_text,
 )
-from evaluation.errors import Problem
+from evaluation.config.yamlio import load_yaml
+from evaluation.errors import CodebookError, Problem
+from evaluation.language import LANGUAGES
+
+__all__ = [
+    "load_codebook",
+    "parse_codebook",
+]
 
 
 class _Checker:
@@ -350,3 +357,22 @@ class _Checker:
             table[name] = target
             claimed[target] = name
         return table
+
+
+# -- loading ---------------------------------------------------------------------------
+
+
+def load_codebook(path: str | Path) -> Codebook:
+    """Load and check a YAML codebook; raise :class:`CodebookError` listing every problem."""
+    path = Path(path)
+    data = load_yaml(path)
+    return parse_codebook(data, source=str(path))
+
+
+def parse_codebook(data: Any, *, source: str = "<codebook>") -> Codebook:
+    """Check a codebook given as parsed YAML and build a :class:`Codebook`."""
+    checker = _Checker(source)
+    book = checker.parse(data)
+    if checker.problems or book is None:
+        raise CodebookError(checker.problems, what=f"codebook {source}")
+    return book

@@ -1,0 +1,100 @@
+"""The tidy survey data model and the dialect of an export.
+
+:class:`SurveyData` holds the two tidy frames every reader produces (``respondents`` and
+``responses``, see :mod:`evaluation.io.ingest`); :class:`Dialect` says how the codes of one
+export file are read (missing codes, blank cells, answer codes, system columns), built by
+:func:`dialect_for` from the codebook, the export format and the file's own options.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from evaluation import columns as C
+from evaluation.config import Codebook, SurveyFile, code_key, normalise_column
+from evaluation.errors import Problem
+
+__all__ = [
+    "SOSCI_MISSING",
+    "SOSCI_TIME_COLUMN",
+    "STATUS_DTYPE",
+    "SYSTEM_COLUMNS",
+    "Dialect",
+    "SurveyData",
+    "dialect_for",
+]
+
+# SoSci Survey residual codes: -1..-3 residual options (here option 1 is "kann ich nicht
+# beurteilen"), -8 faulty data, -9 no answer; an empty cell means the item was not shown.
+SOSCI_MISSING = {"-1": C.CANNOT_JUDGE, "-2": C.NO_ANSWER, "-3": C.NO_ANSWER,
+                 "-8": C.FAULTY, "-9": C.NO_ANSWER}
+STATUS_DTYPE = pd.CategoricalDtype(list(C.STATUSES))
+# system columns the survey tools add to every export; they carry no answers
+SYSTEM_COLUMNS = {
+    "limesurvey": ("id", "submitdate", "lastpage", "startlanguage", "seed", "startdate",
+                   "datestamp", "ipaddr", "refurl"),
+    "sosci": ("SERIAL", "REF", "QUESTNNR", "MODE", "STARTED", "FINISHED", "Q_VIEWER",
+              "LASTPAGE", "MAXPAGE", "MISSING", "MISSREL", "TIME_RSI", "DEG_TIME", "LASTDATA"),
+}
+SOSCI_TIME_COLUMN = re.compile(r"time\d+", re.IGNORECASE)
+
+
+@dataclass(kw_only=True)
+class SurveyData:
+    """Tidy survey data; see the module docstring for the columns."""
+
+    respondents: pd.DataFrame
+    responses: pd.DataFrame
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    def wide(self, items: list[str] | tuple[str, ...] | None = None) -> pd.DataFrame:
+        """Valid values as respondents x items (NaN for every missing category)."""
+        frame = self.responses
+        if items is not None:
+            frame = frame[frame[C.ITEM].isin(items)]
+        table = frame.pivot_table(index=[C.WAVE, C.RESPONDENT], columns=C.ITEM,
+                                  values=C.VALUE, aggfunc="first", dropna=False,
+                                  observed=True)
+        if items is not None:
+            table = table.reindex(columns=list(items))
+        return table
+
+
+@dataclass(frozen=True, kw_only=True)
+class Dialect:
+    """How one file's cells are to be read: missing codes and the meaning of a blank."""
+
+    missing_codes: dict[str, str]
+    blank: str
+    answer_codes: dict[str, float | str]
+    system_columns: frozenset[str] = frozenset()
+    format: str = "csv"
+
+    def is_system_column(self, column: str) -> bool:
+        name = normalise_column(column)
+        if name in self.system_columns:
+            return True
+        return self.format == "sosci" and SOSCI_TIME_COLUMN.fullmatch(name) is not None
+
+
+def dialect_for(codebook: Codebook, survey_file: SurveyFile) -> Dialect:
+    """The codebook's codes, adjusted for the export format and the file's own options."""
+    missing = dict(codebook.missing_codes)
+    blank = codebook.blank
+    if survey_file.format == "sosci":
+        missing = {**missing, **SOSCI_MISSING}
+        blank = C.NOT_SHOWN
+    options = survey_file.options
+    for code, category in (options.get("missing_codes") or {}).items():
+        missing[code_key(code)] = category
+    blank = options.get("blank", blank)
+    system = frozenset(normalise_column(c) for c in SYSTEM_COLUMNS.get(survey_file.format, ()))
+    return Dialect(missing_codes=missing, blank=blank, answer_codes=codebook.answer_codes,
+                   system_columns=system, format=survey_file.format)
