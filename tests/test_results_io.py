@@ -7,6 +7,7 @@ import pickle
 import pandas as pd
 import pytest
 
+from evaluation.results import LEVELS, TABLES
 from evaluation.results.store import (
     FRAMES_DIR,
     RESULTS_FILE,
@@ -19,12 +20,17 @@ from evaluation.results.store import (
     save_results,
 )
 
+COUNTS = pd.DataFrame({"site": ["K01", "K02"], "wave": ["w1", "w1"], "n": [7, 9],
+                       "invited": [10, 12], "response_rate": [0.7, 0.75]})
+SCORES = pd.DataFrame({"respondent": ["P1", "P2", "P3"], "site": ["K01", "K01", "K02"],
+                       "wave": "w1", "scale": "trust", "score": [1.5, 2.0, 4.25],
+                       "n_items": 3, "n_valid": 3, "n_cannot_judge": 0})
+
 
 @pytest.fixture
 def run_dir(tmp_path):
     results = Results(meta={"project": "Test"}, objects={"networks": {("K01", "w1"): 1}},
-                      tables={"counts": pd.DataFrame({"site": ["K01", "K02"], "n": [7, 9]}),
-                              "scores": pd.DataFrame({"score": [1.5, 2.0, 4.25]})})
+                      tables={"counts": COUNTS, "scores": SCORES})
     folder = tmp_path / "_run"
     save_results(results, folder, key={"data_sha256": "x"})
     return folder
@@ -44,7 +50,7 @@ def test_loading_reads_no_table_until_one_is_used(run_dir):
 
 def test_tables_come_back_with_their_values_and_dtypes(run_dir):
     results = load_results(run_dir)
-    pd.testing.assert_frame_equal(results["scores"], pd.DataFrame({"score": [1.5, 2.0, 4.25]}))
+    pd.testing.assert_frame_equal(results["scores"], SCORES)
     assert results.tables.get("missing") is None
     with pytest.raises(KeyError):
         results.tables["missing"]
@@ -79,7 +85,7 @@ def test_a_results_file_of_another_format_is_refused(run_dir):
 def test_saving_again_leaves_nothing_of_the_earlier_run(run_dir):
     (run_dir / "charts").mkdir()
     (run_dir / "charts" / "old.json").write_text("{}")
-    save_results(Results(meta={}, tables={"counts": pd.DataFrame({"n": [1]})}), run_dir,
+    save_results(Results(meta={}, tables={"counts": COUNTS.head(1)}), run_dir,
                  key={"data_sha256": "y"})
     assert sorted(p.name for p in (run_dir / FRAMES_DIR).iterdir()) == ["counts.pkl"]
     assert not (run_dir / "charts").exists()
@@ -101,13 +107,37 @@ def test_a_folder_whose_saving_was_interrupted_is_not_taken_as_complete(run_dir,
 def test_tables_of_a_later_save_are_not_mixed_into_results_loaded_before(run_dir):
     results = load_results(run_dir)
     save_results(Results(meta={"project": "Other"},
-                         tables={"counts": pd.DataFrame({"site": ["K09"], "n": [5]})}),
+                         tables={"counts": COUNTS.assign(site=["K09", "K10"])}),
                  run_dir, key={"data_sha256": "y"})
     with pytest.raises(RunFolderError, match="written again after these results were loaded"):
         results.tables["counts"]
-    assert load_results(run_dir).tables["counts"]["site"].tolist() == ["K09"]
+    assert load_results(run_dir).tables["counts"]["site"].tolist() == ["K09", "K10"]
 
 
 def test_loaded_results_can_be_saved_into_their_own_folder(run_dir):
     save_results(load_results(run_dir), run_dir, key={"data_sha256": "x"})
     assert load_results(run_dir).tables["scores"]["score"].tolist() == [1.5, 2.0, 4.25]
+
+
+def test_a_registered_table_is_found_by_name_and_an_unknown_name_is_refused(run_dir):
+    results = load_results(run_dir)
+    assert results.table("counts")["n"].tolist() == [7, 9]
+    assert results.table("idea_matrix") is None  # registered, but this run has none
+    with pytest.raises(RunFolderError, match="no table 'count' is registered; .*counts"):
+        results.table("count")
+
+
+def test_saving_an_unregistered_table_or_one_without_its_columns_writes_nothing(tmp_path):
+    results = Results(meta={}, tables={"counts": COUNTS.drop(columns=["invited"]),
+                                       "my_table": pd.DataFrame({"x": [1]})})
+    with pytest.raises(RunFolderError) as caught:
+        save_results(results, tmp_path / "_run", key={})
+    assert "counts: lacks registered column(s) invited" in str(caught.value)
+    assert "my_table: not a registered table" in str(caught.value)
+    assert not (tmp_path / "_run").exists()
+
+
+def test_every_registered_table_names_a_known_level_and_unique_columns():
+    for spec in TABLES.values():
+        assert spec.level in LEVELS, spec.name
+        assert len(set(spec.columns)) == len(spec.columns), spec.name

@@ -8,6 +8,13 @@ Layer: above the foundation; imports nothing else of the package.
 
 from __future__ import annotations
 
+from evaluation.results.registry import (
+    LEVELS,
+    TABLES,
+    TableSpec,
+    check_tables,
+    table_spec,
+)
 from evaluation.results.store import (
     FRAMES_DIR,
     RESULTS_FILE,
@@ -23,13 +30,18 @@ from evaluation.results.store import (
 
 __all__ = [
     "FRAMES_DIR",
+    "LEVELS",
     "RESULTS_FILE",
     "RESULTS_FORMAT",
     "RUN_FILE",
+    "TABLES",
     "TABLES_DIR",
     "LazyTables",
     "Results",
+    "TableSpec",
     "cached_key",
+    "check_tables",
     "load_results",
     "save_results",
+    "table_spec",
 ]

@@ -23,7 +23,7 @@ import pandas as pd
 
 from evaluation.errors import RunFolderError
 
-__all__ = ["TABLES", "TableSpec", "check_tables", "table_spec"]
+__all__ = ["LEVELS", "TABLES", "TableSpec", "check_tables", "table_spec"]
 
 LEVELS = ("respondent", "organisation", "site", "pool", "item", "scale", "idea", "goal",
           "event", "group")

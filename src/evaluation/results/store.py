@@ -31,6 +31,7 @@ import pandas as pd
 
 from evaluation.atomic import write_atomic
 from evaluation.errors import RunFolderError
+from evaluation.results.registry import check_tables, table_spec
 
 __all__ = [
     "FRAMES_DIR",
@@ -68,6 +69,15 @@ class Results:
 
     def __getitem__(self, name: str) -> pd.DataFrame:
         return self.tables[name]
+
+    def table(self, name: str) -> pd.DataFrame | None:
+        """The registered table ``name`` of this run, or ``None`` where the run has none
+        (no participation data, say). A name that is not registered raises
+        :class:`~evaluation.errors.RunFolderError` naming the registered tables, so a misspelt
+        table fails at once instead of leaving a report section silently empty.
+        """
+        table_spec(name)
+        return self.tables.get(name)
 
 
 class LazyTables(MutableMapping[str, pd.DataFrame]):
@@ -130,9 +140,15 @@ class LazyTables(MutableMapping[str, pd.DataFrame]):
 
 
 def save_results(results: Results, run_dir: Path, *, key: dict[str, Any]) -> None:
-    """Write results (tables one file each), their CSV tables and the cache key."""
-    run_dir.mkdir(parents=True, exist_ok=True)
+    """Write results (tables one file each), their CSV tables and the cache key.
+
+    Every table must be registered in :mod:`evaluation.results.registry` with its columns;
+    otherwise :class:`~evaluation.errors.RunFolderError` lists every mismatch and nothing is
+    written.
+    """
     all_tables = dict(results.tables.items())  # read (lazy) tables before anything is removed
+    check_tables(all_tables)  # every table registered, with its registered columns
+    run_dir.mkdir(parents=True, exist_ok=True)
     token = uuid.uuid4().hex  # ties the tables to the metadata of this save
     (run_dir / RUN_FILE).unlink(missing_ok=True)  # incomplete until run.json is back
     # nothing of an earlier run stays (charts/: evaluation.report.chart_store.STORE_DIR)
