@@ -15,6 +15,7 @@ import pytest
 
 from evaluation.analysis import aggregation as A
 from evaluation.errors import EvaluationError, MissingColumnError
+from evaluation.report.readings import aggregation_reading
 from evaluation.stats import icc, rwg_j, variance_components
 
 REFERENCE = Path(__file__).parent / "reference"
@@ -176,19 +177,22 @@ def test_aggregation_table_matches_r_per_wave_and_scale(expected: dict,
         assert row["rwg_share_agree"] == pytest.approx(ref["rwg_share_agree"], **EXACT)
 
 
-def test_aggregation_table_reads_in_english_and_german(table: pd.DataFrame) -> None:
-    assert table["reading_en"].str.len().gt(20).all()
-    assert table["reading_de"].str.len().gt(20).all()
+def test_aggregation_verdicts_read_in_english_and_german(table: pd.DataFrame) -> None:
+    for _, row in table.iterrows():
+        for language in ("en", "de"):
+            assert len(aggregation_reading(row["verdict"], row["rwg_median"], language)) > 20
     trust = table[(table["wave"] == 1) & (table["scale"] == "trust")].iloc[0]
     # ICC(1) = .24, ICC(2) = .77, median rwg(j) = .86
     assert trust["verdict"] == A.MEANINGFUL
-    assert trust["reading_en"].startswith("Site means are meaningful")
-    assert "Standortmittelwerte sind aussagekräftig" in trust["reading_de"]
-    assert "largely agree" in trust["reading_en"]
+    english = aggregation_reading(trust["verdict"], trust["rwg_median"], "en")
+    assert english.startswith("Site means are meaningful")
+    assert "largely agree" in english
+    assert "Standortmittelwerte sind aussagekräftig" in aggregation_reading(
+        trust["verdict"], trust["rwg_median"], "de")
     # scales without item data get no agreement sentence and NaN rwg
     synergy = table[(table["wave"] == 1) & (table["scale"] == "synergy")].iloc[0]
     assert np.isnan(synergy["rwg_median"])
-    assert "agree" not in synergy["reading_en"]
+    assert "agree" not in aggregation_reading(synergy["verdict"], synergy["rwg_median"], "en")
 
 
 @pytest.mark.parametrize(
@@ -208,7 +212,9 @@ def test_verdict_follows_the_documented_thresholds(icc1: float, icc2: float,
 
 
 def test_weak_agreement_is_said_in_both_languages() -> None:
-    _, english, german = A.aggregation_reading(0.2, 0.8, rwg_median=0.3)
+    verdict = A.aggregation_verdict(0.2, 0.8)
+    english = aggregation_reading(verdict, 0.3, "en")
+    german = aggregation_reading(verdict, 0.3, "de")
     assert "often disagree" in english
     assert "gehen die Einschätzungen oft auseinander" in german
 

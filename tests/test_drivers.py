@@ -16,6 +16,7 @@ import pytest
 
 from evaluation.analysis import drivers as D
 from evaluation.errors import StatisticsInputError
+from evaluation.report.readings import describe_association, driver_reading
 
 REFERENCE = Path(__file__).parent / "reference"
 EXACT = {"rel": 1e-9, "abs": 1e-12}
@@ -75,14 +76,14 @@ def test_drivers_are_ranked_by_the_size_of_their_association(wide: pd.DataFrame)
 
 
 def test_the_german_sentence_says_association_and_not_cause() -> None:
-    text = D.describe_association("network_management", "synergy", estimate=0.4, ci_low=0.2,
+    text = describe_association("network_management", "synergy", estimate=0.4, ci_low=0.2,
                                   ci_high=0.6)
     assert text == ("Wo das Netzwerkmanagement besser bewertet wird, wird auch die Synergie "
                     "höher eingeschätzt (Zusammenhang, kein Nachweis einer Ursache).")
 
 
 def test_the_english_sentence_says_association_and_not_cause() -> None:
-    text = D.describe_association("network_management", "synergy", estimate=0.4, ci_low=0.2,
+    text = describe_association("network_management", "synergy", estimate=0.4, ci_low=0.2,
                                   ci_high=0.6, language="en")
     assert text == ("Where network management is rated better, synergy is also rated higher "
                     "(an association, not proof of a cause).")
@@ -98,9 +99,9 @@ def test_the_english_sentence_says_association_and_not_cause() -> None:
 )
 def test_direction_is_stated_only_when_the_interval_excludes_zero(
         estimate: float, low: float, high: float, english: str, german: str) -> None:
-    en = D.describe_association("trust", "synergy", estimate=estimate, ci_low=low,
+    en = describe_association("trust", "synergy", estimate=estimate, ci_low=low,
                                 ci_high=high, language="en")
-    de = D.describe_association("trust", "synergy", estimate=estimate, ci_low=low,
+    de = describe_association("trust", "synergy", estimate=estimate, ci_low=low,
                                 ci_high=high, language="de")
     assert english in en
     assert german in de
@@ -108,11 +109,14 @@ def test_direction_is_stated_only_when_the_interval_excludes_zero(
 
 def test_no_reading_of_a_model_uses_causal_words(wide: pd.DataFrame) -> None:
     result = D.driver_model(wide, outcome="benefit",
-                            factors=["network_management", "trust", "transparency"],
-                            labels={"benefit": ("benefit", "der Nutzen")})
-    for text in [*result.coefficients["reading_en"], *result.coefficients["reading_de"]]:
-        assert not any(word in text for word in CAUSAL_WORDS), text
-    assert "der Nutzen" in result.coefficients.loc[0, "reading_de"]
+                            factors=["network_management", "trust", "transparency"])
+    labels = {"benefit": ("benefit", "der Nutzen")}
+    for _, row in result.coefficients.assign(outcome="benefit").iterrows():
+        for language in ("en", "de"):
+            text = driver_reading(row, language, labels=labels)
+            assert not any(word in text for word in CAUSAL_WORDS), text
+    first = result.coefficients.assign(outcome="benefit").loc[0]
+    assert "der Nutzen" in driver_reading(first, "de", labels=labels)
 
 
 def test_a_factor_that_does_not_vary_is_named_in_the_error(wide: pd.DataFrame) -> None:

@@ -16,6 +16,7 @@ import pytest
 from evaluation import stats as G
 from evaluation.analysis import eye_level
 from evaluation.errors import InsufficientDataError, StatisticsInputError
+from evaluation.report.readings import eye_level_reading
 from evaluation.stats.rank_tests import _h_statistic
 
 REFERENCE = Path(__file__).parent / "reference"
@@ -203,13 +204,15 @@ def test_eye_level_wording_names_the_lower_group_in_both_languages(
     row = table[(table["wave"] == 1) & (table["scale"] == "trust")
                 & (table["attribute"] == "employment")].iloc[0]
     assert row["different"]
-    assert "lower among volunteers than among paid staff" in row["reading_en"]
-    assert "bei Ehrenamtlichen niedriger als bei Hauptamtlichen" in row["reading_de"]
+    assert "lower among volunteers than among paid staff" in eye_level_reading(row, "en")
+    assert "bei Ehrenamtlichen niedriger als bei Hauptamtlichen" in eye_level_reading(row, "de")
     calm = table[~table["different"]].iloc[0]
-    assert "no difference" in calm["reading_en"]
-    assert "nicht über den Zufall hinaus" in calm["reading_de"]
-    for text in [*table["reading_en"], *table["reading_de"]]:
-        assert not any(word in text for word in CAUSAL_WORDS), text
+    assert "no difference" in eye_level_reading(calm, "en")
+    assert "nicht über den Zufall hinaus" in eye_level_reading(calm, "de")
+    for _, each in table.iterrows():
+        for language in ("en", "de"):
+            text = eye_level_reading(each, language)
+            assert not any(word in text for word in CAUSAL_WORDS), text
 
 
 def test_eye_level_leaves_out_groups_below_the_minimum_size() -> None:
@@ -233,7 +236,7 @@ def test_eye_level_with_a_single_group_reports_no_test() -> None:
     table = eye_level(scores, respondents, scales=("trust",), by=("employment",))
     assert table.loc[0, "test"] is None
     assert np.isnan(table.loc[0, "pvalue"])
-    assert "not tested" in table.loc[0, "reading_en"]
+    assert "not tested" in eye_level_reading(table.loc[0], "en")
 
 
 def test_duplicate_respondents_are_reported() -> None:

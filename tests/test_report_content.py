@@ -30,7 +30,8 @@ from evaluation.report import (
 )
 from evaluation.report.charts import challenges_chart, change_chart, profile_chart
 from evaluation.report.labels import labels_from_meta
-from evaluation.report.view import MIN_POOL_SITES, wilson_interval
+from evaluation.report.view import MIN_POOL_SITES
+from evaluation.stats import wilson_interval
 
 from .conftest import DEFAULT_INSTRUMENT
 

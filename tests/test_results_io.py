@@ -123,7 +123,7 @@ def test_a_registered_table_is_found_by_name_and_an_unknown_name_is_refused(run_
     results = load_results(run_dir)
     assert results.table("counts")["n"].tolist() == [7, 9]
     assert results.table("idea_matrix") is None  # registered, but this run has none
-    with pytest.raises(RunFolderError, match="no table 'count' is registered; .*counts"):
+    with pytest.raises(RunFolderError, match=r"no table 'count' is registered; .*counts"):
         results.table("count")
 
 

@@ -13,6 +13,7 @@ from evaluation.analysis.scales import score_scales
 from evaluation.analysis.waves import wave_change
 from evaluation.config import load_project
 from evaluation.io import load_survey
+from evaluation.report.readings import eye_level_reading
 
 from .conftest import EXAMPLE
 
@@ -68,7 +69,7 @@ def test_volunteers_lower_trust_is_detected_at_eye_level_check(example):
         row = table[(table[C.SCALE] == "trust") & (table["attribute"] == "employment")].iloc[0]
         assert row["different"]
         assert row["lowest_group"] == "volunteer"
-        assert "Ehrenamtlichen niedriger" in row["reading_de"]
+        assert "Ehrenamtlichen niedriger" in eye_level_reading(row, "de")
 
 
 def test_the_small_site_is_below_the_disclosure_threshold_in_one_wave_only(example):

@@ -59,7 +59,26 @@ _API: dict[str, str] = {
     "run_pipeline": "evaluation.pipeline",
 }
 
-__all__ = ["EvaluationError", "__version__", *sorted(_API)]
+__all__ = [
+    "TABLES",
+    "Codebook",
+    "EvaluationError",
+    "ParticipationData",
+    "Project",
+    "Results",
+    "RunSummary",
+    "SurveyData",
+    "ValidationResult",
+    "__version__",
+    "compute_results",
+    "load_codebook",
+    "load_participation",
+    "load_project",
+    "load_results",
+    "load_survey",
+    "run_pipeline",
+    "validate_project",
+]
 
 
 def __getattr__(name: str) -> Any:

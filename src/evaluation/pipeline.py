@@ -170,7 +170,7 @@ def results_meta(project: Project, key: dict[str, Any]) -> dict[str, Any]:
 
 def pool_composition(results: Results, wave: str) -> dict[str, Any]:
     """The pool a report compares with: how many sites and respondents entered it."""
-    shown = results.tables["shown"]
+    shown = results.table("shown")
     rows = shown[(shown[C.WAVE] == wave) & shown["shown"]]
     return {"wave": wave, "sites": len(rows), "respondents": int(rows[C.N].sum())}
 
@@ -338,7 +338,7 @@ def _early_pool(project: Project, notebooks: Path, *, executor: Executor | None,
 
 def report_wave(project: Project, results: Results) -> str:
     """The wave reports are made for: the last wave of the project that has respondents."""
-    counts = results.tables["counts"]
+    counts = results.table("counts")
     with_data = set(counts.loc[counts[C.N] > 0, C.WAVE])
     for wave in reversed(project.wave_keys):
         if wave in with_data:

@@ -61,15 +61,18 @@ def test_a_private_name_from_another_unit_is_caught(planted) -> None:
 def test_a_cycle_inside_a_unit_is_caught(planted) -> None:
     found = planted("stats/checks.py",
                     "def _planted():\n    from evaluation.stats.welch import welch_table")
-    assert len(found) == 1 and found[0].startswith("import cycle: ")
-    assert "evaluation.stats.checks" in found[0] and "evaluation.stats.welch" in found[0]
+    assert len(found) == 1
+    assert found[0].startswith("import cycle: ")
+    assert "evaluation.stats.checks" in found[0]
+    assert "evaluation.stats.welch" in found[0]
 
 
 def test_a_subpackage_missing_from_the_layers_is_caught(planted, tmp_path: Path) -> None:
     (tmp_path / "evaluation" / "extras").mkdir()
     (tmp_path / "evaluation" / "extras" / "__init__.py").write_text("")
     found = planted("extras/__init__.py", "from evaluation.stats import cronbach_alpha")
-    assert len(found) == 1 and "unit 'extras' is in no layer" in found[0]
+    assert len(found) == 1
+    assert "unit 'extras' is in no layer" in found[0]
 
 
 @pytest.mark.parametrize("unit", UNITS)
@@ -98,3 +101,12 @@ def test_no_function_or_class_has_two_public_faces() -> None:
                     twice.append(f"{name}: {seen[id(obj)]} and {unit}")
                 seen[id(obj)] = unit
     assert twice == []
+
+
+def test_the_public_api_lists_exactly_the_names_it_loads() -> None:
+    import evaluation as ev
+
+    assert sorted(ev.__all__) == sorted({"EvaluationError", "__version__", *ev._API})
+    for name in ev.__all__:
+        assert getattr(ev, name) is not None
+    assert ev.load_project is importlib.import_module("evaluation.config").load_project

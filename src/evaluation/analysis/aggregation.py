@@ -73,55 +73,6 @@ NOT_ESTIMABLE = "not_estimable"
 # the table per scale with its reading
 
 
-_READINGS: dict[str, tuple[str, str]] = {
-    MEANINGFUL: (
-        "Site means are meaningful: sites differ clearly and their means are reliable.",
-        "Standortmittelwerte sind aussagekräftig: Die Standorte unterscheiden sich deutlich, "
-        "und ihre Mittelwerte sind verlässlich.",
-    ),
-    USABLE_WITH_CARE: (
-        "Site means can be used with care: sites differ, but a site mean is only moderately "
-        "reliable; read it together with its confidence interval.",
-        "Standortmittelwerte sind mit Vorsicht nutzbar: Die Standorte unterscheiden sich, "
-        "aber ein Standortmittelwert ist nur mäßig verlässlich; bitte immer mit dem "
-        "Vertrauensintervall lesen.",
-    ),
-    UNRELIABLE: (
-        "Site means are not reliable enough to compare sites: the differences between sites "
-        "are small compared with the spread within sites at this number of respondents.",
-        "Standortmittelwerte sind für Vergleiche zwischen Standorten nicht verlässlich "
-        "genug: Die Unterschiede zwischen den Standorten sind klein im Vergleich zur Streuung "
-        "innerhalb der Standorte bei dieser Zahl von Befragten.",
-    ),
-    NO_SITE_DIFFERENCES: (
-        "Sites hardly differ: almost all variation lies between respondents within a site, "
-        "so the pool says more than site comparisons.",
-        "Die Standorte unterscheiden sich kaum: Fast die gesamte Streuung liegt zwischen den "
-        "Befragten innerhalb eines Standorts; der Pool sagt hier mehr als Standortvergleiche.",
-    ),
-    NOT_ESTIMABLE: (
-        "Not enough data to judge whether site means are meaningful.",
-        "Zu wenige Daten, um zu beurteilen, ob Standortmittelwerte aussagekräftig sind.",
-    ),
-}
-
-_AGREEMENT: dict[str, tuple[str, str]] = {
-    "strong": (
-        "Respondents within a site largely agree.",
-        "Innerhalb der Standorte sind sich die Befragten weitgehend einig.",
-    ),
-    "moderate": (
-        "Agreement within sites is moderate.",
-        "Die Übereinstimmung innerhalb der Standorte ist mäßig.",
-    ),
-    "weak": (
-        "Respondents within a site often disagree, so a site mean hides different views.",
-        "Innerhalb der Standorte gehen die Einschätzungen oft auseinander; ein Mittelwert "
-        "verdeckt unterschiedliche Sichtweisen.",
-    ),
-}
-
-
 def aggregation_verdict(icc1: float, icc2: float) -> str:
     """The verdict key for an ICC(1)/ICC(2) pair (thresholds in :func:`aggregation_table`)."""
     if not (np.isfinite(icc1) and np.isfinite(icc2)):
@@ -133,19 +84,6 @@ def aggregation_verdict(icc1: float, icc2: float) -> str:
     if icc2 >= ICC2_USABLE:
         return USABLE_WITH_CARE
     return UNRELIABLE
-
-
-def aggregation_reading(icc1: float, icc2: float, rwg_median: float = np.nan
-                        ) -> tuple[str, str, str]:
-    """Verdict key and the English and German reading for one scale."""
-    verdict = aggregation_verdict(icc1, icc2)
-    english, german = _READINGS[verdict]
-    if np.isfinite(rwg_median) and verdict != NOT_ESTIMABLE:
-        level = ("strong" if rwg_median >= RWG_STRONG
-                 else "moderate" if rwg_median >= RWG_MODERATE else "weak")
-        english = f"{english} {_AGREEMENT[level][0]}"
-        german = f"{german} {_AGREEMENT[level][1]}"
-    return verdict, english, german
 
 
 def aggregation_table(
@@ -192,7 +130,8 @@ def aggregation_table(
         One row per ``by`` combination with ``n, n_groups, icc1, icc2, statistic`` (ANOVA F),
         ``df_between, df_within, pvalue, icc_reml, site_variance, residual_variance,
         converged`` (REML fit), ``rwg_mean, rwg_median, rwg_share_agree`` (share of sites
-        with rwg(j) >= .70), ``n_rwg_groups, verdict, reading_en, reading_de``.
+        with rwg(j) >= .70), ``n_rwg_groups, verdict`` (the verdict key; its words are in
+        :mod:`evaluation.report.readings`).
 
     Notes
     -----
@@ -270,12 +209,11 @@ def aggregation_table(
         row.update(_reml_columns(y, sites, len(site_keys)))
         row.update(_rwg_columns(variances, scale_items, row, by=by, scale=scale, group=group,
                                 n_options=n_options))
-        row[C.VERDICT], row[C.READING_EN], row[C.READING_DE] = aggregation_reading(
-            row[ICC1], row[ICC2], row[RWG_MEDIAN])
+        row[C.VERDICT] = aggregation_verdict(row[ICC1], row[ICC2])
         rows.append(row)
     columns = [*by, C.N, C.N_GROUPS, ICC1, ICC2, C.STATISTIC, DF_BETWEEN, DF_WITHIN, C.PVALUE,
                ICC_REML, SITE_VARIANCE, RESIDUAL_VARIANCE, CONVERGED, RWG_MEAN, RWG_MEDIAN,
-               RWG_SHARE_AGREE, N_RWG_GROUPS, C.VERDICT, C.READING_EN, C.READING_DE]
+               RWG_SHARE_AGREE, N_RWG_GROUPS, C.VERDICT]
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -334,7 +272,6 @@ __all__ = [
     "SITE_VARIANCE",
     "UNRELIABLE",
     "USABLE_WITH_CARE",
-    "aggregation_reading",
     "aggregation_table",
     "aggregation_verdict",
 ]

@@ -22,7 +22,7 @@ import pandas as pd
 from evaluation import columns as C
 from evaluation.analysis.aggregation import aggregation_table
 from evaluation.analysis.compare import site_vs_pool
-from evaluation.analysis.drivers import DEFAULT_LABELS, driver_model, wide_scores
+from evaluation.analysis.drivers import driver_model, wide_scores
 from evaluation.analysis.eye_level import eye_level
 from evaluation.analysis.itemmatrix import item_matrix
 from evaluation.analysis.items import item_analysis
@@ -162,15 +162,9 @@ def compute_results(project: Project, survey: SurveyData, participation: Partici
 
     log.info("drivers of %s", OUTCOME_FOR_DRIVERS)
     if OUTCOME_FOR_DRIVERS in book.scales:
-        # (English, German) wording for the sentences; the default instrument's keys have
-        # built-in labels with the German article, custom scales use the codebook labels
-        labels = {key: (s.label.en, s.label.de) for key, s in book.scales.items()
-                  if key not in DEFAULT_LABELS}
-
         def drivers_of(wave: str) -> pd.DataFrame:
             wide = wide_scores(pooled[pooled[C.WAVE] == wave])
-            model = driver_model(wide, outcome=OUTCOME_FOR_DRIVERS, factors=list(book.factors),
-                                 labels=labels)
+            model = driver_model(wide, outcome=OUTCOME_FOR_DRIVERS, factors=list(book.factors))
             return model.coefficients.assign(**{C.WAVE: wave, C.N: model.n,
                                                 "outcome": model.outcome,
                                                 "converged": model.converged})

@@ -10,25 +10,21 @@ reminder that it is an association and not proof of a cause.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
 
 import numpy as np
 import pandas as pd
 
 from evaluation import columns as C
 from evaluation.analysis.aggregation import StatisticsInputError, numeric_values, require_columns
-from evaluation.language import check_language
 from evaluation.stats import check_confidence, fit_random_intercept, wald_table
 
 __all__ = [
     "CI_EXCLUDES_ZERO",
-    "DEFAULT_LABELS",
     "RANK",
     "VIF",
     "DriverModel",
-    "describe_association",
     "driver_model",
     "vif",
     "wide_scores",
@@ -40,32 +36,6 @@ log = logging.getLogger("evaluation")
 VIF = "vif"
 RANK = "rank"
 CI_EXCLUDES_ZERO = "ci_excludes_zero"
-
-# English and German labels of the default instrument's factors; German with the article
-# (nominative), as the sentences need it
-DEFAULT_LABELS: dict[str, tuple[str, str]] = {
-    "trust": ("trust", "das Vertrauen"),
-    "transparency": ("transparency and communication", "die Transparenz"),
-    "commitment": ("commitment and reliability", "die Verbindlichkeit"),
-    "flexibility": ("flexibility", "die Flexibilität"),
-    "shared_goals": ("work on shared goals", "die gemeinsame Zielarbeit"),
-    "benefit": ("the benefit for each actor", "der Nutzen für die Akteure"),
-    "quick_wins": ("concrete products", "das Erreichen konkreter Produkte"),
-    "target_group": ("the focus on target groups", "der Zielgruppenfokus"),
-    "task_structure": ("the clarity of tasks and roles", "die Klarheit der Aufgaben"),
-    "network_rules": ("the network rules", "die Akzeptanz der Netzwerkregeln"),
-    "decision_makers": ("the involvement of decision makers",
-                        "die Einbindung der Leitungsebene"),
-    "autonomy": ("the actors' autonomy", "die Autonomie der Akteure"),
-    "existing_networks": ("the link to existing networks",
-                          "der Anschluss an bestehende Netzwerke"),
-    "network_management": ("network management", "das Netzwerkmanagement"),
-    "data_based": ("data-based work", "das datenbasierte Arbeiten"),
-    "engagement": ("personal engagement", "das persönliche Engagement"),
-    "synergy": ("synergy", "die Synergie"),
-    "satisfaction": ("overall satisfaction", "die Gesamtzufriedenheit"),
-}
-
 
 @dataclass(frozen=True, kw_only=True, eq=False)
 class DriverModel:
@@ -162,7 +132,6 @@ def driver_model(
     group: str = C.SITE,
     confidence: float = 0.95,
     reml: bool = True,
-    labels: Mapping[str, tuple[str, str]] | None = None,
 ) -> DriverModel:
     """Standardised associations of success factors with an outcome, random site intercepts.
 
@@ -181,9 +150,6 @@ def driver_model(
         Level of the Wald intervals.
     reml : bool
         REML (default, as ``lme4::lmer``) or maximum likelihood.
-    labels : mapping, optional
-        ``key -> (English, German)`` labels for the wording; German with its article
-        ("das Netzwerkmanagement"). Keys of the default instrument have built-in labels.
 
     Returns
     -------
@@ -241,16 +207,6 @@ def driver_model(
     table[VIF] = vif(frame, factors=factors)[VIF].to_numpy()
     table[RANK] = table[C.ESTIMATE].abs().rank(ascending=False, method="min").astype(int)
     table[CI_EXCLUDES_ZERO] = (table[C.CI_LOW] > 0) | (table[C.CI_HIGH] < 0)
-    readings = [
-        (describe_association(f, outcome, estimate=e, ci_low=lo, ci_high=hi, language="en",
-                              labels=labels),
-         describe_association(f, outcome, estimate=e, ci_low=lo, ci_high=hi, language="de",
-                              labels=labels))
-        for f, e, lo, hi in zip(table[C.FACTOR], table[C.ESTIMATE], table[C.CI_LOW],
-                                table[C.CI_HIGH], strict=True)
-    ]
-    table[C.READING_EN] = [r[0] for r in readings]
-    table[C.READING_DE] = [r[1] for r in readings]
     table = table.sort_values(RANK, kind="stable").reset_index(drop=True)
     return DriverModel(outcome=outcome, coefficients=table, n=fit.n, n_groups=fit.n_groups,
                        site_variance=fit.site_variance,
@@ -258,67 +214,3 @@ def driver_model(
                        boundary=fit.boundary, method=fit.method, messages=fit.messages)
 
 
-def _labels_for(key: str, labels: Mapping[str, tuple[str, str]] | None) -> tuple[str, str]:
-    if labels and key in labels:
-        return labels[key]
-    if key in DEFAULT_LABELS:
-        return DEFAULT_LABELS[key]
-    text = key.replace("_", " ")
-    return text, text
-
-
-def describe_association(
-    factor: str,
-    outcome: str,
-    *,
-    estimate: float,
-    ci_low: float,
-    ci_high: float,
-    language: Literal["en", "de"] = "de",
-    labels: Mapping[str, tuple[str, str]] | None = None,
-) -> str:
-    """One sentence on how a factor goes with an outcome, never claiming a cause.
-
-    A direction is stated only when the interval excludes zero; otherwise the sentence says
-    that no clear association shows.
-
-    Parameters
-    ----------
-    factor, outcome : str
-        Keys of the factor and the outcome (looked up in ``labels``, then in the built-in
-        labels, else the key with spaces for underscores).
-    estimate, ci_low, ci_high : float
-        Coefficient and its interval.
-    language : {"en", "de"}
-        Language of the sentence.
-    labels : mapping, optional
-        ``key -> (English, German)``; German with the article in the nominative.
-
-    Examples
-    --------
-    >>> print(describe_association("network_management", "synergy", estimate=0.4,
-    ...                            ci_low=0.2, ci_high=0.6))  # doctest: +NORMALIZE_WHITESPACE
-    Wo das Netzwerkmanagement besser bewertet wird, wird auch die Synergie höher
-    eingeschätzt (Zusammenhang, kein Nachweis einer Ursache).
-    """
-    check_language(language)
-    i = 0 if language == "en" else 1
-    f = _labels_for(factor, labels)[i]
-    o = _labels_for(outcome, labels)[i]
-    clear = bool(np.isfinite(ci_low) and np.isfinite(ci_high) and (ci_low > 0 or ci_high < 0))
-    if language == "en":
-        if not clear:
-            return f"How {f} is rated shows no clear association with how {o} is rated."
-        if estimate > 0:
-            return (f"Where {f} is rated better, {o} is also rated higher (an association, "
-                    "not proof of a cause).")
-        return (f"Where {f} is rated better, {o} tends to be rated lower (an association, "
-                "not proof of a cause).")
-    if not clear:
-        return (f"Wie {f} bewertet wird, hängt nicht erkennbar damit zusammen, wie {o} "
-                "eingeschätzt wird (kein klarer Zusammenhang).")
-    if estimate > 0:
-        return (f"Wo {f} besser bewertet wird, wird auch {o} höher eingeschätzt "
-                "(Zusammenhang, kein Nachweis einer Ursache).")
-    return (f"Wo {f} besser bewertet wird, wird {o} eher niedriger eingeschätzt "
-            "(Zusammenhang, kein Nachweis einer Ursache).")

@@ -9,7 +9,7 @@ English and German.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -37,6 +37,8 @@ __all__ = [
     "GROUPS",
     "HIGHEST_GROUP",
     "LOWEST_GROUP",
+    "N_TESTS",
+    "PADJUST",
     "TEST",
     "eye_level",
 ]
@@ -52,43 +54,8 @@ DROPPED_GROUPS = "dropped_groups"
 LOWEST_GROUP = "lowest_group"
 HIGHEST_GROUP = "highest_group"
 DIFFERENT = "different"
-
-
-_DEFAULT_LABELS: dict[str, tuple[str, str]] = {
-    # scales
-    "trust": ("trust and equal footing", "Vertrauen und Augenhöhe"),
-    "benefit": ("recognisable benefit", "erkennbarer Nutzen"),
-    # attributes
-    "employment": ("employment (paid or volunteer)", "Haupt- oder Ehrenamt"),
-    "actor_type": ("actor type", "Akteursgruppe"),
-    "decision_role": ("decision-making role", "Entscheidungsbefugnis"),
-    # attribute values; the German labels are dative forms, read after "bei"
-    "paid": ("paid staff", "Hauptamtlichen"),
-    "volunteer": ("volunteers", "Ehrenamtlichen"),
-    "administration": ("the administration / integration office",
-                       "der Verwaltung / Integrationsstelle"),
-    "immigration_office": ("the immigration office", "der Ausländerbehörde"),
-    "social_welfare_office": ("the social welfare office", "dem Sozialamt"),
-    "jobcenter": ("the Jobcenter / employment agency", "Jobcenter / Arbeitsagentur"),
-    "welfare_organisation": ("welfare organisations", "Wohlfahrtsverbänden"),
-    "mso": ("migrant organisations (MSO)", "Migrantenorganisationen (MSO)"),
-    "association_volunteer": ("associations / volunteering", "Vereinen / im Ehrenamt"),
-    "education": ("education", "Bildungseinrichtungen"),
-    "business": ("business / chambers", "Unternehmen / Kammern"),
-    "politics": ("politics", "der Politik"),
-    "other": ("other actors", "sonstigen Akteuren"),
-}
-
-
-def _label(key: object, labels: Mapping[str, tuple[str, str]], language: int) -> str:
-    text = str(key)
-    pair = labels.get(text) or _DEFAULT_LABELS.get(text)
-    return pair[language] if pair else text
-
-
-def _number(value: float, german: bool) -> str:
-    text = f"{value:.2f}"
-    return text.replace(".", ",") if german else text
+N_TESTS = "n_tests"  # tests in the family the p-values were adjusted over
+PADJUST = "padjust"  # the adjustment method
 
 
 def eye_level(
@@ -104,7 +71,6 @@ def eye_level(
     min_group_n: int = 5,
     padjust: PAdjust = "holm",
     alpha: float = 0.05,
-    labels: Mapping[str, tuple[str, str]] | None = None,
 ) -> pd.DataFrame:
     """Do actor groups rate trust and benefit alike? ("Augenhöhe" check.)
 
@@ -131,11 +97,6 @@ def eye_level(
         Adjustment across all tests of the table (default Holm, family-wise).
     alpha : float
         Level at which an adjusted p-value counts as a difference.
-    labels : mapping, optional
-        English and German labels ``key -> (en, de)`` for scales, attributes and attribute
-        values, overriding the built-in ones (keys of the default instrument). German labels
-        of attribute values are read after "bei", so give them in the dative ("bei
-        Ehrenamtlichen", "bei der Ausländerbehörde").
 
     Returns
     -------
@@ -158,7 +119,6 @@ def eye_level(
     In R, per scale: ``wilcox.test(score ~ employment, d, exact = FALSE)``,
     ``kruskal.test(score ~ factor(actor_type), d)``, then ``p.adjust(p, "holm")`` over all.
     """
-    labels = dict(labels or {})
     require_columns(scores, [respondent, scale, value], what="scores")
     require_columns(respondents, [respondent, *by], what="respondents")
     if not 0 < alpha < 1:
@@ -186,17 +146,14 @@ def eye_level(
                                            min_group_n=min_group_n)})
     columns = [*split, scale, ATTRIBUTE, TEST, C.N, C.N_GROUPS, GROUPS, DROPPED_GROUPS,
                C.STATISTIC, C.PVALUE, C.PVALUE_ADJ, C.EFFECT_SIZE, EFFECT_SIZE_KIND,
-               LOWEST_GROUP, HIGHEST_GROUP, DIFFERENT, C.READING_EN, C.READING_DE]
+               LOWEST_GROUP, HIGHEST_GROUP, DIFFERENT, N_TESTS, PADJUST]
     table = pd.DataFrame(rows)
     if table.empty:
         return pd.DataFrame(columns=columns)
     table[C.PVALUE_ADJ] = adjust_pvalues(table[C.PVALUE], padjust)
     table[DIFFERENT] = table[C.PVALUE_ADJ] < alpha
-    m = int(table[C.PVALUE].notna().sum())
-    readings = [_eye_level_reading(row, scale=scale, labels=labels, m=m, padjust=padjust)
-                for row in table.to_dict("records")]
-    table[C.READING_EN] = [r[0] for r in readings]
-    table[C.READING_DE] = [r[1] for r in readings]
+    table[N_TESTS] = int(table[C.PVALUE].notna().sum())
+    table[PADJUST] = padjust
     return table[columns]
 
 
@@ -235,50 +192,3 @@ def _eye_level_test(part: pd.DataFrame, *, value: str, attribute: str,
     return out
 
 
-def _eye_level_reading(row: Mapping[str, Any], *, scale: str,
-                       labels: Mapping[str, tuple[str, str]], m: int,
-                       padjust: str) -> tuple[str, str]:
-    scale_en, scale_de = (_label(row[scale], labels, i) for i in (0, 1))
-    attr_en, attr_de = (_label(row[ATTRIBUTE], labels, i) for i in (0, 1))
-    if row[TEST] is None:
-        return (
-            f"Ratings of “{scale_en}” by {attr_en} were not tested: fewer than two groups "
-            "with enough respondents.",
-            f"Die Bewertungen von „{scale_de}“ nach {attr_de} wurden nicht geprüft: weniger "
-            "als zwei Gruppen mit genügend Befragten.",
-        )
-    adjusted_en = (f"after adjusting for {m} tests" if padjust != "none" and m > 1
-                   else "")
-    adjusted_de = (f"nach Korrektur für {m} Tests" if padjust != "none" and m > 1 else "")
-    low_en, low_de = (_label(row[LOWEST_GROUP], labels, i) for i in (0, 1))
-    high_en, high_de = (_label(row[HIGHEST_GROUP], labels, i) for i in (0, 1))
-    if not row[DIFFERENT]:
-        tail_en = f" ({adjusted_en})" if adjusted_en else ""
-        tail_de = f" ({adjusted_de})" if adjusted_de else ""
-        return (
-            f"Ratings of “{scale_en}” show no difference by {attr_en} beyond chance{tail_en}; "
-            "this does not prove that all groups see it the same way.",
-            f"Die Bewertungen von „{scale_de}“ unterscheiden sich nach {attr_de} nicht über "
-            f"den Zufall hinaus{tail_de}; gleich sehen es deshalb nicht zwingend alle "
-            "Gruppen.",
-        )
-    effect = float(row[C.EFFECT_SIZE])
-    if row[TEST] == MANN_WHITNEY:
-        size_en = f"rank-biserial r = {_number(abs(effect), False)}"
-        size_de = f"Rang-biseriales r = {_number(abs(effect), True)}"
-        return (
-            f"Ratings of “{scale_en}” are lower among {low_en} than among {high_en} "
-            f"({size_en}; a difference beyond chance{', ' + adjusted_en if adjusted_en else ''}).",
-            f"Die Bewertungen von „{scale_de}“ sind bei {low_de} niedriger als bei {high_de} "
-            f"({size_de}; ein Unterschied über den Zufall hinaus"
-            f"{', ' + adjusted_de if adjusted_de else ''}).",
-        )
-    return (
-        f"Ratings of “{scale_en}” differ by {attr_en} (epsilon squared = "
-        f"{_number(effect, False)}; beyond chance{', ' + adjusted_en if adjusted_en else ''}): "
-        f"lowest among {low_en}, highest among {high_en}.",
-        f"Die Bewertungen von „{scale_de}“ unterscheiden sich je nach {attr_de} "
-        f"(Epsilon-Quadrat = {_number(effect, True)}; über den Zufall hinaus"
-        f"{', ' + adjusted_de if adjusted_de else ''}): am niedrigsten bei {low_de}, am "
-        f"höchsten bei {high_de}.",
-    )

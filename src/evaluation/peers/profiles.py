@@ -1,11 +1,11 @@
 """The site profiles peer learning starts from, and what peer texts share.
 
 Peer learning (:mod:`evaluation.peers.partners`, :mod:`evaluation.peers.pairing`) starts from
-``results.tables["site_vs_pool"]`` of one wave, success factors only (``kind == "factor"`` in
+``results.table("site_vs_pool")`` of one wave, success factors only (``kind == "factor"`` in
 ``meta["scales"]``; outcomes are not something to learn from a peer), and only from
 site-waves that may be shown: rows with ``suppressed`` set, without a flag, or with fewer
 than k respondents are dropped first, and so are site-waves marked not shown in
-``results.tables["shown"]`` (:func:`shown_profiles`). A suppressed site-wave is therefore
+``results.table("shown")`` (:func:`shown_profiles`). A suppressed site-wave is therefore
 never suggested, never paired and never counted.
 
 Two sites are of similar structure when their municipality type and size class agree
@@ -66,14 +66,14 @@ def scale_labels(meta: Mapping[str, Any]) -> dict[str, dict[str, str]]:
 def wave_order(results: Any) -> list[str]:
     """Waves in project order (``meta["waves"]``), else sorted from ``site_vs_pool``."""
     waves = [str(w["key"]) for w in results.meta.get("waves") or ()]
-    table = results.tables.get("site_vs_pool")
+    table = results.table("site_vs_pool")
     present = sorted(table[C.WAVE].dropna().unique()) if table is not None else []
     return [w for w in waves if w in present] or [str(w) for w in present]
 
 
 def latest_wave(results: Any) -> str:
     """The last wave with at least one shown row in ``site_vs_pool``."""
-    table = results.tables.get("site_vs_pool")
+    table = results.table("site_vs_pool")
     if table is None:
         raise PeerError("results have no site_vs_pool table; run compute_results first")
     shown = table[~table["suppressed"].astype(bool)]
@@ -93,14 +93,14 @@ def sites_frame(meta: Mapping[str, Any]) -> pd.DataFrame:
 
 def shown_profiles(results: Any, wave: str) -> pd.DataFrame:
     """Factor rows of ``site_vs_pool`` in ``wave`` that may be used (see the module notes)."""
-    table = results.tables["site_vs_pool"]
+    table = results.table("site_vs_pool")
     labels = scale_labels(results.meta)
     k = int(results.meta.get("min_group_size") or DEFAULT_K)
     rows = table[(table[C.WAVE] == wave) & ~table["suppressed"].astype(bool)]
     rows = rows[rows["flag"].isin((STRENGTH, WEAKNESS, "none")) & (rows[C.N] >= k)]
     if labels:
         rows = rows[rows[C.SCALE].map(lambda s: labels.get(s, {}).get("kind")) == "factor"]
-    shown = results.tables.get("shown")
+    shown = results.table("shown")
     if shown is not None:
         ok = shown.loc[(shown[C.WAVE] == wave) & shown["shown"].astype(bool), C.SITE]
         rows = rows[rows[C.SITE].isin(set(ok))]

@@ -59,6 +59,16 @@ from evaluation.report.messages import (
     Message,
     key_messages,
 )
+from evaluation.report.readings import (
+    AGGREGATION_READINGS,
+    AGREEMENT_READINGS,
+    DRIVER_LABELS,
+    EYE_LEVEL_LABELS,
+    aggregation_reading,
+    describe_association,
+    driver_reading,
+    eye_level_reading,
+)
 from evaluation.report.slide_cells import (
     DIGEST_MIMETYPE,
     TEXT,
@@ -79,8 +89,12 @@ from evaluation.report.view import (
 )
 
 __all__ = [
+    "AGGREGATION_READINGS",
+    "AGREEMENT_READINGS",
     "DIGEST_MIMETYPE",
+    "DRIVER_LABELS",
     "EVIDENCE_LABELS",
+    "EYE_LEVEL_LABELS",
     "FINDERS",
     "MISSING",
     "NARROW_NBSP",
@@ -91,15 +105,19 @@ __all__ = [
     "Fragment",
     "Message",
     "SiteView",
+    "aggregation_reading",
     "build_site_view",
     "chart_html",
     "check_edition",
     "code_fingerprint",
+    "describe_association",
     "digest_payload",
     "digest_text",
     "display_chart",
     "draw",
+    "driver_reading",
     "drivers_chart",
+    "eye_level_reading",
     "finding_record",
     "findings",
     "fmt_ci",

@@ -14,6 +14,7 @@ from evaluation import columns as C
 from evaluation.report.formatting import fmt_percent, fmt_pvalue, html_table
 from evaluation.report.fragments import heading, note, paragraph
 from evaluation.report.labels import Labels, labels_from_meta
+from evaluation.report.readings import eye_level_reading
 from evaluation.report.sections import ci_text
 from evaluation.report.view import SiteView
 from evaluation.results import Results
@@ -74,11 +75,11 @@ def full_labels(results: Results) -> Labels:
 def data_quality(results: Results, view: SiteView, language: str = "de") -> str:
     """Counts and response rates of the site per wave, straight-lining, item missingness."""
     labels = full_labels(results)
-    counts = results.tables["counts"]
+    counts = results.table("counts")
     own = counts[counts[C.SITE] == view.site]
     sl = results.tables.get("straightlining", pd.DataFrame())
     sl = sl[sl[C.SITE] == view.site].set_index(C.WAVE) if not sl.empty else sl
-    shown = results.tables["shown"].set_index([C.SITE, C.WAVE])["shown"]
+    shown = results.table("shown").set_index([C.SITE, C.WAVE])["shown"]
     # a wave below k shows neither its count nor anything that gives it away (rate, counts)
     visible = [bool(shown.get((view.site, w), False)) for w in own[C.WAVE]]
     table = pd.DataFrame({
@@ -102,7 +103,7 @@ def data_quality(results: Results, view: SiteView, language: str = "de") -> str:
                         note=None if all(visible) else _t(
                             f"– = unterdrückt (weniger als {view.k} Antworten).",
                             f"– = suppressed (fewer than {view.k} answers).", language))]
-    quality = results.tables.get("item_quality")
+    quality = results.table("item_quality")
     if quality is not None and not quality.empty:
         worst = quality.assign(missing=1 - quality["share_valid"]).sort_values(
             ["missing", "item"], ascending=[False, True], kind="stable").head(10)
@@ -267,7 +268,7 @@ def eye_level(results: Results, wave: str, language: str = "de", *, level: int =
         "Gruppenunterschiede im Pool (Mann-Whitney, Kruskal-Wallis; Holm-Korrektur)",
         "Group differences in the pool (Mann-Whitney, Kruskal-Wallis; Holm adjustment)",
         language), language=language, index=False, row_header=_t("Skala", "Scale", language)))
-    readings = [str(r) for r in eye[f"reading_{language}"].dropna()]
+    readings = [eye_level_reading(row, language) for row in eye.to_dict("records")]
     parts.append("<ul>" + "".join(f"<li>{_esc(r)}</li>" for r in readings) + "</ul>")
     return "\n".join(parts)
 

@@ -104,7 +104,7 @@ def digest_payload(results: Any, *, wave: str | None = None, language: str = "de
     wave = wave or latest_wave(results)
     table = findings(results, language, wave=wave)
     meta = results.meta
-    shown = results.tables["shown"]
+    shown = results.table("shown")
     rows = shown[(shown[C.WAVE] == wave) & shown["shown"].astype(bool)]
     wave_label = next((str(w.get(f"label_{language}") or wave) for w in meta.get("waves") or ()
                        if w["key"] == wave), wave)
@@ -201,7 +201,7 @@ def drivers_chart(results: Any, *, wave: str | None = None,
     ``None`` when no driver model could be fitted (e.g. a wave with a single site).
     """
     digest_text(language)
-    table = results.tables.get("drivers")
+    table = results.table("drivers")
     if table is None or table.empty:
         return None
     wave = wave if wave in set(table[C.WAVE]) else str(table[C.WAVE].iloc[-1])

@@ -26,7 +26,7 @@ def _t(de: str, en: str, language: str) -> str:
 
 
 def _check_wave(results: Results, wave: str) -> None:
-    waves = sorted(results.tables["counts"][C.WAVE].unique())
+    waves = sorted(results.table("counts")[C.WAVE].unique())
     if wave not in waves:
         raise ReportError(f"wave {wave!r} is not in the results; known waves: "
                           f"{', '.join(waves)}")
@@ -36,7 +36,7 @@ def title(results: Results, wave: str, language: str = "de") -> Fragment:
     """``h1``, the wave and pool size, the evaluator-only notice, the synthetic label."""
     _check_wave(results, wave)
     labels = full_labels(results)
-    shown = results.tables["shown"]
+    shown = results.table("shown")
     in_wave = shown[(shown[C.WAVE] == wave) & shown["shown"]]
     wave_text = labels.wave_label(wave, language)
     when = month_year(labels.wave_date(wave), language)
@@ -62,9 +62,9 @@ def title(results: Results, wave: str, language: str = "de") -> Fragment:
 def overview(results: Results, wave: str, language: str = "de") -> str:
     """Sites with name, responses, invited, response rate and whether they are shown."""
     labels = full_labels(results)
-    counts = results.tables["counts"]
+    counts = results.table("counts")
     rows = counts[counts[C.WAVE] == wave].merge(
-        results.tables["shown"][[C.SITE, C.WAVE, "shown"]], on=[C.SITE, C.WAVE], how="left")
+        results.table("shown")[[C.SITE, C.WAVE, "shown"]], on=[C.SITE, C.WAVE], how="left")
     visible = rows["shown"].fillna(False).astype(bool).to_numpy()
     table = pd.DataFrame({
         _t("Standort", "Site", language): [f"{s} {labels.site_name(s)}" for s in rows[C.SITE]],
@@ -123,7 +123,7 @@ def site_means(results: Results, wave: str, language: str = "de") -> str:
     """Scales x sites: site means, marked where the CI of the difference excludes the
     benchmark; suppressed site-waves shown as en dash."""
     labels = full_labels(results)
-    svp = results.tables["site_vs_pool"]
+    svp = results.table("site_vs_pool")
     svp = svp[svp[C.WAVE] == wave]
     sites = sorted(svp[C.SITE].unique())
     keys = labels.scale_order(svp[C.SCALE].unique())

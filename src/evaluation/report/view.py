@@ -9,7 +9,7 @@ The view is the privacy boundary of the partner report. It holds
   shown sites); pool rows never include the site itself;
 - pool-level model results that carry no site at all (drivers of synergy).
 
-A site below the disclosure threshold k in the wave (``results.tables["shown"]``;
+A site below the disclosure threshold k in the wave (``results.table("shown")``;
 k = ``meta["min_group_size"]``, default 5) gets a view with ``shown=False`` and no numbers
 at all, not even its count. The view never holds another site's key, name or attributes;
 its :class:`~evaluation.report.labels.Labels` know only the site's own name. Open
@@ -33,6 +33,7 @@ from evaluation.errors import ReportError
 from evaluation.report.chart_store import STORE_DIR
 from evaluation.report.labels import Labels, labels_from_meta, min_group_size
 from evaluation.results import Results
+from evaluation.stats import weighted_mean, wilson_interval
 
 #: Fewer other sites than this and the pool is not shown (its mean would be a site's mean).
 MIN_POOL_SITES = 3
@@ -115,19 +116,8 @@ def _number(value: Any) -> float | None:
     return None if math.isnan(out) else out
 
 
-def wilson_interval(share: float, n: int, *, z: float = 1.959963984540054
-                    ) -> tuple[float, float]:
-    """Wilson score interval of a proportion (Wilson 1927; R: ``prop.test(correct=FALSE)``)."""
-    if n <= 0 or share is None or math.isnan(share):
-        return (math.nan, math.nan)
-    denom = 1 + z * z / n
-    centre = (share + z * z / (2 * n)) / denom
-    half = z * math.sqrt(share * (1 - share) / n + z * z / (4 * n * n)) / denom
-    return (max(0.0, centre - half), min(1.0, centre + half))
-
-
 def _factor_table(results: Results, labels: Labels, site: str, wave: str) -> pd.DataFrame:
-    table = results.tables["site_vs_pool"]
+    table = results.table("site_vs_pool")
     in_wave = table[table[C.WAVE] == wave]
     own = in_wave[in_wave[C.SITE] == site]
     others = in_wave[(in_wave[C.SITE] != site) & ~in_wave["suppressed"].astype(bool)]
@@ -156,7 +146,7 @@ def _factor_table(results: Results, labels: Labels, site: str, wave: str) -> pd.
 
 def _change_table(results: Results, labels: Labels, site: str, wave: str
                   ) -> tuple[pd.DataFrame, str | None]:
-    table = results.tables.get("change")
+    table = results.table("change")
     rows = _rows(table, level="site", site=site, wave_to=wave)
     if rows.empty:
         return pd.DataFrame(columns=CHANGE_COLUMNS), None
@@ -183,7 +173,7 @@ def _change_table(results: Results, labels: Labels, site: str, wave: str
 
 
 def _challenge_table(results: Results, labels: Labels, site: str, wave: str) -> pd.DataFrame:
-    table = results.tables.get("challenges")
+    table = results.table("challenges")
     in_wave = _rows(table, wave=wave)
     if in_wave.empty:
         return pd.DataFrame(columns=CHALLENGE_COLUMNS)
@@ -202,7 +192,6 @@ def _challenge_table(results: Results, labels: Labels, site: str, wave: str) -> 
         row = own[own[C.ITEM] == key].iloc[0]
         rest = others[others[C.ITEM] == key]
         weight = rest[C.N].to_numpy(float)
-        total = weight.sum()
         share = float(row["share_agree"])
         low, high = wilson_interval(share, int(row[C.N]))
         out.append({
@@ -210,9 +199,8 @@ def _challenge_table(results: Results, labels: Labels, site: str, wave: str) -> 
             "label_en": labels.item_label(key, "en"), "n": int(row[C.N]),
             "mean": float(row[C.MEAN]), "share_agree": share,
             "share_ci_low": low, "share_ci_high": high,
-            "others_mean": float((rest[C.MEAN] * weight).sum() / total) if total else math.nan,
-            "others_share_agree": (float((rest["share_agree"] * weight).sum() / total)
-                                   if total else math.nan),
+            "others_mean": weighted_mean(rest[C.MEAN], weight),
+            "others_share_agree": weighted_mean(rest["share_agree"], weight),
             "n_other_sites": len(rest),
         })
     return pd.DataFrame(out, columns=CHALLENGE_COLUMNS)
@@ -250,7 +238,7 @@ def build_site_view(results: Results, site: str, wave: str, *,
     """
     meta = results.meta
     all_labels = labels_from_meta(meta, results.tables)
-    counts = results.tables["counts"]
+    counts = results.table("counts")
     if site not in set(counts[C.SITE]):
         raise ReportError(f"site {site!r} is not in the results; known sites: "
                           f"{', '.join(sorted(counts[C.SITE].unique()))}")
@@ -261,7 +249,7 @@ def build_site_view(results: Results, site: str, wave: str, *,
     site_name = all_labels.site_name(site)
     labels = dataclasses.replace(all_labels, sites={site: site_name})
     k = min_group_size(meta)
-    shown_table = results.tables["shown"]
+    shown_table = results.table("shown")
     shown_rows = _rows(shown_table, site=site, wave=wave)
     shown = bool(len(shown_rows) and shown_rows["shown"].iloc[0])
     in_wave = shown_table[(shown_table[C.WAVE] == wave) & shown_table["shown"]]
@@ -278,12 +266,12 @@ def build_site_view(results: Results, site: str, wave: str, *,
     count = _rows(counts, site=site, wave=wave).iloc[0]
     change, change_from = _change_table(results, labels, site, wave)
     networks = results.objects.get("networks") or {}
-    tie_changes = _rows(results.tables.get("network_tie_changes"), site=site, wave=wave)
-    ideas = _rows(results.tables.get("idea_matrix"), site=site)
+    tie_changes = _rows(results.table("network_tie_changes"), site=site, wave=wave)
+    ideas = _rows(results.table("idea_matrix"), site=site)
     if not ideas.empty:
         ideas = ideas.sort_values("rank", kind="stable").reset_index(drop=True)
-    goals = _rows(results.tables.get("goal_progress"), site=site, wave=wave)
-    drivers = _rows(results.tables.get("drivers"), wave=wave)
+    goals = _rows(results.table("goal_progress"), site=site, wave=wave)
+    drivers = _rows(results.table("drivers"), wave=wave)
     if not drivers.empty:
         keep = [c for c in ("factor", "estimate", "ci_low", "ci_high", "ci_excludes_zero",
                             "rank", "outcome", "n", "converged") if c in drivers]
@@ -297,12 +285,12 @@ def build_site_view(results: Results, site: str, wave: str, *,
         change=change, change_from=change_from,
         challenges=_challenge_table(results, labels, site, wave),
         network=networks.get((site, wave)),
-        network_metrics=_metric_dict(results.tables.get("network_metrics"), site, wave),
+        network_metrics=_metric_dict(results.table("network_metrics"), site, wave),
         network_changes=({c: float(tie_changes[c].iloc[0]) for c in
                           ("ties_before", "ties_after", "stable", "gained", "lost")
                           if c in tie_changes} if not tie_changes.empty else {}),
-        participation=_metric_dict(results.tables.get("participation_summary"), site, wave),
-        participation_by_event=_by_event(results.tables.get("participation_by_type"),
+        participation=_metric_dict(results.table("participation_summary"), site, wave),
+        participation_by_event=_by_event(results.table("participation_by_type"),
                                          site, wave),
         ideas=ideas.reset_index(drop=True), goals=goals.reset_index(drop=True),
         drivers=drivers,

@@ -70,7 +70,7 @@ _SPECS = (
     _spec("aggregation", "scale", False,
           "wave scale n n_groups icc1 icc2 statistic df_between df_within pvalue icc_reml "
           "site_variance residual_variance converged rwg_mean rwg_median rwg_share_agree "
-          "n_rwg_groups verdict reading_en reading_de",
+          "n_rwg_groups verdict",
           "ICC(1), ICC(2), REML components and rwg(j): may site means be shown?"),
     _spec("site_vs_pool", "site", True,
           "wave scale site n suppressed mean sd se ci_low ci_high benchmark benchmark_n "
@@ -97,12 +97,12 @@ _SPECS = (
           "wave effects in a random-intercept model per scale"),
     _spec("drivers", "scale", True,
           "factor estimate se statistic pvalue ci_low ci_high vif rank ci_excludes_zero "
-          "reading_en reading_de wave n outcome converged",
+          "wave n outcome converged",
           "success factors and outcomes in a random-intercept model (pool level)"),
     _spec("eye_level", "group", False,
           "wave scale attribute test n n_groups groups dropped_groups statistic pvalue "
           "pvalue_adj effect_size effect_size_kind lowest_group highest_group different "
-          "reading_en reading_de",
+          "n_tests padjust",
           "the eye-level check: actor groups compared by rank tests"),
     _spec("network_metrics", "site", True,
           "site wave metric value n_organisations n_respondents coverage",

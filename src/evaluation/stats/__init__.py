@@ -84,6 +84,11 @@ from evaluation.stats.onefactor import (
     one_factor_ml,
     one_factor_ml_batch,
 )
+from evaluation.stats.proportions import (
+    Z_95,
+    weighted_mean,
+    wilson_interval,
+)
 from evaluation.stats.rank_tests import (
     DUNN,
     EPSILON_SQUARED,
@@ -165,6 +170,7 @@ __all__ = [
     "RHO_GRID",
     "RWG_J",
     "SINGULAR_MESSAGE",
+    "Z_95",
     "AlphaResult",
     "ICCResult",
     "ItemVariances",
@@ -235,7 +241,9 @@ __all__ = [
     "variance_components",
     "variance_components_of",
     "wald_table",
+    "weighted_mean",
     "weighted_moments",
     "welch_arrays",
     "welch_difference",
+    "wilson_interval",
 ]
