@@ -1,6 +1,6 @@
 """A copy of the example project whose every text field from the data carries injections.
 
-A test helper, not a test (see ``tests/test_hostile_strings.py``). Keys (sites, items,
+A test helper, not a test (see ``tests/render/test_hostile_strings.py``). Keys (sites, items,
 organisations) stay as they are; names, titles, labels and wording are replaced by a short
 readable prefix followed by :data:`PAYLOAD`, which strings together HTML, Markdown, LaTeX and
 Jinja injections. ``{{7*7}}`` is framed by ``«»`` so that a template evaluation would show up

@@ -19,8 +19,7 @@ import yaml
 
 from evaluation.pipeline import run_pipeline
 from evaluation.render import htmlcheck
-
-from .conftest import EXAMPLE
+from tests.conftest import EXAMPLE
 
 pytestmark = pytest.mark.slow
 

@@ -6,8 +6,7 @@ import subprocess
 import sys
 
 from evaluation.cli import main
-
-from .conftest import EXAMPLE, ROOT
+from tests.conftest import EXAMPLE, ROOT
 
 DIRTY = ROOT / "surveys" / "example-dirty"
 

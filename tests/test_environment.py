@@ -7,7 +7,7 @@ import tomllib
 
 import yaml
 
-from .conftest import ROOT
+from tests.conftest import ROOT
 
 # conda-forge names where they differ from PyPI, and extras that are separate packages
 RENAMES = {"dask[distributed]": ["dask", "distributed"]}

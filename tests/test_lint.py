@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from .conftest import ROOT
+from tests.conftest import ROOT
 
 LINTED = ("src", "tests", "benchmarks")
 

@@ -15,8 +15,7 @@ import pytest
 
 from evaluation.errors import ParameterError
 from evaluation.pipeline import run_pipeline
-
-from .conftest import EXAMPLE, ROOT
+from tests.conftest import EXAMPLE, ROOT
 
 STANDIN = ROOT / "tests" / "data" / "notebooks" / "pipeline"
 DIRTY = ROOT / "surveys" / "example-dirty"

@@ -29,7 +29,7 @@ from typing import Any
 import nbformat
 import pytest
 
-from ..conftest import ROOT
+from tests.conftest import ROOT
 
 pytestmark = pytest.mark.slow
 

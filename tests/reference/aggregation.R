@@ -1,4 +1,4 @@
-# Reference values for tests/test_aggregation.py.
+# Reference values for tests/analysis/test_aggregation.py.
 #
 # Run from the repository root:
 #     Rscript tests/reference/aggregation.R

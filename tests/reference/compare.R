@@ -1,4 +1,4 @@
-# Reference values for tests/test_compare.py.
+# Reference values for tests/analysis/test_compare.py.
 #
 # Run from the repository root:
 #     Rscript tests/reference/compare.R

@@ -1,4 +1,4 @@
-# Reference values for tests/test_drivers.py.
+# Reference values for tests/analysis/test_drivers.py.
 #
 # Run from the repository root:
 #     Rscript tests/reference/drivers.R

@@ -1,4 +1,4 @@
-# Reference values for tests/test_groups.py.
+# Reference values for tests/stats/test_rank_tests.py.
 #
 # Run from the repository root:
 #     Rscript tests/reference/groups.R

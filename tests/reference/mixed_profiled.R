@@ -1,4 +1,4 @@
-# Reference values for tests/test_mixed_profiled.py.
+# Reference values for tests/stats/test_mixed_profiled.py.
 #
 # Run from the repository root:
 #     Rscript tests/reference/mixed_profiled.R

@@ -1,4 +1,4 @@
-# Reference values for tests/test_network.py, computed with igraph.
+# Reference values for tests/network/test_network.py, computed with igraph.
 # Run from the repository root:  Rscript tests/reference/network.R [output.json]
 # Reads network_nodes.csv and network_edges.csv beside this script and writes
 # network_expected.json (committed). Tested with R 4.x and igraph 1.3.5 (Debian r-cran-igraph).

@@ -1,4 +1,4 @@
-# Reference values for tests/test_omega_heywood.py: omega of a scale with a Heywood case.
+# Reference values for tests/stats/test_omega_heywood.py: omega of a scale with a Heywood case.
 #
 # Run from the repository root:
 #     Rscript tests/reference/omega_heywood.R
@@ -11,7 +11,7 @@
 # respondents overlook its negation, so it hardly correlates with the other two), per wave,
 # restricted to the site-waves that reach the minimum group size and to rows with at least
 # one answer: the rows reliability_table fits omega to in the pipeline. The CSV is written
-# by `python -m tests.test_omega_heywood`; NA is a missing answer.
+# by `python -m tests.stats.test_omega_heywood`; NA is a missing answer.
 #
 # In waves w2 and w3 the ML solution puts the uniqueness of benefit_2 at psych's lower bound
 # .005 (a Heywood case). psych::fa holds it there without a warning (it warns only of an

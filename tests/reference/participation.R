@@ -1,4 +1,4 @@
-# Reference values for tests/test_participation.py and tests/test_ideas.py.
+# Reference values for tests/participation/test_participation.py and tests/participation/test_ideas.py.
 # Run from the repository root:  Rscript tests/reference/participation.R [output.json]
 # Writes participation_expected.json (committed). Gini and Kendall's W are computed from their
 # textbook formulas (no add-on package needed); the ICCs with psych::ICC (Debian r-cran-psych)

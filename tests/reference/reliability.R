@@ -1,4 +1,4 @@
-# Reference values for tests/test_scales.py, tests/test_items.py and tests/test_reliability.py.
+# Reference values for tests/analysis/test_scales.py, tests/analysis/test_items.py and tests/analysis/test_reliability.py.
 #
 # Run from the repository root:
 #     Rscript tests/reference/reliability.R

@@ -1,4 +1,4 @@
-# Reference values for tests/test_waves.py.
+# Reference values for tests/analysis/test_waves.py.
 #
 # Run from the repository root:
 #     Rscript tests/reference/waves.R

@@ -1,0 +1,164 @@
+"""The conference digest on the example project: planted facts found, nothing disclosed.
+
+The example plants (surveys/example/README.md): synergy goes with network_management and
+shared_goals only; K07 improves strongly from w1 to w3 and no other site has a planted
+change; volunteers rate trust lower. The digest must say so at pool level, without a site
+key or name, without causal verbs, every number on at least k respondents.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from statsmodels.stats.multitest import multipletests
+
+from evaluation.analysis import compute_results
+from evaluation.config import load_project
+from evaluation.io import validate_project
+from evaluation.peers import partners as peers
+from evaluation.pipeline import results_meta
+from evaluation.report import digest, digest_findings
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "surveys" / "example"
+#: verbs that claim an effect; the digest may only speak of associations
+CAUSAL = {
+    "de": ["bewirk", "verursach", "führt zu", "führen zu", "sorgt für", "sorgen für", "löst",
+           "beeinfluss", "Einfluss", "Wirkung von", "steigert", "steigern", "erhöht", "erhöhen",
+           "weil", "deshalb", "dadurch", "Treiber"],
+    "en": ["cause", "lead to", "leads to", "result in", "drive", "driver", "effect of",
+           "influence", "increases", "raises", "because", "therefore", "impact of"],
+}
+
+
+@pytest.fixture(scope="module")
+def example():
+    project = load_project(EXAMPLE)
+    validation = validate_project(project)
+    results = compute_results(project, validation.survey, validation.participation, n_boot=0)
+    results.meta.update(results_meta(project, {"data_sha256": "x" * 64}))
+    return results
+
+
+@pytest.fixture(scope="module", params=["de", "en"])
+def table(request, example):
+    return digest.findings(example, request.param)
+
+
+def _sites(results) -> list[str]:
+    return [s["key"] for s in results.meta["sites"]] + [s["name"] for s in results.meta["sites"]]
+
+
+def test_the_digest_has_five_to_eight_findings_each_with_evidence(table):
+    assert 5 <= len(table) <= 8
+    assert table["rank"].tolist() == list(range(1, len(table) + 1))
+    assert set(table["evidence"]) <= {"strong", "medium", "weak"}
+    assert table["text"].str.len().gt(80).all()
+    assert list(table.columns) == ["rank", "finding_key", "title", "text", "evidence",
+                                   "evidence_label", "n", "unit", "wave", "value"]
+
+
+def test_the_digest_names_the_planted_drivers_of_synergy_and_no_other(example):
+    table = digest.findings(example, "de")
+    drivers = table.set_index("finding_key").at["drivers", "text"]
+    # the German labels: "Professionelles Netzwerkmanagement", "Gemeinsame, regelmäßig
+    # überprüfte Ziele"
+    assert "Netzwerkmanagement" in drivers
+    assert "Ziele" in drivers
+    assert "mit zwei Erfolgsfaktoren" in drivers
+    for other in ("Vertrauen", "Transparenz", "Netzwerkregeln", "Flexibilität"):
+        assert other not in drivers
+    assert "kein Beleg für eine Wirkung" in drivers
+    assert table.set_index("finding_key").at["drivers", "evidence"] == "strong"
+
+
+def test_the_planted_improvement_of_one_site_shows_as_a_count_without_its_name(example):
+    # K07 improves on 13 of 16 factors (README, fact 2); the digest says "one of 18" and
+    # names no site
+    for language, start in (("de", "Eine von 18 Kommunen"), ("en", "One of 18 municipalities")):
+        row = digest.findings(example, language).set_index("finding_key").loc["sites_improved"]
+        assert row["value"] == 1
+        assert row["text"].startswith(start)
+        assert "K07" not in row["text"]
+        assert "Mühlengrund" not in row["text"]
+
+
+def test_the_volunteer_trust_gap_is_reported_as_consistent(example):
+    row = digest.findings(example, "de").set_index("finding_key").loc["eye_level"]
+    assert row["text"].startswith("Eine Lücke bei der Augenhöhe: Ehrenamtliche bewerten "
+                                  "„Vertrauen und Augenhöhe“")
+    assert row["evidence"] == "strong"  # different in all three waves
+
+
+def test_no_pooled_change_survives_the_correction_so_the_evidence_is_weak(example):
+    # only K07 changes (planted); the pooled rises of commitment (p = .01) and task structure
+    # do not survive Holm across 16 factors
+    row = digest.findings(example, "de").set_index("finding_key").loc["pooled_change"]
+    assert row["evidence"] == "weak"
+    assert "keine dieser Veränderungen gesichert" in row["text"]
+
+
+def test_no_text_names_a_site(example, table):
+    text = " ".join(table["text"]) + " ".join(table["title"])
+    for word in _sites(example):
+        assert re.search(rf"\b{re.escape(word)}\b", text) is None, word
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_no_text_uses_a_causal_verb(example, language):
+    text = " ".join(digest.findings(example, language)["text"]).lower()
+    for verb in CAUSAL[language]:
+        assert verb.lower() not in text, verb
+
+
+def test_every_finding_rests_on_at_least_k(example, table):
+    assert (table["n"] >= example.meta["min_group_size"]).all()
+    assert set(table["unit"]) <= {"respondents", "responses", "organisations"}
+
+
+def test_a_finding_below_k_is_dropped(example):
+    strict = copy.copy(example)
+    strict.meta = {**example.meta, "min_group_size": 300}
+    table = digest.findings(strict, "de")
+    assert (table["n"] >= 300).all()
+    assert "drivers" not in set(table["finding_key"])  # rests on 271 complete cases
+
+
+def test_the_digest_is_the_same_every_time(example):
+    pd.testing.assert_frame_equal(digest.findings(example, "de"), digest.findings(example, "de"))
+
+
+def test_holm_agrees_with_statsmodels():
+    p = np.array([0.01, 0.04, 0.03, 0.2, 0.0005, 0.04])
+    expected = multipletests(p, method="holm")[1]
+    np.testing.assert_allclose(digest_findings.holm_adjusted(p), expected, rtol=0, atol=1e-15)
+
+
+def test_an_unknown_language_is_refused(example):
+    with pytest.raises(ValueError, match="unknown report language 'fr'"):
+        digest.findings(example, "fr")
+
+
+# --------------------------------------------------- peer learning on the example project
+
+def test_partner_hints_on_the_example_name_no_site(example):
+    names = _sites(example)
+    for site in [s["key"] for s in example.meta["sites"]]:
+        for language in ("de", "en"):
+            for hint in peers.partner_peer_hint(site, example, language=language):
+                assert not any(re.search(rf"\b{re.escape(w)}\b", hint) for w in names), hint
+
+
+def test_the_suppressed_site_wave_of_the_example_is_never_used_for_peers(example):
+    # K18 has 3 respondents in w2 (README, fact 4)
+    tables = peers.peer_tables(example, wave="w2")
+    assert "K18" not in set(tables["peer_suggestions"][["site", "peer"]].stack())
+    assert "K18" not in set(tables["tandems"][["site_a", "site_b", "site_c"]].stack().dropna())
+    assert "K18" not in set(tables["peer_groups"]["site"])
+    assert peers.partner_peer_hint("K18", example, wave="w2") == []
+    members = tables["tandems"][["site_a", "site_b", "site_c"]].stack().dropna()
+    assert sorted(members) == [f"K{i:02d}" for i in range(1, 18)]  # the 17 others, once each
