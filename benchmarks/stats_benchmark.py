@@ -6,11 +6,12 @@ Run from the repository root::
     python benchmarks/stats_benchmark.py --large            # + 10,800 sites x 30 x 52 items
     python benchmarks/stats_benchmark.py --large --sites 2000 --skip-example
 
-The example part loads ``surveys/example`` and times :func:`evaluation.analysis.compute.compute_results`
-step by step (every statistics function it calls is wrapped with a timer). The large part
-builds a synthetic :class:`~evaluation.io.ingest.SurveyData` directly with numpy (categorical
-columns, no CSV) and times the statistics whose cost grows with the number of sites: the
-item matrix (built once and shared), scoring, item analysis, the reliability table (pooled
+The example part loads ``surveys/example`` and times
+:func:`evaluation.analysis.compute.compute_results` step by step (every statistics function it
+calls is wrapped with a timer). The large part builds a synthetic
+:class:`~evaluation.io.SurveyData` directly with numpy (categorical columns, no CSV) and
+times the statistics whose cost grows with the number of sites: the item matrix (built once
+and shared), scoring, item analysis, the reliability table (pooled
 alpha and omega with bootstrap, alpha per site), the aggregation table (ICC, REML variance
 components, rwg(j)), site against pool for every scale and site, and the change of every
 site between two waves (a second wave of scores made from the first). Each step prints wall
@@ -42,7 +43,7 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "surveys" / "example"
 
-#: functions compute_results calls, timed where analysis.py looks them up
+#: functions compute_results calls, timed where evaluation.analysis.compute looks them up
 EXAMPLE_STEPS = (
     "item_matrix", "score_scales", "response_counts", "item_quality", "straightlining",
     "site_vs_pool",

@@ -2,7 +2,8 @@
 
 The package is a stack of units (subpackages and a few top-level modules). A unit may import
 only units of a lower layer; units of one layer are independent of each other. Every import
-counts, including those inside functions and under ``TYPE_CHECKING``. Across units, names come
+counts, including those inside functions and under ``TYPE_CHECKING``, and a lazy public face
+(``lazy_loader.attach``) counts as importing every submodule it names. Across units, names come
 from the unit's public face (its ``__init__``), never from its modules, and never a private
 (``_``-prefixed) name. The module graph has no cycle.
 
@@ -94,6 +95,14 @@ def imports_of(path: Path, module: str, is_package: bool) -> Iterator[Import]:
                 target = node.module or ""
             if target.split(".")[0] == PACKAGE:
                 yield Import(node.lineno, target, tuple(a.name for a in node.names))
+        elif (is_package and isinstance(node, ast.Call)
+              and ast.unparse(node.func) == "lazy_loader.attach"):
+            # a lazy public face: each submodule it names is loaded on first use
+            for keyword in node.keywords:
+                if keyword.arg == "submod_attrs" and isinstance(keyword.value, ast.Dict):
+                    for key in keyword.value.keys:
+                        if isinstance(key, ast.Constant):
+                            yield Import(node.lineno, f"{module}.{key.value}", ())
 
 
 def check(src: Path) -> list[Violation]:

@@ -17,12 +17,7 @@ from evaluation.config import Project, load_project
 from evaluation.errors import Problem
 from evaluation.io.ingest import SurveyData, read_project_survey
 from evaluation.io.participation import ParticipationData, read_participation
-from evaluation.synthetic import (
-    PLANTED_ERRORS_FILE,
-    PlantedError,
-    generate_dirty,
-    generate_example,
-)
+from evaluation.synthetic import PLANTED_ERRORS_FILE, PlantedError, generate_dirty, generate_example
 
 SURVEYS = Path(__file__).resolve().parents[2] / "surveys"
 EXAMPLE = SURVEYS / "example"

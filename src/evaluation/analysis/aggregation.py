@@ -4,7 +4,8 @@ Before a report compares municipalities by their mean scores, the evaluator chec
 that respondents of one site resemble each other more than respondents of different sites
 (ICC(1)), that a site mean is a reliable number (ICC(2)), and that respondents within a site
 agree (rwg(j)). :func:`aggregation_table` puts the three together, one row per wave and
-scale, with a plain-language reading in English and German.
+scale, with a verdict key; its plain-language reading in English and German is in
+:mod:`evaluation.report.readings`.
 
 The estimators come from :mod:`evaluation.stats` (:func:`~evaluation.stats.icc`, the exact
 REML variance components, :func:`~evaluation.stats.rwg_j`); this module applies them to the
@@ -21,6 +22,30 @@ import numpy as np
 import pandas as pd
 
 from evaluation import columns as C
+from evaluation.analysis.vocabulary import (
+    CONVERGED,
+    DF_BETWEEN,
+    DF_WITHIN,
+    ICC1,
+    ICC1_NEGLIGIBLE,
+    ICC1_SUBSTANTIAL,
+    ICC2,
+    ICC2_RELIABLE,
+    ICC2_USABLE,
+    ICC_REML,
+    MEANINGFUL,
+    N_RWG_GROUPS,
+    NO_SITE_DIFFERENCES,
+    NOT_ESTIMABLE,
+    RESIDUAL_VARIANCE,
+    RWG_MEAN,
+    RWG_MEDIAN,
+    RWG_SHARE_AGREE,
+    RWG_STRONG,
+    SITE_VARIANCE,
+    UNRELIABLE,
+    USABLE_WITH_CARE,
+)
 from evaluation.errors import (
     InsufficientDataError,
     ModelFitError,
@@ -39,34 +64,6 @@ from evaluation.stats import (
 
 log = logging.getLogger("evaluation")
 
-# column names of the tables of this module (in addition to evaluation.columns)
-ICC1 = "icc1"
-ICC2 = "icc2"
-ICC_REML = "icc_reml"
-DF_BETWEEN = "df_between"
-DF_WITHIN = "df_within"
-SITE_VARIANCE = "site_variance"
-RESIDUAL_VARIANCE = "residual_variance"
-CONVERGED = "converged"
-RWG_MEAN = "rwg_mean"
-RWG_MEDIAN = "rwg_median"
-RWG_SHARE_AGREE = "rwg_share_agree"
-N_RWG_GROUPS = "n_rwg_groups"
-
-# thresholds of the plain-language reading (see aggregation_table, Notes)
-ICC1_NEGLIGIBLE = 0.01
-ICC1_SUBSTANTIAL = 0.05
-ICC2_RELIABLE = 0.70
-ICC2_USABLE = 0.50
-RWG_STRONG = 0.70
-RWG_MODERATE = 0.50
-
-# verdicts of the reading
-MEANINGFUL = "meaningful"
-USABLE_WITH_CARE = "usable_with_care"
-UNRELIABLE = "unreliable"
-NO_SITE_DIFFERENCES = "no_site_differences"
-NOT_ESTIMABLE = "not_estimable"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -101,7 +98,7 @@ def aggregation_table(
     n_options: int = 5,
     group_size: Literal["k0", "mean"] = "k0",
 ) -> pd.DataFrame:
-    """ICC(1), ICC(2), REML ICC and rwg(j) per scale, with a reading in English and German.
+    """ICC(1), ICC(2), REML ICC and rwg(j) per scale, with the verdict key of a reading.
 
     Parameters
     ----------
@@ -122,7 +119,7 @@ def aggregation_table(
     n_options : int
         Number of answer options, for the rwg(j) null variance.
     group_size : {"k0", "mean"}
-        k in ICC(1), see :func:`icc`.
+        k in ICC(1), see :func:`evaluation.stats.icc.icc`.
 
     Returns
     -------
@@ -150,7 +147,7 @@ def aggregation_table(
 
     References
     ----------
-    Bliese, P. D. (2000), see :func:`icc`.
+    Bliese, P. D. (2000), see :func:`evaluation.stats.icc.icc`.
 
     LeBreton, J. M., & Senter, J. L. (2008). Answers to 20 questions about interrater
     reliability and interrater agreement. *Organizational Research Methods, 11*(4), 815-852.
@@ -158,8 +155,9 @@ def aggregation_table(
     Examples
     --------
     In R, per wave and scale: ``aov(score ~ factor(site))`` for ICC(1)/ICC(2) (see
-    :func:`icc`), ``lme4::lmer(score ~ 1 + (1 | site), REML = TRUE)`` for ``icc_reml``, and
-    rwg(j) by hand or ``multilevel::rwg.j`` (see :func:`rwg_j`).
+    :func:`evaluation.stats.icc.icc`), ``lme4::lmer(score ~ 1 + (1 | site), REML = TRUE)`` for
+    ``icc_reml``, and rwg(j) by hand or ``multilevel::rwg.j`` (see
+    :func:`evaluation.stats.rwg.rwg_j`).
     """
     by = list(by)
     require_columns(scores, [*by, value, group], what="scores")
@@ -249,29 +247,6 @@ def _rwg_columns(variances: ItemVariances | None,
 
 
 __all__ = [
-    "CONVERGED",
-    "DF_BETWEEN",
-    "DF_WITHIN",
-    "ICC1",
-    "ICC1_NEGLIGIBLE",
-    "ICC1_SUBSTANTIAL",
-    "ICC2",
-    "ICC2_RELIABLE",
-    "ICC2_USABLE",
-    "ICC_REML",
-    "MEANINGFUL",
-    "NOT_ESTIMABLE",
-    "NO_SITE_DIFFERENCES",
-    "N_RWG_GROUPS",
-    "RESIDUAL_VARIANCE",
-    "RWG_MEAN",
-    "RWG_MEDIAN",
-    "RWG_MODERATE",
-    "RWG_SHARE_AGREE",
-    "RWG_STRONG",
-    "SITE_VARIANCE",
-    "UNRELIABLE",
-    "USABLE_WITH_CARE",
     "aggregation_table",
     "aggregation_verdict",
 ]

@@ -1,10 +1,12 @@
 """Which success factors go together with the outcomes? A mixed model with random site
-intercepts on z-standardised scores, collinearity (VIF), a ranking and careful wording.
+intercepts on z-standardised scores, collinearity (VIF) and a ranking.
 
 The data are cross-sectional ratings by the same people, so a coefficient is an
 *association*: where a factor is rated better, the outcome tends to be rated higher. The
-wording helpers never say "effect" or "cause"; every directional sentence carries the
-reminder that it is an association and not proof of a cause.
+wording is in :mod:`evaluation.report.readings`
+(:func:`~evaluation.report.readings.driver_reading`), which never says "effect" or "cause";
+every directional sentence carries the reminder that it is an association and not proof of
+a cause.
 """
 
 from __future__ import annotations
@@ -43,7 +45,8 @@ class DriverModel:
 
     ``coefficients`` has one row per factor: ``factor, estimate`` (standardised
     coefficient), ``se, statistic`` (z), ``pvalue, ci_low, ci_high, vif, rank`` (1 = largest
-    absolute coefficient), ``ci_excludes_zero, reading_en, reading_de``.
+    absolute coefficient), ``ci_excludes_zero``. Its sentences are
+    :func:`evaluation.report.readings.driver_reading`.
     """
 
     outcome: str

@@ -18,6 +18,18 @@ from scipy import stats
 
 from evaluation import columns as C
 from evaluation.analysis.aggregation import StatisticsInputError, require_columns
+from evaluation.analysis.vocabulary import (
+    ATTRIBUTE,
+    DIFFERENT,
+    DROPPED_GROUPS,
+    EFFECT_SIZE_KIND,
+    GROUPS,
+    HIGHEST_GROUP,
+    LOWEST_GROUP,
+    N_TESTS,
+    PADJUST,
+    TEST,
+)
 from evaluation.stats import (
     EPSILON_SQUARED,
     KRUSKAL_WALLIS,
@@ -30,32 +42,10 @@ from evaluation.stats import (
 )
 
 __all__ = [
-    "ATTRIBUTE",
-    "DIFFERENT",
-    "DROPPED_GROUPS",
-    "EFFECT_SIZE_KIND",
-    "GROUPS",
-    "HIGHEST_GROUP",
-    "LOWEST_GROUP",
-    "N_TESTS",
-    "PADJUST",
-    "TEST",
     "eye_level",
 ]
 
 log = logging.getLogger("evaluation")
-
-# column names of the table of this module (in addition to evaluation.columns)
-ATTRIBUTE = "attribute"
-TEST = "test"
-EFFECT_SIZE_KIND = "effect_size_kind"
-GROUPS = "groups"
-DROPPED_GROUPS = "dropped_groups"
-LOWEST_GROUP = "lowest_group"
-HIGHEST_GROUP = "highest_group"
-DIFFERENT = "different"
-N_TESTS = "n_tests"  # tests in the family the p-values were adjusted over
-PADJUST = "padjust"  # the adjustment method
 
 
 def eye_level(
@@ -104,15 +94,17 @@ def eye_level(
         One row per (wave,) scale and attribute: ``scale, attribute, test, n, n_groups,
         groups, dropped_groups, statistic, pvalue, pvalue_adj, effect_size,
         effect_size_kind, lowest_group, highest_group`` (by mean rank), ``different``
-        (adjusted p < alpha), ``reading_en, reading_de``.
+        (adjusted p < alpha), ``n_tests`` (tests in the adjusted family), ``padjust``
+        (the adjustment method).
 
     Notes
     -----
     Tests use the asymptotic p-values with tie correction (Mann-Whitney with continuity
     correction), see :func:`mann_whitney` and :func:`kruskal`; no bootstrap interval is
-    computed here. The wording says "differs beyond chance" only where the adjusted p-value
-    is below ``alpha`` and otherwise that no difference beyond chance was found, which is
-    not proof that groups rate alike.
+    computed here. The reading of a row
+    (:func:`evaluation.report.readings.eye_level_reading`) says "differs beyond chance" only
+    where the adjusted p-value is below ``alpha`` and otherwise that no difference beyond
+    chance was found, which is not proof that groups rate alike.
 
     Examples
     --------

@@ -2,13 +2,14 @@
 
 The survey's long form (one row per respondent, wave and item) is turned into a numeric
 matrix (:class:`ItemMatrix`, respondent x wave in rows, items in columns), on which scoring
-(:mod:`evaluation.analysis.scales`), item analysis (:mod:`evaluation.analysis.items`) and reliability
-(:mod:`evaluation.analysis.reliability`) work. Build it once with :func:`item_matrix` and pass it to
-each of them (keyword ``matrix``) to save the pivot, which is the costly step for many sites.
+(:mod:`evaluation.analysis.scales`), item analysis (:mod:`evaluation.analysis.items`) and
+reliability (:mod:`evaluation.analysis.reliability`) work. Build it once with
+:func:`item_matrix` and pass it to each of them (keyword ``matrix``) to save the pivot, which
+is the costly step for many sites.
 Every missing category, "kann ich nicht beurteilen" (``cannot_judge``) included, is NaN in
 ``values``; ``status`` keeps which category it was.
 
-Everything here is also importable from :mod:`evaluation.analysis.scales`, where it used to live.
+Import the public names from :mod:`evaluation.analysis`.
 """
 
 from __future__ import annotations

@@ -3,9 +3,9 @@
 :func:`reliability_table` computes both coefficients for every scale of a codebook from tidy
 survey data and returns one row per scale and site. The coefficients of one scale live in
 :mod:`evaluation.stats.alpha` (alpha with its Feldt interval), :mod:`evaluation.stats.omega`
-(omega with its bootstrap interval) and :mod:`evaluation.stats.onefactor` (the factor model behind
-omega); they, and the item moments of :mod:`evaluation.stats.covariance`, are all importable from
-here.
+(omega with its bootstrap interval) and :mod:`evaluation.stats.onefactor` (the factor model
+behind omega), with the item moments in :mod:`evaluation.stats.covariance`; import them from
+:mod:`evaluation.stats`.
 
 Missing answers are handled as in R's ``psych::alpha``: ``nan_policy="pairwise"`` (the
 default, as ``use = "pairwise"``) estimates every covariance from the respondents who
@@ -48,7 +48,6 @@ if TYPE_CHECKING:
 log = logging.getLogger("evaluation")
 
 # column names of the reliability table beyond the shared vocabulary in evaluation.columns
-LEVEL = "level"
 POOL = "pool"
 N_ITEMS = "n_items"
 ALPHA = "alpha"
@@ -60,9 +59,9 @@ OMEGA_CI_HIGH = "omega_ci_high"
 OMEGA_HEYWOOD = "omega_heywood"
 NAN_POLICY = "nan_policy"
 # the columns filled scale by scale (wave and nan_policy are added last), and their types
-_TABLE_COLUMNS = (C.SCALE, LEVEL, C.SITE, C.N, N_ITEMS, ALPHA, ALPHA_CI_LOW, ALPHA_CI_HIGH,
+_TABLE_COLUMNS = (C.SCALE, C.LEVEL, C.SITE, C.N, N_ITEMS, ALPHA, ALPHA_CI_LOW, ALPHA_CI_HIGH,
                   OMEGA, OMEGA_CI_LOW, OMEGA_CI_HIGH, OMEGA_HEYWOOD)
-_COLUMN_DTYPES: dict[str, type] = {C.SCALE: object, LEVEL: object, C.SITE: object,
+_COLUMN_DTYPES: dict[str, type] = {C.SCALE: object, C.LEVEL: object, C.SITE: object,
                                    C.N: np.int64, N_ITEMS: np.int64, OMEGA_HEYWOOD: bool}
 
 
@@ -135,7 +134,8 @@ def reliability_table(data: SurveyData, codebook: Codebook, *,
     Examples
     --------
     R, per scale and site: ``psych::alpha(keyed_items, use = "pairwise")`` and
-    ``psych::alpha.ci(alpha, n.obs = n, n.var = k)``; omega as in :func:`mcdonald_omega`.
+    ``psych::alpha.ci(alpha, n.obs = n, n.var = k)``; omega as in
+    :func:`evaluation.stats.omega.mcdonald_omega`.
     """
     check_nan_policy(nan_policy)
     check_reliability_confidence(confidence)
@@ -176,10 +176,10 @@ def reliability_table(data: SurveyData, codebook: Codebook, *,
     columns: dict[str, list[np.ndarray]] = {name: [] for name in _TABLE_COLUMNS}
     for key, pool, site in zip(keys, pools, sites, strict=True):
         pool.update(omegas.get(key, {}))
-        _append(columns, {C.SCALE: [key], LEVEL: [POOL], C.SITE: [None],
+        _append(columns, {C.SCALE: [key], C.LEVEL: [POOL], C.SITE: [None],
                           **{name: [value] for name, value in pool.items()}})
         if site is not None:
-            _append(columns, {C.SCALE: [key] * n_sites, LEVEL: ["site"] * n_sites,
+            _append(columns, {C.SCALE: [key] * n_sites, C.LEVEL: ["site"] * n_sites,
                               C.SITE: list(site_keys), **site})
     table = pd.DataFrame({name: np.concatenate(parts) for name, parts in columns.items()})
     table.insert(3, C.WAVE, np.full(len(table), wave, dtype=object))

@@ -2,10 +2,10 @@
 
 The survey's long form (one row per respondent, wave and item) is turned once into a numeric
 matrix (:class:`~evaluation.analysis.itemmatrix.ItemMatrix`, respondent x wave in rows, items in
-columns; built by :func:`~evaluation.analysis.itemmatrix.item_matrix` and importable from here too),
-on which scoring, item analysis (:mod:`evaluation.analysis.items`) and reliability
-(:mod:`evaluation.analysis.reliability`) work. Every missing category, "kann ich nicht beurteilen"
-(``cannot_judge``) included, is missing: it never counts as a low answer.
+columns; built by :func:`~evaluation.analysis.itemmatrix.item_matrix`), on which scoring,
+item analysis (:mod:`evaluation.analysis.items`) and reliability
+(:mod:`evaluation.analysis.reliability`) work. Every missing category, "kann ich nicht
+beurteilen" (``cannot_judge``) included, is missing: it never counts as a low answer.
 """
 
 from __future__ import annotations
@@ -74,7 +74,8 @@ def reverse_keyed(responses: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
     Parameters
     ----------
     responses : DataFrame
-        Long form with columns ``item`` and ``value`` (as :attr:`SurveyData.responses`).
+        Long form with columns ``item`` and ``value`` (as
+        :attr:`evaluation.io.SurveyData.responses`).
     codebook : Codebook
         Says which items are reverse-keyed and gives the response scale.
     """

@@ -4,9 +4,10 @@ mixed model with random site intercepts; plus who stayed (attrition).
 Respondents answer under a pseudonym, so a person who takes part in two waves can be linked.
 Most respondents are not linked (people join and leave networks), so the main comparison of
 two waves treats them as independent samples (Welch); the linked respondents get a paired
-Wilcoxon signed-rank test of their own. :func:`wave_model` estimates the wave effects with
-all respondents at once, with random intercepts for the sites (it lives in
-:mod:`evaluation.analysis.wave_effects` and is importable from here).
+Wilcoxon signed-rank test of their own. :func:`~evaluation.analysis.wave_effects.wave_model`
+(in :mod:`evaluation.analysis.wave_effects`) estimates the wave effects with all respondents
+at once, with random intercepts for the sites. Import the public names from
+:mod:`evaluation.analysis`.
 """
 
 from __future__ import annotations
@@ -36,7 +37,6 @@ from evaluation.stats import (
 log = logging.getLogger("evaluation")
 
 # column names of the tables of this module (in addition to evaluation.columns)
-LEVEL = "level"
 WAVE_FROM = "wave_from"
 WAVE_TO = "wave_to"
 N_FROM = "n_from"
@@ -115,7 +115,7 @@ def wave_change(
     Notes
     -----
     Welch's unpaired interval :math:`\\bar y_{to} - \\bar y_{from} \\pm t_{df}\\,se` (see
-    :func:`evaluation.analysis.compare.welch_difference`). Respondents who answered in both waves
+    :func:`evaluation.stats.welch.welch_difference`). Respondents who answered in both waves
     make the two samples dependent; treating them as independent ignores their positive
     correlation, which makes the interval wider (conservative) rather than too narrow. The
     paired view of the linked respondents is :func:`paired_change`. All sites of a ``by``
@@ -134,7 +134,7 @@ def wave_change(
     usable = ~np.isnan(values) & scores[wave].isin([w0, w1]).to_numpy()
     later = scores[wave].isin([w1]).to_numpy()
     site_codes, site_labels = sorted_codes(scores[site])
-    columns = [*by, LEVEL, site, WAVE_FROM, WAVE_TO, N_FROM, N_TO, MEAN_FROM, MEAN_TO,
+    columns = [*by, C.LEVEL, site, WAVE_FROM, WAVE_TO, N_FROM, N_TO, MEAN_FROM, MEAN_TO,
                C.DIFFERENCE, C.CI_LOW, C.CI_HIGH, C.STATISTIC, C.DF, C.PVALUE, SUPPRESSED]
     parts: list[dict[str, np.ndarray]] = []
     for key, rows in group_rows(scores, by):
@@ -178,7 +178,7 @@ def _site_changes(y: np.ndarray, later: np.ndarray, site_codes: np.ndarray,
     diff, low, high, t, df, p = welch_arrays(after, before, confidence=confidence)
     out: dict[str, np.ndarray] = {
         **{name: np.full(n_sites, key, dtype=object) for name, key in head.items()},
-        LEVEL: np.full(n_sites, SITE_LEVEL, dtype=object), site: site_labels[present],
+        C.LEVEL: np.full(n_sites, SITE_LEVEL, dtype=object), site: site_labels[present],
         WAVE_FROM: np.full(n_sites, w0, dtype=object),
         WAVE_TO: np.full(n_sites, w1, dtype=object),
         N_FROM: n[:, 0].astype(object), N_TO: n[:, 1].astype(object),
@@ -193,7 +193,7 @@ def _site_changes(y: np.ndarray, later: np.ndarray, site_codes: np.ndarray,
 def _change_row(before: np.ndarray, after: np.ndarray, head: dict[str, Any], level: str,
                 name: Any, *, site: str, w0: Any, w1: Any, min_n: int,
                 confidence: float) -> dict[str, Any]:
-    row: dict[str, Any] = {**head, LEVEL: level, site: name, WAVE_FROM: w0, WAVE_TO: w1,
+    row: dict[str, Any] = {**head, C.LEVEL: level, site: name, WAVE_FROM: w0, WAVE_TO: w1,
                            N_FROM: len(before), N_TO: len(after),
                            SUPPRESSED: bool(min(len(before), len(after)) < min_n)}
     if row[SUPPRESSED]:
@@ -365,21 +365,20 @@ def attrition_table(
         a = set(first.loc[first[site] == name, respondent])
         b = set(second.loc[second[site] == name, respondent])
         linked = len(a & (b if linked_within == "site" else pool_second))
-        rows.append({LEVEL: SITE_LEVEL, site: name, WAVE_FROM: w0, WAVE_TO: w1,
+        rows.append({C.LEVEL: SITE_LEVEL, site: name, WAVE_FROM: w0, WAVE_TO: w1,
                      N_FROM: len(a), N_TO: len(b), LINKED: linked,
                      RETENTION: linked / len(a) if a else np.nan})
     a_all, b_all = set(first[respondent]), pool_second
     linked_all = (sum(r[LINKED] for r in rows) if linked_within == "site"
                   else len(a_all & b_all))
-    rows.append({LEVEL: POOL_LEVEL, site: None, WAVE_FROM: w0, WAVE_TO: w1,
+    rows.append({C.LEVEL: POOL_LEVEL, site: None, WAVE_FROM: w0, WAVE_TO: w1,
                  N_FROM: len(a_all), N_TO: len(b_all), LINKED: linked_all,
                  RETENTION: linked_all / len(a_all) if a_all else np.nan})
-    return pd.DataFrame(rows, columns=[LEVEL, site, WAVE_FROM, WAVE_TO, N_FROM, N_TO, LINKED,
+    return pd.DataFrame(rows, columns=[C.LEVEL, site, WAVE_FROM, WAVE_TO, N_FROM, N_TO, LINKED,
                                        RETENTION])
 
 
 __all__ = [
-    "LEVEL",
     "LINKED",
     "MEAN_FROM",
     "MEAN_TO",

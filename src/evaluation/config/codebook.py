@@ -1,10 +1,11 @@
-"""Instrument codebooks: load a YAML codebook, check it, and answer questions about it.
+"""Instrument codebooks: the data model of a YAML codebook, and the questions it answers.
 
-The format is described in ``docs/codebook.md``. :func:`load_codebook` collects every problem
-of a codebook in one pass and raises :class:`~evaluation.errors.CodebookError` listing them.
-This module holds the data model (:class:`Codebook` and its parts), the normalisation of
-column names, texts and codes, and the loading functions; the checks themselves are in
-:mod:`evaluation.config.codebook_load`.
+The format is described in ``docs/codebook.md``. This module holds the data model
+(:class:`Codebook` and its parts) and the normalisation of column names, texts and codes.
+Loading and checking are in :mod:`evaluation.config.codebook_load`:
+:func:`~evaluation.config.codebook_load.load_codebook` collects every problem of a codebook in
+one pass and raises :class:`~evaluation.errors.CodebookError` listing them. Import the public
+names from :mod:`evaluation.config`.
 """
 
 from __future__ import annotations

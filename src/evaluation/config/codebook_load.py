@@ -1,10 +1,11 @@
-"""Checking a parsed YAML codebook and building the :class:`~evaluation.config.codebook.Codebook`.
+"""Loading and checking a YAML codebook, and building its :class:`~evaluation.config.Codebook`.
 
 :class:`_Checker` walks every section of the codebook (response scale, missing and answer
 codes, scales and items, challenges, attributes, column mappings), collects each problem as a
 :class:`~evaluation.errors.Problem` instead of stopping at the first, and builds the parts of
-the codebook from what it could read. :func:`evaluation.config.codebook.parse_codebook` raises
-:class:`~evaluation.errors.CodebookError` listing the problems.
+the codebook from what it could read. :func:`parse_codebook` (parsed YAML) and
+:func:`load_codebook` (a file) raise :class:`~evaluation.errors.CodebookError` listing the
+problems. Import the public names from :mod:`evaluation.config`.
 """
 
 from __future__ import annotations

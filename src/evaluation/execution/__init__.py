@@ -11,48 +11,33 @@
 Knows nothing of surveys or reports. Layer: above the foundation.
 """
 
-from __future__ import annotations
+import lazy_loader
 
-from evaluation.execution.batch import (
-    Task,
-    TaskResult,
-    WorkerPool,
-    run_batch,
+# Names load from their module on first use (SPEC 1): importing the package costs nothing,
+# and a report kernel never imports an estimator it does not call.
+__getattr__, __dir__, __all__ = lazy_loader.attach(
+    __name__,
+    submod_attrs={
+        "batch": [
+            "Task", "TaskResult", "WorkerPool", "run_batch",
+        ],
+        "distributed": [
+            "DaskExecutor", "WarmKernelPlugin",
+        ],
+        "executors": [
+            "Executor", "PapermillExecutor",
+        ],
+        "factory": [
+            "make_executor",
+        ],
+        "notebook_params": [
+            "check_parameters",
+        ],
+        "startup": [
+            "avoid_slow_imports",
+        ],
+        "warm": [
+            "WARM_ENGINE", "WarmKernelExecutor",
+        ],
+    },
 )
-from evaluation.execution.distributed import (
-    DaskExecutor,
-    WarmKernelPlugin,
-)
-from evaluation.execution.executors import (
-    Executor,
-    PapermillExecutor,
-)
-from evaluation.execution.factory import (
-    make_executor,
-)
-from evaluation.execution.notebook_params import (
-    check_parameters,
-)
-from evaluation.execution.startup import (
-    avoid_slow_imports,
-)
-from evaluation.execution.warm import (
-    WARM_ENGINE,
-    WarmKernelExecutor,
-)
-
-__all__ = [
-    "WARM_ENGINE",
-    "DaskExecutor",
-    "Executor",
-    "PapermillExecutor",
-    "Task",
-    "TaskResult",
-    "WarmKernelExecutor",
-    "WarmKernelPlugin",
-    "WorkerPool",
-    "avoid_slow_imports",
-    "check_parameters",
-    "make_executor",
-    "run_batch",
-]

@@ -2,10 +2,12 @@
 
 An :class:`Executor` is anything with ``execute(notebook_path, params, *, cwd)`` and
 ``close()``. :class:`PapermillExecutor` starts a fresh kernel per notebook;
-:class:`evaluation.execution.warm.WarmKernelExecutor` keeps one kernel per worker process and gives the
-same reports. Both check the parameters first (:func:`evaluation.execution.notebook_params.check_parameters`,
-before any kernel starts). :func:`evaluation.execution.factory.make_executor` builds any executor by name; batches of
-notebooks run in :mod:`evaluation.execution.batch`.
+:class:`evaluation.execution.warm.WarmKernelExecutor` keeps one kernel per worker process and
+gives the same reports. Both check the parameters first
+(:func:`evaluation.execution.notebook_params.check_parameters`, before any kernel starts).
+:func:`evaluation.execution.factory.make_executor` builds any executor by name; batches of
+notebooks run in :mod:`evaluation.execution.batch`. Import the public names from
+:mod:`evaluation.execution`.
 
 nbformat and papermill are imported only when a notebook runs, so that a worker process can
 prepare itself (:func:`evaluation.execution.startup.avoid_slow_imports`) before they load.
@@ -150,8 +152,9 @@ class PapermillExecutor:
                 cwd: str | os.PathLike[str]) -> nbformat.NotebookNode:
         """Check ``params``, run the notebook in ``cwd``, return the executed notebook.
 
-        Raises :class:`ParameterError` before any kernel starts, and
-        :class:`NotebookExecutionError` (summary, detail and cell index) if a cell fails.
+        Raises :class:`~evaluation.errors.ParameterError` before any kernel starts, and
+        :class:`~evaluation.errors.NotebookExecutionError` (summary, detail and cell index) if a
+        cell fails.
         """
         import papermill
         from papermill.exceptions import PapermillException

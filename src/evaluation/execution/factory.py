@@ -20,13 +20,14 @@ def make_executor(kind: str = "warm", *, scheduler: str | None = None, **options
     """The executor called ``kind``.
 
     ``warm`` (default)
-        :class:`evaluation.execution.warm.WarmKernelExecutor`: one kernel per worker process, reset
-        between notebooks; the reports are byte-identical to ``papermill``'s.
+        :class:`evaluation.execution.warm.WarmKernelExecutor`: one kernel per worker process,
+        reset between notebooks; the reports are byte-identical to ``papermill``'s.
     ``papermill``
         :class:`PapermillExecutor`: a new kernel for every notebook.
     ``dask``
-        :class:`evaluation.execution.distributed.DaskExecutor` on the Dask scheduler at ``scheduler``
-        (e.g. ``tcp://10.0.0.5:8786``); every Dask worker thread keeps a warm kernel.
+        :class:`evaluation.execution.distributed.DaskExecutor` on the Dask scheduler at
+        ``scheduler`` (e.g. ``tcp://10.0.0.5:8786``); every Dask worker thread keeps a warm
+        kernel.
 
     ``options`` go to the (worker) executor, e.g. ``timeout=300`` or ``kernel_log=path``.
     A ``scheduler`` given with ``kind="warm"`` selects ``dask``.

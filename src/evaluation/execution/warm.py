@@ -5,7 +5,8 @@ all the notebooks one worker runs. Each run goes through papermill exactly like
 :class:`~evaluation.execution.executors.PapermillExecutor` (same parameter checks, same
 ``injected-parameters`` cell, same ``metadata.papermill``, same error cells), only with a
 papermill engine of our own that hands nbclient the running kernel and its client instead of
-starting a new one. The rendered reports are byte-identical (``tests/test_warm_executor.py``).
+starting a new one. The rendered reports are byte-identical
+(``tests/execution/test_warm_executor.py``).
 
 The script of one report run:
 
@@ -169,7 +170,10 @@ class _Kernel:
         return bool(_run_sync(self.km.is_alive))
 
     def run(self, call: str, timeout: float | None = None) -> None:
-        """Run ``evaluation.execution.warm_kernel.<call>`` in the kernel, silently; raise if it fails."""
+        """Run ``evaluation.execution.warm_kernel.<call>`` in the kernel, silently.
+
+        Raises if the call fails.
+        """
         code = f"__import__({_KERNEL_MODULE!r}, fromlist=['_']).{call}"
         errors: list[str] = []
 
@@ -275,7 +279,7 @@ class WarmKernelExecutor:
         """Check ``params``, run the notebook in ``cwd`` on the warm kernel, return it.
 
         Raises :class:`~evaluation.errors.ParameterError` before the kernel is used, and
-        :class:`~evaluation.execution.executors.NotebookExecutionError` if a cell fails, the kernel
+        :class:`~evaluation.errors.NotebookExecutionError` if a cell fails, the kernel
         dies or a cell runs out of time (the kernel is then replaced).
         """
         import papermill

@@ -1,9 +1,9 @@
 """The kernel side of :class:`evaluation.execution.warm.WarmKernelExecutor`: record, prepare, reset.
 
 Imported inside the warm kernel (by the executor's own silent calls
-``__import__("evaluation.execution.warm_kernel")._setup(...)`` etc.); standard library only at import
-time, everything else looked up in :data:`sys.modules`. What is reset after every notebook is
-listed in :mod:`evaluation.execution.warm`.
+``__import__("evaluation.execution.warm_kernel")._setup(...)`` etc.); standard library only at
+import time, everything else looked up in :data:`sys.modules`. What is reset after every
+notebook is listed in :mod:`evaluation.execution.warm`.
 """
 
 from __future__ import annotations
@@ -232,5 +232,6 @@ def _shell() -> Any:
 
     shell = get_ipython()
     if shell is None:  # pragma: no cover - only ever called inside a kernel
-        raise RuntimeError("evaluation.execution.warm_kernel steps must run inside an IPython kernel")
+        raise RuntimeError(
+            "evaluation.execution.warm_kernel steps must run inside an IPython kernel")
     return shell

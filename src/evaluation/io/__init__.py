@@ -11,104 +11,35 @@
 Layer: above ``config`` and ``privacy``.
 """
 
-from __future__ import annotations
+import lazy_loader
 
-from evaluation.io.ingest import (
-    load_survey,
-    read_project_survey,
-    read_survey_file,
-    tidy_from_raw,
+# Names load from their module on first use (SPEC 1): importing the package costs nothing,
+# and a report kernel never imports an estimator it does not call.
+__getattr__, __dir__, __all__ = lazy_loader.attach(
+    __name__,
+    submod_attrs={
+        "ingest": [
+            "load_survey", "read_project_survey", "read_survey_file", "tidy_from_raw",
+        ],
+        "microdata": [
+            "export_microdata", "write_csv_atomic",
+        ],
+        "participation": [
+            "EVENT_TYPES", "IDEA_STATUSES", "KEYS", "RESOURCES", "SCHEMAS", "Column",
+            "ParticipationData", "empty_table", "load_participation", "read_participation",
+            "read_table",
+        ],
+        "readers": [
+            "DELIMITERS", "MAX_ROWS", "TEXT_SUFFIXES", "RawTable", "decode_text", "read_csv",
+            "read_raw", "read_sav", "read_xlsx", "sniff_delimiter",
+        ],
+        "survey_data": [
+            "SOSCI_MISSING", "SOSCI_TIME_COLUMN", "STATUS_DTYPE", "SYSTEM_COLUMNS", "Dialect",
+            "SurveyData", "dialect_for",
+        ],
+        "validate": [
+            "STRAIGHTLINE_MIN_ITEMS", "ValidationResult", "format_summary", "item_quality",
+            "response_counts", "sort_problems", "straightlining", "validate_project",
+        ],
+    },
 )
-from evaluation.io.microdata import (
-    export_microdata,
-    write_csv_atomic,
-)
-from evaluation.io.participation import (
-    EVENT_TYPES,
-    IDEA_STATUSES,
-    KEYS,
-    RESOURCES,
-    SCHEMAS,
-    Column,
-    ParticipationData,
-    empty_table,
-    load_participation,
-    read_participation,
-    read_table,
-)
-from evaluation.io.readers import (
-    DELIMITERS,
-    MAX_ROWS,
-    TEXT_SUFFIXES,
-    RawTable,
-    decode_text,
-    read_csv,
-    read_raw,
-    read_sav,
-    read_xlsx,
-    sniff_delimiter,
-)
-from evaluation.io.survey_data import (
-    SOSCI_MISSING,
-    SOSCI_TIME_COLUMN,
-    STATUS_DTYPE,
-    SYSTEM_COLUMNS,
-    Dialect,
-    SurveyData,
-    dialect_for,
-)
-from evaluation.io.validate import (
-    STRAIGHTLINE_MIN_ITEMS,
-    ValidationResult,
-    format_summary,
-    item_quality,
-    response_counts,
-    sort_problems,
-    straightlining,
-    validate_project,
-)
-
-__all__ = [
-    "DELIMITERS",
-    "EVENT_TYPES",
-    "IDEA_STATUSES",
-    "KEYS",
-    "MAX_ROWS",
-    "RESOURCES",
-    "SCHEMAS",
-    "SOSCI_MISSING",
-    "SOSCI_TIME_COLUMN",
-    "STATUS_DTYPE",
-    "STRAIGHTLINE_MIN_ITEMS",
-    "SYSTEM_COLUMNS",
-    "TEXT_SUFFIXES",
-    "Column",
-    "Dialect",
-    "ParticipationData",
-    "RawTable",
-    "SurveyData",
-    "ValidationResult",
-    "decode_text",
-    "dialect_for",
-    "empty_table",
-    "export_microdata",
-    "format_summary",
-    "item_quality",
-    "load_participation",
-    "load_survey",
-    "read_csv",
-    "read_participation",
-    "read_project_survey",
-    "read_raw",
-    "read_sav",
-    "read_survey_file",
-    "read_table",
-    "read_xlsx",
-    "response_counts",
-    "sniff_delimiter",
-    "sort_problems",
-    "straightlining",
-    "tidy_from_raw",
-    "validate_project",
-    "write_csv_atomic",
-]

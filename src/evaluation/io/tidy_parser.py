@@ -4,7 +4,7 @@
 reads respondent ids, sites, waves and attributes, classifies every answer as a valid value or
 a missing category (``no_answer``, ``cannot_judge``, ``not_shown``, ``faulty``) and collects a
 :class:`~evaluation.errors.Problem` for each cell it cannot read. It is run by
-:func:`evaluation.io.ingest.tidy_from_raw` and returns a :class:`~evaluation.io.ingest.SurveyData`.
+:func:`evaluation.io.ingest.tidy_from_raw` and returns a :class:`~evaluation.io.SurveyData`.
 """
 
 from __future__ import annotations

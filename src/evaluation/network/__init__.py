@@ -21,8 +21,8 @@ Coverage
     least one row, whatever the level). It is reported next to every metric.
 Sectors
     Cross-sector ties are counted twice: across *actor types* (``cross_type_share``) and across
-    the coarser sectors of :data:`ACTOR_TYPE_SECTORS` (public administration and services,
-    civil society, business, other; ``cross_sector_share``).
+    the coarser sectors of :data:`evaluation.config.ACTOR_TYPE_SECTORS` (public administration
+    and services, civil society, business, other; ``cross_sector_share``).
 
 Tables follow the package vocabulary (:mod:`evaluation.columns`); extra column names are the
 constants of this package (defined in :mod:`evaluation.network.graphs`).
@@ -41,90 +41,29 @@ Modules
 Every public name of these modules can be imported from :mod:`evaluation.network`.
 """
 
-from __future__ import annotations
+import lazy_loader
 
-from evaluation.network.analyse import (
-    NetworkResults,
-    analyse_networks,
+# Names load from their module on first use (SPEC 1): importing the package costs nothing,
+# and a report kernel never imports an estimator it does not call.
+__getattr__, __dir__, __all__ = lazy_loader.attach(
+    __name__,
+    submod_attrs={
+        "analyse": [
+            "NetworkResults", "analyse_networks",
+        ],
+        "graphs": [
+            "BETWEENNESS", "COVERAGE", "METRIC", "N_ORGANISATIONS", "N_RESPONDENTS",
+            "PREVIOUS_WAVE", "RANK", "SECTOR", "SHARE", "SUPPRESSED", "SiteNetwork",
+            "active_mask", "active_organisations", "active_positions", "build_network",
+            "build_networks", "wave_dates",
+        ],
+        "metrics": [
+            "NETWORK_METRICS", "NetworkMetrics", "blau_index", "brokers", "degree_centralisation",
+            "iqv", "network_metrics", "network_table", "organisation_table",
+        ],
+        "ties": [
+            "COLLABORATION_LEVELS", "TRUST_ITEMS", "VALUE_ITEMS", "collaboration_levels",
+            "departed_partners", "partner_retention", "tie_changes", "tie_ratings",
+        ],
+    },
 )
-from evaluation.network.graphs import (
-    BETWEENNESS,
-    COVERAGE,
-    LEVEL,
-    METRIC,
-    N_ORGANISATIONS,
-    N_RESPONDENTS,
-    PREVIOUS_WAVE,
-    RANK,
-    SECTOR,
-    SHARE,
-    SUPPRESSED,
-    SiteNetwork,
-    active_mask,
-    active_organisations,
-    active_positions,
-    build_network,
-    build_networks,
-    wave_dates,
-)
-from evaluation.network.metrics import (
-    NETWORK_METRICS,
-    NetworkMetrics,
-    blau_index,
-    brokers,
-    degree_centralisation,
-    iqv,
-    network_metrics,
-    network_table,
-    organisation_table,
-)
-from evaluation.network.ties import (
-    COLLABORATION_LEVELS,
-    TRUST_ITEMS,
-    VALUE_ITEMS,
-    collaboration_levels,
-    departed_partners,
-    partner_retention,
-    tie_changes,
-    tie_ratings,
-)
-
-__all__ = [
-    "BETWEENNESS",
-    "COLLABORATION_LEVELS",
-    "COVERAGE",
-    "LEVEL",
-    "METRIC",
-    "NETWORK_METRICS",
-    "N_ORGANISATIONS",
-    "N_RESPONDENTS",
-    "PREVIOUS_WAVE",
-    "RANK",
-    "SECTOR",
-    "SHARE",
-    "SUPPRESSED",
-    "TRUST_ITEMS",
-    "VALUE_ITEMS",
-    "NetworkMetrics",
-    "NetworkResults",
-    "SiteNetwork",
-    "active_mask",
-    "active_organisations",
-    "active_positions",
-    "analyse_networks",
-    "blau_index",
-    "brokers",
-    "build_network",
-    "build_networks",
-    "collaboration_levels",
-    "degree_centralisation",
-    "departed_partners",
-    "iqv",
-    "network_metrics",
-    "network_table",
-    "organisation_table",
-    "partner_retention",
-    "tie_changes",
-    "tie_ratings",
-    "wave_dates",
-]

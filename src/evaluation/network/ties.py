@@ -16,9 +16,9 @@ import numpy as np
 import pandas as pd
 
 from evaluation import columns as C
+from evaluation.columns import LEVEL
 from evaluation.network.graphs import (
     COVERAGE,
-    LEVEL,
     METRIC,
     N_ORGANISATIONS,
     N_RESPONDENTS,
@@ -75,7 +75,10 @@ def _egos_by_site_wave(ties: pd.DataFrame) -> dict[tuple[object, object], set[ob
 
 def _active_sets(roster: pd.DataFrame, wave_dates: Mapping[str, dt.date | None],
                  sites: Sequence[str]) -> dict[tuple[str, str], set[object]]:
-    """Organisations of :func:`active_organisations` per site and wave, as sets."""
+    """Active organisations per site and wave, as sets.
+
+    The organisations are those of :func:`~evaluation.network.graphs.active_organisations`.
+    """
     if not sites or not wave_dates:
         return {}
     organisation = roster[C.ORGANISATION].to_numpy(dtype=object)

@@ -8,72 +8,28 @@
 Layer: above ``network``.
 """
 
-from __future__ import annotations
+import lazy_loader
 
-from evaluation.participation.attendance import (
-    PARTICIPATION_METRICS,
-    ParticipationResults,
-    analyse_participation,
-    attendance_by_type,
-    attendance_concentration,
-    event_retention,
-    gini,
-    participation_summary,
-    wave_retention,
+# Names load from their module on first use (SPEC 1): importing the package costs nothing,
+# and a report kernel never imports an estimator it does not call.
+__getattr__, __dir__, __all__ = lazy_loader.attach(
+    __name__,
+    submod_attrs={
+        "attendance": [
+            "PARTICIPATION_METRICS", "ParticipationResults", "analyse_participation",
+            "attendance_by_type", "attendance_concentration", "event_retention", "gini",
+            "participation_summary", "wave_retention",
+        ],
+        "goals": [
+            "STAGES", "goal_progress", "goal_summary",
+        ],
+        "ideas": [
+            "CRITERIA", "CRITERION", "IDEA", "N_RATERS", "QUADRANT", "QUADRANTS", "RANK", "RATER",
+            "STAGE", "STATUSES", "IdeaResults", "analyse_ideas", "classify", "idea_matrix",
+            "implementation_funnel", "quick_wins", "rater_agreement",
+        ],
+        "records": [
+            "attendance_records",
+        ],
+    },
 )
-from evaluation.participation.goals import (
-    STAGES,
-    goal_progress,
-    goal_summary,
-)
-from evaluation.participation.ideas import (
-    CRITERIA,
-    CRITERION,
-    IDEA,
-    N_RATERS,
-    QUADRANT,
-    QUADRANTS,
-    RANK,
-    RATER,
-    STAGE,
-    STATUSES,
-    IdeaResults,
-    analyse_ideas,
-    classify,
-    idea_matrix,
-    implementation_funnel,
-    quick_wins,
-    rater_agreement,
-)
-
-__all__ = [
-    "CRITERIA",
-    "CRITERION",
-    "IDEA",
-    "N_RATERS",
-    "PARTICIPATION_METRICS",
-    "QUADRANT",
-    "QUADRANTS",
-    "RANK",
-    "RATER",
-    "STAGE",
-    "STAGES",
-    "STATUSES",
-    "IdeaResults",
-    "ParticipationResults",
-    "analyse_ideas",
-    "analyse_participation",
-    "attendance_by_type",
-    "attendance_concentration",
-    "classify",
-    "event_retention",
-    "gini",
-    "goal_progress",
-    "goal_summary",
-    "idea_matrix",
-    "implementation_funnel",
-    "participation_summary",
-    "quick_wins",
-    "rater_agreement",
-    "wave_retention",
-]

@@ -164,11 +164,13 @@ def rater_agreement(ideas: pd.DataFrame, ratings: pd.DataFrame, *,
 
     Two views, because workshop raters often rate only some of the ideas:
 
-    - one-way ICCs over *all* ratings (:func:`icc_oneway`): ``icc1`` (reliability of a single
-      rating) and ``icc1_k`` (reliability of the idea means shown in the matrix);
+    - one-way ICCs over *all* ratings (:func:`evaluation.stats.icc_oneway`): ``icc1``
+      (reliability of a single rating) and ``icc1_k`` (reliability of the idea means shown in
+      the matrix);
     - on the *complete block* of raters who rated every idea of the site (if there are at least
       two): Kendall's W with tie correction (:func:`kendall_w`: do raters order the ideas
-      alike?) with its chi-squared test, and the two-way ``icc2_k`` (:func:`icc`).
+      alike?) with its chi-squared test, and the two-way ``icc2_k``
+      (:func:`~evaluation.stats.icc_two_way`).
 
     Returns
     -------
@@ -228,7 +230,8 @@ def _rater_agreement(frame: pd.DataFrame, *, criteria: Sequence[str]) -> pd.Data
                 if not wide.isna().to_numpy().any():
                     w = kendall_w(wide.to_numpy())
                     row.update({C.STATISTIC: w.statistic, "chi2": w.chi2, C.DF: w.df,
-                                C.PVALUE: w.pvalue, "icc2_k": icc_two_way(wide.to_numpy().T).icc2_k})
+                                C.PVALUE: w.pvalue,
+                                "icc2_k": icc_two_way(wide.to_numpy().T).icc2_k})
             rows.append(row)
     return pd.DataFrame(rows, columns=columns)
 

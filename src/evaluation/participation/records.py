@@ -3,9 +3,11 @@
 :func:`attendance_records` joins the ``attendance``, ``events`` and ``roster`` tables of
 :class:`~evaluation.io.participation.ParticipationData`; ``_Attendance`` indexes the records by
 site (the organisation's) and wave (the event's) and holds the active organisations of every
-site and wave, so that the tables of :mod:`evaluation.participation.attendance` filter by dictionary
-look-ups instead of one boolean mask per site and wave. Column names and the input error of
-participation live here and are re-exported by :mod:`evaluation.participation.attendance`.
+site and wave, so that the tables of :mod:`evaluation.participation.attendance` filter by
+dictionary look-ups instead of one boolean mask per site and wave. The column names of the
+participation tables live here; their input error,
+:class:`~evaluation.errors.ParticipationInputError`, is in :mod:`evaluation.errors`. Import the
+public names from :mod:`evaluation.participation`.
 """
 
 from __future__ import annotations

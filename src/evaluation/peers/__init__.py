@@ -7,48 +7,22 @@
 Layer: above ``analysis``.
 """
 
-from __future__ import annotations
+import lazy_loader
 
-from evaluation.peers.pairing import (
-    optimal_pairs,
-    pair_scores,
-    peer_groups,
-    tandems,
+# Names load from their module on first use (SPEC 1): importing the package costs nothing,
+# and a report kernel never imports an estimator it does not call.
+__getattr__, __dir__, __all__ = lazy_loader.attach(
+    __name__,
+    submod_attrs={
+        "pairing": [
+            "optimal_pairs", "pair_scores", "peer_groups", "tandems",
+        ],
+        "partners": [
+            "partner_peer_hint", "peer_suggestions", "peer_tables",
+        ],
+        "profiles": [
+            "DEFAULT_K", "STRUCTURE_RANK", "STRUCTURE_TEXT", "latest_wave", "quote",
+            "scale_labels", "shown_profiles", "sites_frame", "structure_match", "wave_order",
+        ],
+    },
 )
-from evaluation.peers.partners import (
-    partner_peer_hint,
-    peer_suggestions,
-    peer_tables,
-)
-from evaluation.peers.profiles import (
-    DEFAULT_K,
-    STRUCTURE_RANK,
-    STRUCTURE_TEXT,
-    latest_wave,
-    quote,
-    scale_labels,
-    shown_profiles,
-    sites_frame,
-    structure_match,
-    wave_order,
-)
-
-__all__ = [
-    "DEFAULT_K",
-    "STRUCTURE_RANK",
-    "STRUCTURE_TEXT",
-    "latest_wave",
-    "optimal_pairs",
-    "pair_scores",
-    "partner_peer_hint",
-    "peer_groups",
-    "peer_suggestions",
-    "peer_tables",
-    "quote",
-    "scale_labels",
-    "shown_profiles",
-    "sites_frame",
-    "structure_match",
-    "tandems",
-    "wave_order",
-]

@@ -3,8 +3,8 @@
 Three formats, all from the shown factor profiles of one wave (which rows may be used, and
 why a suppressed site-wave is never suggested, paired or counted:
 :mod:`evaluation.peers.profiles`): learning partners per site (here), tandems and
-peer-workshop groups (:mod:`evaluation.peers.pairing`; :func:`tandems` and
-:func:`peer_groups` are importable from here too).
+peer-workshop groups (:mod:`evaluation.peers.pairing`). Import the public names from
+:mod:`evaluation.peers`.
 
 Learning partners (:func:`peer_suggestions`)
     ``clear``: the peer is flagged ``strength`` (the 95% CI of its difference to the pool

@@ -31,86 +31,39 @@ Microdata
     respondents, generalising step by step (:func:`generalise_for_k`) and refusing where
     that is not enough.
 
-The rules live in one module per topic, all importable from here:
-:mod:`evaluation.privacy.pseudonyms` (keys, pseudonyms, :func:`looks_identifying`),
-:mod:`evaluation.privacy.suppression` (minimum group size, secondary suppression, pool rule, small
-categories, raters), :mod:`evaluation.privacy.freetext` (:func:`scrub_free_text`),
-:mod:`evaluation.privacy.generalisation` (k-anonymity and generalisation) and
-:mod:`evaluation.io.microdata` (the export); their errors are in :mod:`evaluation.privacy.checks`.
+The rules live in one module per topic; import them from here (:mod:`evaluation.privacy`):
+``pseudonyms`` (keys, pseudonyms, :func:`looks_identifying`), ``suppression`` (minimum group
+size, secondary suppression, pool rule, small categories, raters), ``freetext``
+(:func:`scrub_free_text`), ``generalisation`` (k-anonymity and generalisation) and ``checks``
+(the argument checks they share). The microdata export that applies them is
+:func:`evaluation.io.export_microdata`; the errors are in :mod:`evaluation.errors`.
 """
 
-from __future__ import annotations
+import lazy_loader
 
-from evaluation.privacy.checks import (
-    check_k,
-    require_columns,
+# Names load from their module on first use (SPEC 1): importing the package costs nothing,
+# and a report kernel never imports an estimator it does not call.
+__getattr__, __dir__, __all__ = lazy_loader.attach(
+    __name__,
+    submod_attrs={
+        "checks": [
+            "check_k", "require_columns",
+        ],
+        "freetext": [
+            "PLACEHOLDER_EMAIL", "PLACEHOLDER_NAME", "PLACEHOLDER_PHONE", "PLACEHOLDER_URL",
+            "scrub_free_text",
+        ],
+        "generalisation": [
+            "DECISION_ROLE", "DEFAULT_HIERARCHY", "DEFAULT_QUASI_IDENTIFIERS",
+            "GeneralisationStep", "generalise_for_k", "k_anonymity",
+        ],
+        "pseudonyms": [
+            "DEFAULT_KEY_ENV", "MIN_KEY_BYTES", "PSEUDONYM_HEX_CHARS", "PSEUDONYM_PREFIX",
+            "check_key", "load_key", "looks_identifying", "pseudonymise", "require_key",
+        ],
+        "suppression": [
+            "SUPPRESSED", "merge_small_categories", "min_raters_ok", "pool_members", "pool_rows",
+            "pool_without_site_safe", "secondary_suppress", "suppress",
+        ],
+    },
 )
-from evaluation.privacy.freetext import (
-    PLACEHOLDER_EMAIL,
-    PLACEHOLDER_NAME,
-    PLACEHOLDER_PHONE,
-    PLACEHOLDER_URL,
-    scrub_free_text,
-)
-from evaluation.privacy.generalisation import (
-    DECISION_ROLE,
-    DEFAULT_HIERARCHY,
-    DEFAULT_QUASI_IDENTIFIERS,
-    GeneralisationStep,
-    generalise_for_k,
-    k_anonymity,
-)
-from evaluation.privacy.pseudonyms import (
-    DEFAULT_KEY_ENV,
-    MIN_KEY_BYTES,
-    PSEUDONYM_HEX_CHARS,
-    PSEUDONYM_PREFIX,
-    check_key,
-    load_key,
-    looks_identifying,
-    pseudonymise,
-    require_key,
-)
-from evaluation.privacy.suppression import (
-    SUPPRESSED,
-    merge_small_categories,
-    min_raters_ok,
-    pool_members,
-    pool_rows,
-    pool_without_site_safe,
-    secondary_suppress,
-    suppress,
-)
-
-__all__ = [
-    "DECISION_ROLE",
-    "DEFAULT_HIERARCHY",
-    "DEFAULT_KEY_ENV",
-    "DEFAULT_QUASI_IDENTIFIERS",
-    "MIN_KEY_BYTES",
-    "PLACEHOLDER_EMAIL",
-    "PLACEHOLDER_NAME",
-    "PLACEHOLDER_PHONE",
-    "PLACEHOLDER_URL",
-    "PSEUDONYM_HEX_CHARS",
-    "PSEUDONYM_PREFIX",
-    "SUPPRESSED",
-    "GeneralisationStep",
-    "check_k",
-    "check_key",
-    "generalise_for_k",
-    "k_anonymity",
-    "load_key",
-    "looks_identifying",
-    "merge_small_categories",
-    "min_raters_ok",
-    "pool_members",
-    "pool_rows",
-    "pool_without_site_safe",
-    "pseudonymise",
-    "require_columns",
-    "require_key",
-    "scrub_free_text",
-    "secondary_suppress",
-    "suppress",
-]

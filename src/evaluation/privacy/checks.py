@@ -1,8 +1,10 @@
-"""Errors of the privacy routines and the checks they share.
+"""Input checks shared by the privacy routines.
 
-:class:`PrivacyError` is the base of every error of :mod:`evaluation.privacy.pseudonyms`,
-:mod:`evaluation.privacy.suppression`, :mod:`evaluation.privacy.freetext`, :mod:`evaluation.privacy.generalisation`
-and :mod:`evaluation.io.microdata`; all of them are importable from :mod:`evaluation.privacy`.
+The checks raise :class:`~evaluation.errors.PrivacyError`, the base of every error of
+:mod:`evaluation.privacy.pseudonyms`, :mod:`evaluation.privacy.suppression`,
+:mod:`evaluation.privacy.freetext`, :mod:`evaluation.privacy.generalisation` and
+:mod:`evaluation.io.microdata`; it and its subclasses are defined in :mod:`evaluation.errors`.
+Import the public names from :mod:`evaluation.privacy`.
 """
 
 from __future__ import annotations

@@ -233,5 +233,5 @@ def failure_page(site: str, wave: str, error_summary: str, language: str, *,
 
 
 def escape(text: str) -> str:
-    """HTML-escape text (quotes too); re-exported for notebooks that build small fragments."""
+    """HTML-escape text (quotes too), for notebooks that build small fragments."""
     return html.escape(text, quote=True)

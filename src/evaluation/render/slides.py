@@ -4,8 +4,9 @@ The script of one digest: execute the digest notebook on the run folder (paramet
 ``run_dir``, ``wave``, ``language``), render the executed notebook into a reveal.js deck
 (:func:`render_slides`) and into a one-page printable handout (:func:`render_handout`), write
 both atomically (:func:`digest_outputs`). What the notebook's cells show (the payload, one
-function per slide, the chart) is :mod:`evaluation.report.slide_cells`; its names are importable
-from here too, as the notebook calls them ``slides.show_title(...)`` and so on.
+function per slide, the chart) is :mod:`evaluation.report.slide_cells`, which the notebook
+imports through the report face (``from evaluation.report import slide_cells as slides``) and
+calls as ``slides.show_title(...)`` and so on.
 
 The deck is one HTML file: reveal.js 5 (MIT; ``templates/slides/static``: ``reveal.js``,
 ``reveal.css``, the ``white`` theme with its web-font import removed) is inlined, so it opens
@@ -40,12 +41,7 @@ from evaluation.errors import SlidesError
 from evaluation.peers import latest_wave
 from evaluation.render.html import DISPLAY_PRIORITY, normalise_notebook
 from evaluation.render.page import TEMPLATE_DIR, page_context, page_environment, page_stylesheet
-from evaluation.report import (
-    DIGEST_MIMETYPE,
-    EVIDENCE_LABELS,
-    digest_text,
-    fmt_int,
-)
+from evaluation.report import DIGEST_MIMETYPE, EVIDENCE_LABELS, digest_text, fmt_int
 
 __all__ = [
     "digest_outputs",
@@ -65,7 +61,10 @@ REVEAL_CONFIG = {"controls": True, "progress": True, "slideNumber": "c/t", "hash
 # ----------------------------------------------------------------------------- rendering
 
 class DeckExporter(SlidesExporter):
-    """SlidesExporter without the BeautifulSoup pass (see :class:`render.ReportExporter`)."""
+    """SlidesExporter without the BeautifulSoup pass.
+
+    See :class:`evaluation.render.html.ReportExporter`.
+    """
 
     def from_notebook_node(  # type: ignore[override]
         self, nb: nbformat.NotebookNode, resources: dict[str, Any] | None = None, **kw: Any
@@ -137,7 +136,8 @@ def render_handout(source: nbformat.NotebookNode | Mapping[str, Any], *, languag
                    branding: Mapping[str, Any] | Any, source_date: dt.datetime) -> str:
     """A one-page printable handout: key message and the findings with their evidence.
 
-    ``source`` is the executed digest notebook or a payload from :func:`digest_payload`.
+    ``source`` is the executed digest notebook or a payload from
+    :func:`evaluation.report.digest_payload`.
     """
     text = digest_text(language)
     payload = (_payload_from(source) if isinstance(source, nbformat.NotebookNode)
@@ -195,8 +195,8 @@ def digest_outputs(run_dir: str | os.PathLike[str], out_dir: str | os.PathLike[s
                    notebook: str | os.PathLike[str] | None = None) -> dict[str, Any]:
     """Execute ``digest.ipynb`` on a run folder and write slides and handout into ``out_dir``.
 
-    ``executor`` is an :class:`evaluation.execution.executors.Executor` (e.g. ``PapermillExecutor()``);
-    the notebook runs in ``out_dir`` with ``run_dir`` given relative to it. Returns
+    ``executor`` is an :class:`evaluation.execution.Executor` (e.g. ``PapermillExecutor()``); the
+    notebook runs in ``out_dir`` with ``run_dir`` given relative to it. Returns
     ``{"path", "sha256", "handout": {"path", "sha256"}}`` (``path`` is the deck).
     """
     digest_text(language)

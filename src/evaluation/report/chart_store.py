@@ -8,14 +8,14 @@ The key of a chart is the SHA-256 of everything that decides it: the drawing fun
 module and name (module-level functions only; lambdas and local functions are drawn every
 time), its arguments (pickled: the site's view, network or idea table, the language,
 sizes), the source code of this package and the version of matplotlib. Every chart is drawn
-from matplotlib's defaults plus the fixed settings of :func:`evaluation.report.netplots.chart_style`,
-so no matplotlibrc or notebook setting enters a chart. Equal keys
-therefore mean equal charts, byte for byte, and a report read from the store is the report a
-fresh drawing would give; a chart of one site can only be found again by the same site's
-data. A key that is not reproducible (an argument that pickles differently in another
-process) only costs a new drawing. Entries are JSON files written atomically, so workers
-that draw the same chart at the same time both write the same bytes; a damaged entry is
-drawn again.
+from matplotlib's defaults plus the fixed settings of
+:func:`evaluation.report.netplots.chart_style`, so no matplotlibrc or notebook setting enters
+a chart. Equal keys therefore mean equal charts, byte for byte, and a report read from the
+store is the report a fresh drawing would give; a chart of one site can only be found again
+by the same site's data. A key that is not reproducible (an argument that pickles
+differently in another process) only costs a new drawing. Entries are JSON files written
+atomically, so workers that draw the same chart at the same time both write the same bytes;
+a damaged entry is drawn again.
 """
 
 from __future__ import annotations

@@ -12,7 +12,8 @@ wording is generated from the numbers, with the strength of evidence behind it. 
 
 The findings themselves, with the evidence grade each one gives (``strong`` / ``medium`` /
 ``weak``; German ``stark`` / ``mittel`` / ``schwach``), are in
-:mod:`evaluation.report.digest_findings`; their wording helpers in :mod:`evaluation.report.digest_wording`.
+:mod:`evaluation.report.digest_findings`; their wording helpers in
+:mod:`evaluation.report.digest_wording`.
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
-"""The seven findings of the conference digest, one function each (see :mod:`evaluation.report.digest`).
+"""The seven findings of the conference digest, one function each.
 
-Each takes a :class:`evaluation.report.digest_wording.DigestContext` and returns the finding's row
+The digest as a whole is described in :mod:`evaluation.report.digest`. Each finding takes a
+:class:`evaluation.report.digest_wording.DigestContext` and returns the finding's row
 (:func:`evaluation.report.digest_wording.finding_record`), or ``None`` when the results hold too
 little for it. :data:`FINDERS` lists them in the order of importance.
 

@@ -1,6 +1,6 @@
 """Three to five key messages of a site report, generated from the numbers.
 
-Wording rules (tested in ``tests/test_report_content.py``):
+Wording rules (tested in ``tests/report/test_report_content.py``):
 
 - a scale is called above or below "the average of the other municipalities" only where the
   comparison flag says the 95 % interval of the difference excludes the benchmark;

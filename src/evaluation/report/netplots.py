@@ -391,7 +391,8 @@ def quick_win_matrix(matrix: pd.DataFrame, *, site: str | None = None, language:
     Parameters
     ----------
     matrix
-        :func:`evaluation.participation.ideas.idea_matrix` (all sites or one; pass ``site`` for several).
+        :func:`evaluation.participation.idea_matrix` (all sites or one; pass ``site`` for
+        several).
     show_titles
         Label points with idea titles instead of idea keys.
     impact_threshold, feasibility_threshold
@@ -460,7 +461,7 @@ def _per_event(records: pd.DataFrame) -> pd.DataFrame:
     missing = [c for c in needed if c not in records]
     if missing:
         raise ChartInputError(f"attendance records lack column(s) {missing}; use "
-                              "evaluation.participation.attendance.attendance_records")
+                              "evaluation.participation.attendance_records")
     per = (records.groupby([C.EVENT, "event_type", "date"], sort=False)[C.ORGANISATION]
            .nunique().rename(C.N).reset_index())
     return per.sort_values(["date", C.EVENT], kind="stable").reset_index(drop=True)
@@ -499,7 +500,7 @@ def participation_over_time(records: pd.DataFrame, *, site: str | None = None,
     Parameters
     ----------
     records
-        :func:`evaluation.participation.attendance.attendance_records` (all sites or one).
+        :func:`evaluation.participation.records.attendance_records` (all sites or one).
     """
     k = _lang(language)
     rows = _site_rows(records, site, "attendance records")

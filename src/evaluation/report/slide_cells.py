@@ -87,7 +87,10 @@ TEXT = {
 
 
 def digest_text(language: str) -> dict[str, Any]:
-    """The words of deck and handout in ``language``; :class:`SlidesError` if it is unknown."""
+    """The words of deck and handout in ``language``.
+
+    Raises :class:`~evaluation.errors.SlidesError` if the language is unknown.
+    """
     return pick(TEXT, language)
 
 

@@ -6,42 +6,19 @@
 Layer: above the foundation; imports nothing else of the package.
 """
 
-from __future__ import annotations
+import lazy_loader
 
-from evaluation.results.registry import (
-    LEVELS,
-    TABLES,
-    TableSpec,
-    check_tables,
-    table_spec,
+# Names load from their module on first use (SPEC 1): importing the package costs nothing,
+# and a report kernel never imports an estimator it does not call.
+__getattr__, __dir__, __all__ = lazy_loader.attach(
+    __name__,
+    submod_attrs={
+        "registry": [
+            "LEVELS", "TABLES", "TableSpec", "check_tables", "table_spec",
+        ],
+        "store": [
+            "FRAMES_DIR", "RESULTS_FILE", "RESULTS_FORMAT", "RUN_FILE", "TABLES_DIR",
+            "LazyTables", "Results", "cached_key", "load_results", "save_results",
+        ],
+    },
 )
-from evaluation.results.store import (
-    FRAMES_DIR,
-    RESULTS_FILE,
-    RESULTS_FORMAT,
-    RUN_FILE,
-    TABLES_DIR,
-    LazyTables,
-    Results,
-    cached_key,
-    load_results,
-    save_results,
-)
-
-__all__ = [
-    "FRAMES_DIR",
-    "LEVELS",
-    "RESULTS_FILE",
-    "RESULTS_FORMAT",
-    "RUN_FILE",
-    "TABLES",
-    "TABLES_DIR",
-    "LazyTables",
-    "Results",
-    "TableSpec",
-    "cached_key",
-    "check_tables",
-    "load_results",
-    "save_results",
-    "table_spec",
-]

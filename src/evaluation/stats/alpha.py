@@ -3,9 +3,9 @@
 The coefficient functions take a wide table (rows are respondents, columns the items of one
 scale, already reverse-keyed, NaN for every missing category) and return frozen result
 records; :func:`alpha_from_cov` and :func:`feldt_interval` work on whole stacks of
-covariance matrices (one per site) at once. Everything here is also importable from
-:mod:`evaluation.analysis.reliability`, whose :func:`~evaluation.analysis.reliability.reliability_table` puts
-alpha and omega of every scale into one table.
+covariance matrices (one per site) at once. Import the public names from
+:mod:`evaluation.stats`; :func:`~evaluation.analysis.reliability.reliability_table` (in
+:mod:`evaluation.analysis`) puts alpha and omega of every scale into one table.
 
 Missing answers are handled as in R's ``psych::alpha``: ``nan_policy="pairwise"`` (the
 default, as ``use = "pairwise"``) estimates every covariance from the respondents who

@@ -1,10 +1,13 @@
-"""Input checks and errors shared by the statistics modules.
+"""Input checks shared by the statistics modules.
 
-:class:`StatisticsInputError` and its subclasses are what the statistics functions
-(:mod:`evaluation.analysis.aggregation`, :mod:`evaluation.stats.mixed`, :mod:`evaluation.stats.reml`,
-:mod:`evaluation.analysis.compare`, :mod:`evaluation.analysis.groups`, :mod:`evaluation.analysis.waves`,
-:mod:`evaluation.analysis.drivers`) raise for a table or parameter they cannot work with. Everything
-here is also importable from :mod:`evaluation.analysis.aggregation`, where it used to live.
+The checks raise :class:`~evaluation.errors.StatisticsInputError` or one of its subclasses
+(defined in :mod:`evaluation.errors`), which is what the statistics functions
+(:mod:`evaluation.stats.icc`, :mod:`evaluation.stats.mixed`, :mod:`evaluation.stats.reml`,
+:mod:`evaluation.stats.rwg`, :mod:`evaluation.stats.rank_tests`,
+:mod:`evaluation.analysis.aggregation`, :mod:`evaluation.analysis.compare`,
+:mod:`evaluation.analysis.eye_level`, :mod:`evaluation.analysis.waves`,
+:mod:`evaluation.analysis.drivers`) raise for a table or parameter they cannot work with.
+Import the public names from :mod:`evaluation.stats`.
 """
 
 from __future__ import annotations

@@ -1,9 +1,10 @@
 """Item moments behind the reliability coefficients: pair counts, covariances, correlations.
 
-Shared by :mod:`evaluation.analysis.reliability` (alpha and the table), :mod:`evaluation.stats.omega`
-(omega and its bootstrap) and :mod:`evaluation.analysis.items` (item-rest statistics), together with
-their input checks and their error class. Everything here is also importable from
-:mod:`evaluation.analysis.reliability`.
+Shared by :mod:`evaluation.stats.alpha` (alpha), :mod:`evaluation.stats.omega` (omega and its
+bootstrap), :mod:`evaluation.analysis.reliability` (the table) and
+:mod:`evaluation.analysis.items` (item-rest statistics), together with their input checks; the
+error they raise, :class:`~evaluation.errors.ReliabilityError`, is in :mod:`evaluation.errors`.
+Import the public names from :mod:`evaluation.stats`.
 
 Missing answers are handled as in R's ``psych::alpha``: ``nan_policy="pairwise"`` (the
 default, as ``use = "pairwise"``) estimates every covariance from the respondents who

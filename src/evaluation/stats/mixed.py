@@ -7,7 +7,7 @@ trying several optimisers and recording convergence, where the profile has no fi
 maximum; ``profiled=False`` always uses ``MixedLM``, the field's tool, which the tests use as
 the independent check besides lme4. The intercept-only model of the aggregation
 diagnostics has an even faster path from site summaries in :mod:`evaluation.stats.reml`.
-Everything here is also importable from :mod:`evaluation.analysis.aggregation`, where it used to live.
+Import the public names from :mod:`evaluation.stats`.
 """
 
 from __future__ import annotations
@@ -129,7 +129,7 @@ def fit_random_intercept(
     Notes
     -----
     Both paths maximise the same likelihood; the profiled path agrees with ``MixedLM`` and
-    with lme4 to about 1e-8 (``tests/test_mixed_profiled.py``).
+    with lme4 to about 1e-8 (``tests/stats/test_mixed_profiled.py``).
     """
     n, n_groups = len(endog), int(pd.Series(groups).nunique())
     if n_groups < 2 or n <= exog.shape[1] + 1:

@@ -4,11 +4,11 @@ For ``y = X beta + u_site + e`` the (restricted) likelihood, with the fixed effe
 residual variance profiled out in closed form, depends on one parameter, the variance ratio
 :math:`\\gamma = \\tau^2/\\sigma^2`, and every quantity it needs is a sum over sites.
 :func:`profiled_mixed_fit` maximises it exactly, as
-:func:`evaluation.stats.reml.profiled_random_intercept` does for the intercept-only model: a grid over
-the ratio brackets every local maximum, Brent's method solves the score equation inside each
-bracket, and a site variance of zero is taken exactly where the likelihood falls from there
-on. :func:`evaluation.stats.mixed.fit_random_intercept`
-starts statsmodels ``MixedLM`` from this solution.
+:func:`evaluation.stats.reml.profiled_random_intercept` does for the intercept-only model: a
+grid over the ratio brackets every local maximum, Brent's method solves the score equation
+inside each bracket, and a site variance of zero is taken exactly where the likelihood falls
+from there on. :func:`evaluation.stats.mixed.fit_random_intercept` starts statsmodels
+``MixedLM`` from this solution.
 """
 
 from __future__ import annotations
@@ -174,7 +174,7 @@ def profiled_mixed_fit(endog: np.ndarray, exog: np.ndarray, codes: np.ndarray, *
     Examples
     --------
     Same estimates as ``lme4::lmer(y ~ x + (1 | site), REML = TRUE)``; see
-    ``tests/test_mixed_profiled.py``.
+    ``tests/stats/test_mixed_profiled.py``.
     """
     y = np.asarray(endog, dtype=float)
     x = np.asarray(exog, dtype=float)

@@ -3,8 +3,8 @@
 The point estimates and the bootstrap replicates are fitted by the same batched ML fit,
 :func:`evaluation.stats.onefactor.one_factor_ml_batch` (the estimates of R ``psych::fa(fm = "ml")``,
 Heywood cases included): :func:`omega_points` fits the full samples of many scales together,
-:func:`omega_interval` the replicates of one. Also importable from
-:mod:`evaluation.analysis.reliability`.
+:func:`omega_interval` the replicates of one. Import the public names from
+:mod:`evaluation.stats`.
 """
 
 from __future__ import annotations
@@ -280,7 +280,7 @@ def omega_points(samples: Sequence[pd.DataFrame | np.ndarray],
     The correlation matrices of all samples with the same number of items are fitted in
     one call of :func:`evaluation.stats.onefactor.one_factor_ml_batch`; every fit in a batch runs
     the same arithmetic as a fit on its own, so batching does not change the numbers
-    (``tests/test_omega_heywood.py`` checks this).
+    (``tests/stats/test_omega_heywood.py`` checks this).
     """
     check_nan_policy(nan_policy)
     points: list[OmegaPoint | ReliabilityError] = []

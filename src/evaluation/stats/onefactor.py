@@ -7,8 +7,8 @@ the estimates of R ``psych::fa(fm = "ml")``, Heywood cases included.
 :func:`one_factor_ml` fits one model with statsmodels ``Factor(method="ml")``; the package
 no longer calls it (statsmodels is imported only when it is), and the tests keep it as an
 independent cross-check of the batched fit, which reaches the same maximum of the
-likelihood wherever statsmodels converges (``tests/test_fast_paths.py``,
-``tests/test_omega_heywood.py``). The Newton method itself is in
+likelihood wherever statsmodels converges (``tests/stats/test_estimators_at_scale.py``,
+``tests/stats/test_omega_heywood.py``). The Newton method itself is in
 :mod:`evaluation.stats.onefactor_newton`, the short cuts for three items in
 :mod:`evaluation.stats.onefactor_three`.
 """

@@ -15,7 +15,6 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from evaluation import columns as C
 from evaluation.errors import InsufficientDataError
@@ -89,6 +88,8 @@ def _groups(frame: pd.DataFrame, dv: str, between: str) -> tuple[np.ndarray, np.
 
 def _h_statistic(values: np.ndarray, codes: np.ndarray) -> float:
     """Tie-corrected Kruskal-Wallis H; NaN with fewer than two groups or all values tied."""
+    from scipy import stats  # here, not at import: report kernels load this module
+
     present = np.unique(codes)
     if len(present) < 2:
         return np.nan
@@ -166,6 +167,8 @@ def kruskal(
     In R: ``h <- kruskal.test(score ~ factor(site), d)$statistic;
     h / ((n^2 - 1) / (n + 1))`` (``rcompanion::epsilonSquared(d$score, d$site)``).
     """
+    from scipy import stats  # here, not at import: report kernels load this module
+
     check_confidence(confidence)
     values, codes, labels = _groups(frame, dv, between)
     if len(labels) < 2:
@@ -272,6 +275,8 @@ def mann_whitney(
     In R: ``wilcox.test(x, y, exact = FALSE, correct = TRUE)`` (``W`` is the statistic);
     ``2 * W / (n1 * n2) - 1`` is the rank-biserial r.
     """
+    from scipy import stats  # here, not at import: report kernels load this module
+
     a = np.asarray(x, dtype=float)
     b = np.asarray(y, dtype=float)
     a, b = a[np.isfinite(a)], b[np.isfinite(b)]
@@ -363,6 +368,8 @@ def dunn(
     (with the sign of the first-named group minus the second) and, doubling its one-sided
     p-values, the same two-sided p-values; ``tests/reference/groups.R`` computes it by hand.
     """
+    from scipy import stats  # here, not at import: report kernels load this module
+
     values, codes, labels = _groups(frame, dv, between)
     if len(labels) < 2:
         raise InsufficientDataError(

@@ -1,9 +1,9 @@
 """Agreement of raters: Kendall's W and intraclass correlations of idea ratings.
 
-The statistics behind :func:`evaluation.participation.ideas.rater_agreement`: Kendall's coefficient of
-concordance and the two-way ICCs of a complete rater x idea block, and the one-way ICCs of
-ratings grouped by idea in any design. Every name here is also importable from
-:mod:`evaluation.participation.ideas`.
+The statistics behind :func:`evaluation.participation.ideas.rater_agreement`: Kendall's
+coefficient of concordance and the two-way ICCs of a complete rater x idea block, and the
+one-way ICCs of ratings grouped by idea in any design. Import the public names from
+:mod:`evaluation.stats`.
 """
 
 from __future__ import annotations

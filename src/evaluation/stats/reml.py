@@ -7,9 +7,9 @@ residual variance profiled out in closed form, on one parameter, the variance ra
 :func:`profiled_random_intercept` maximises it exactly: a grid over the ratio brackets every
 local maximum, a root finder solves the score equation inside each bracket, and a site
 variance of zero is taken exactly where the likelihood falls from there on. The general
-path through statsmodels ``MixedLM`` (:func:`evaluation.stats.mixed.fit_random_intercept`) stays
-available with ``method="mixedlm"`` and is used where the fast path declines (no variation
-within sites). Also importable from :mod:`evaluation.analysis.aggregation`.
+path through statsmodels ``MixedLM`` (:func:`evaluation.stats.mixed.fit_random_intercept`)
+stays available with ``method="mixedlm"`` and is used where the fast path declines (no
+variation within sites). Import the public names from :mod:`evaluation.stats`.
 """
 
 from __future__ import annotations
@@ -142,7 +142,7 @@ def profiled_random_intercept(sizes: np.ndarray, means: np.ndarray, within: floa
     Examples
     --------
     Same estimates as ``lme4::lmer(y ~ 1 + (1 | g), REML = TRUE)``; see
-    ``tests/test_fast_paths.py``.
+    ``tests/stats/test_estimators_at_scale.py``.
     """
     sizes = np.asarray(sizes, dtype=float)
     means = np.asarray(means, dtype=float)

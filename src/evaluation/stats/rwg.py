@@ -2,8 +2,8 @@
 
 :func:`rwg_j` gives one row per site for the items of one scale; :class:`ItemVariances`
 computes the item variances of every site (or wave and site) in one vectorised pass over a
-long item table, from which :func:`evaluation.analysis.aggregation.aggregation_table` takes rwg(j) of
-every scale. Also importable from :mod:`evaluation.analysis.aggregation`.
+long item table, from which :func:`evaluation.analysis.aggregation.aggregation_table` takes
+rwg(j) of every scale. Import the public names from :mod:`evaluation.stats`.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ def rwg_j(
     ----------
     items : pandas.DataFrame
         Long item answers of one scale and one wave: one row per respondent and item, with
-        missing values as NaN (e.g. :attr:`evaluation.io.ingest.SurveyData.responses` filtered
+        missing values as NaN (e.g. :attr:`evaluation.io.SurveyData.responses` filtered
         to the scale's items).
     value, item, group, respondent : str
         Column names.

@@ -14,8 +14,8 @@ The output is byte-identical between runs: every random draw comes from
 :func:`numpy.random.default_rng` seeded with ``[seed, part]`` (one independent stream per part
 of the project, so a change in one table does not reshuffle the others), rows are written in
 sorted order, numbers are written as integers or with fixed formatting, and lines end in
-``'\\n'``. A change of NumPy's random streams would change the files; the test
-``tests/test_example_project.py`` then says so, and the example is regenerated.
+``'\n'``. A change of NumPy's random streams would change the files; the test
+``tests/synthetic/test_example_project.py`` then says so, and the example is regenerated.
 
 Nothing happens at import time; see :func:`generate_example`, :func:`generate_dirty` and
 :func:`main`.
@@ -36,23 +36,25 @@ Modules
     CSV text and file writing; the command line (:func:`main`).
 """
 
-from __future__ import annotations
+import lazy_loader
 
-from evaluation.synthetic.cli import main
-from evaluation.synthetic.design import (
-    DEFAULT_SEED,
-    INSTRUMENT,
-    PARTICIPATION_FILES,
-    PLANTED_ERRORS_FILE,
-    SITES,
-    SURVEY_FILE,
-    WAVES,
-    SiteSpec,
-    WaveSpec,
+# Names load from their module on first use (SPEC 1): importing the package costs nothing,
+# and a report kernel never imports an estimator it does not call.
+__getattr__, __dir__, __all__ = lazy_loader.attach(
+    __name__,
+    submod_attrs={
+        "cli": [
+            "main",
+        ],
+        "design": [
+            "DEFAULT_SEED", "INSTRUMENT", "PARTICIPATION_FILES", "PLANTED_ERRORS_FILE", "SITES",
+            "SURVEY_FILE", "WAVES", "SiteSpec", "WaveSpec",
+        ],
+        "dirty": [
+            "PlantedError", "generate_dirty",
+        ],
+        "example": [
+            "generate_example",
+        ],
+    },
 )
-from evaluation.synthetic.dirty import PlantedError, generate_dirty
-from evaluation.synthetic.example import generate_example
-
-__all__ = ["DEFAULT_SEED", "INSTRUMENT", "PARTICIPATION_FILES", "PLANTED_ERRORS_FILE", "SITES",
-           "SURVEY_FILE", "WAVES", "PlantedError", "SiteSpec", "WaveSpec", "generate_dirty",
-           "generate_example", "main"]

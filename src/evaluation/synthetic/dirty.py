@@ -47,7 +47,7 @@ def generate_dirty(clean_folder: Path, dirty_folder: Path) -> list[PlantedError]
     Parameters
     ----------
     clean_folder : pathlib.Path
-        A folder written by :func:`generate_example`.
+        A folder written by :func:`evaluation.synthetic.generate_example`.
     dirty_folder : pathlib.Path
         The folder to write; its ``data/*.csv`` files are replaced.
 
