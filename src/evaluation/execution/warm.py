@@ -25,7 +25,7 @@ The script of one report run:
 A kernel that dies, times out, or cannot be reset is replaced by a new one; the task in
 progress fails with a one-line error and the next task runs normally.
 
-Not reset (a notebook must not rely on them; report notebooks are thin, see STYLE.md):
+Not reset (a notebook must not rely on them; report notebooks are thin, see docs/architecture.md):
 in-place changes to objects of third-party modules (a class attribute of pandas, a mutable
 module global of a library), threads a notebook leaves running, and IPython configuration
 changed with ``%config``. ``max_tasks_per_kernel`` bounds how long any such state can live.

@@ -1,6 +1,6 @@
 """Participation data importers with schema checks.
 
-Seven tables describe who takes part in what (DESIGN.md, "Participation data"); each is a CSV
+Seven tables describe who takes part in what (docs/project.md); each is a CSV
 or ``.xlsx`` file with the columns of :data:`SCHEMAS`. Reading collects every problem with file,
 row, column, value and expectation; cross-table checks (a tie naming an organisation missing
 from the roster, attendance at an unknown event) run in :func:`read_participation`.

@@ -117,7 +117,7 @@ def tie_ratings(ties: pd.DataFrame, roster: pd.DataFrame, *,
     ----------
     min_raters
         An organisation's mean is reported only if at least this many partners rated it
-        (privacy rule of DESIGN.md, default 3); otherwise ``mean`` and ``sd`` are NaN and
+        (privacy rule in docs/privacy.md, default 3); otherwise ``mean`` and ``sd`` are NaN and
         ``suppressed`` is True. The count ``n`` stays visible.
 
     Returns

@@ -1,6 +1,6 @@
 """Privacy: pseudonyms, minimum group sizes, secondary suppression, free text and microdata.
 
-The rules of DESIGN.md ("Privacy and fairness"; DSGVO Art. 89, BDSG § 27) as library
+The rules of docs/privacy.md (DSGVO Art. 89, BDSG § 27) as library
 functions. The pipeline decides where to apply them; this module decides *how*.
 
 Pseudonyms

@@ -339,7 +339,7 @@ def merge_small_categories(series: pd.Series, *, k: int, other: str = "other") -
 
 
 def min_raters_ok(counts: Any, min_raters: int = 3) -> Any:
-    """Whether a rated organisation has enough raters to be shown (DESIGN.md: at least 3).
+    """Whether a rated organisation has enough raters to be shown (docs/privacy.md: at least 3).
 
     Works element-wise on a number, a Series or an array; a missing count is ``False``.
     """
