@@ -31,4 +31,6 @@ def require_columns(frame: pd.DataFrame, names: Iterable[str], what: str) -> Non
 
 
 __all__ = [
+    "check_k",
+    "require_columns",
 ]

@@ -1,22 +1,28 @@
 """Report content: what a site report and the synthesis show, built from computed results.
 
-Pure functions over :class:`evaluation.results.store.Results`; the notebooks in ``notebooks/`` only
-call them. Modules, by domain:
+Pure functions over :class:`evaluation.results.Results`; the notebooks in ``notebooks/`` only
+call them. Every word a reader sees lives in this subpackage. Modules, by domain:
 
 ``view``              :class:`SiteView`, the partner-safe content of one site report
 ``messages``          key messages with careful wording
-``charts``            profile, change and challenges charts; :func:`display_chart`
+``readings``          plain-language readings of statistical results (verdicts, associations)
+``charts``, ``chart_text``, ``netplots``   charts and their alternative texts
+``chart_store``       charts drawn once per run and shared by a site's editions
 ``texts``, ``questions``, ``labels``   fixed texts, peer-exchange questions, display labels
+``formatting``        numbers, intervals and p-values as a German or English reader sees them
 ``sections``, ``network_sections``     partner report sections as HTML fragments
 ``evaluator``         evaluator-only sections of a site report
 ``synthesis``         sections of the cross-site synthesis (evaluation team only)
+``digest``, ``digest_findings``, ``digest_wording``, ``slide_cells``   the conference digest
 ``fragments``         HTML helpers and :func:`show`
+
+Layer: above ``analysis``, ``peers``, ``participation``, ``network`` and ``results``.
 """
 
 import lazy_loader
 
 # Names load from their module on first use (SPEC 1): importing the package costs nothing,
-# and a report kernel never imports an estimator it does not call.
+# and a report kernel imports only the modules of the sections it shows.
 __getattr__, __dir__, __all__ = lazy_loader.attach(
     __name__,
     submod_attrs={
