@@ -13,4 +13,15 @@ if ! command -v chromium >/dev/null 2>&1; then
     echo "warning: chromium is not installed; browser tests will be skipped" >&2
   fi
 fi
+# R with igraph for the test that reruns tests/reference/network.R (Debian packages)
+if ! command -v Rscript >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "installing Debian's r-base-core, r-cran-igraph, r-cran-jsonlite ..." >&2
+    apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+      r-base-core r-cran-igraph r-cran-jsonlite >/dev/null
+  else
+    echo "warning: Rscript is not installed; the R reference rerun will be skipped" >&2
+  fi
+fi
 exec .venv/bin/python -m pytest "$@"

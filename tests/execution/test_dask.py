@@ -43,7 +43,8 @@ def client(cluster):
 def batch(folder: Path) -> list[Task]:
     """Site reports of the stand-in notebook, K03 failing on purpose, written into folder."""
     counts = pd.DataFrame({"site": ["K01", "K02", "K03", "K04"], "wave": ["w3"] * 4,
-                           "n": [12, 7, 9, 30]})
+                           "n": [12, 7, 9, 30], "invited": 40,
+                           "response_rate": [0.3, 0.175, 0.225, 0.75]})
     save_results(Results(meta={}, tables={"counts": counts}), folder / "_run", key={})
     tasks = []
     for edition in ("partner", "evaluator"):

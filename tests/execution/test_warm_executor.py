@@ -53,7 +53,8 @@ def warm():
 def standin_folder(tmp_path_factory) -> Path:
     """A folder with a small run folder ``_run`` such as the stand-in notebooks load."""
     folder = tmp_path_factory.mktemp("standin")
-    counts = pd.DataFrame({"site": ["K01", "K02", "K03"], "wave": ["w3"] * 3, "n": [12, 7, 9]})
+    counts = pd.DataFrame({"site": ["K01", "K02", "K03"], "wave": ["w3"] * 3, "n": [12, 7, 9],
+                           "invited": [20, 20, 20], "response_rate": [0.6, 0.35, 0.45]})
     save_results(Results(meta={}, tables={"counts": counts}), folder / "_run", key={})
     return folder
 
@@ -233,7 +234,7 @@ def example_run(tmp_path_factory):
     from evaluation.io import validate_project
     from evaluation.pipeline import RUN_DIR, cache_key, load_or_compute
 
-    from .conftest import EXAMPLE
+    from tests.conftest import EXAMPLE
 
     folder = tmp_path_factory.mktemp("example")
     project = load_project(EXAMPLE)
