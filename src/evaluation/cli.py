@@ -22,9 +22,8 @@ import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
-from evaluation.errors import EvaluationError
+from evaluation.errors import EvaluationError, OutputFolderError
 from evaluation.execution import avoid_slow_imports
 from evaluation.version import __version__
 
@@ -105,38 +104,30 @@ def cmd_run(args: argparse.Namespace) -> int:
                        scheduler=args.scheduler)
 
 
-def _prepared(args: argparse.Namespace) -> tuple[Any, Path, Any] | None:
-    """Load, validate and compute; print the problems and return ``None`` on errors."""
-    from evaluation.io import format_summary
-    from evaluation.pipeline import prepare
-
-    project, out, results, validation = prepare(Path(args.project), _out_dir(args))
-    if results is None:
-        print(format_summary(validation))
-        return None
-    return project, out, results
-
-
 def cmd_digest(args: argparse.Namespace) -> int:
-    from evaluation.pipeline import write_digest
+    from evaluation.io import format_summary
+    from evaluation.pipeline import prepared, write_digest
 
-    prepared = _prepared(args)
-    if prepared is None:
-        return EXIT_DATA_ERRORS
-    written = write_digest(*prepared)
+    with prepared(Path(args.project), _out_dir(args)) as (project, out, results, validation):
+        if results is None:
+            print(format_summary(validation))
+            return EXIT_DATA_ERRORS
+        written = write_digest(project, out, results)
     print(f"slides: {written['path']}")
     print(f"handout: {written['handout']['path']}")
     return EXIT_OK
 
 
 def cmd_partners(args: argparse.Namespace) -> int:
-    from evaluation.pipeline import write_partner_tables
+    from evaluation.io import format_summary
+    from evaluation.pipeline import prepared, write_partner_tables
 
-    prepared = _prepared(args)
-    if prepared is None:
-        return EXIT_DATA_ERRORS
-    _, out, results = prepared
-    for name, path in write_partner_tables(out, results).items():
+    with prepared(Path(args.project), _out_dir(args)) as (_, out, results, validation):
+        if results is None:
+            print(format_summary(validation))
+            return EXIT_DATA_ERRORS
+        written = write_partner_tables(out, results)
+    for name, path in written.items():
         print(f"{name}: {path}")
     return EXIT_OK
 
@@ -144,12 +135,14 @@ def cmd_partners(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from evaluation.config import load_project
     from evaluation.io import export_microdata, load_survey
+    from evaluation.pipeline import input_files
     from evaluation.privacy import require_key
+    from evaluation.render import check_output_file
 
     project = load_project(args.project)
+    out = check_output_file(args.out, project_dir=project.folder, inputs=input_files(project))
     survey = load_survey(project)
-    out = Path(args.out)
-    key = require_key(project.privacy, None, forbidden=[project.folder, out.resolve().parent])
+    key = require_key(project.privacy, None, forbidden=[project.folder, out.parent])
     path = export_microdata(survey, out, k=project.privacy.min_group_size, key=key,
                             on_failure="drop" if args.drop_small else "raise",
                             key_env=project.privacy.pseudonym_key_env)
@@ -213,6 +206,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     _configure_logging(args.verbose)
     try:
         return int(args.func(args))
+    except OutputFolderError as exc:  # a usage error: another --out fixes it
+        if args.debug:
+            raise
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     except EvaluationError as exc:
         if args.debug:
             raise

@@ -230,6 +230,10 @@ class RenderError(EvaluationError, ValueError):
     """A report cannot be rendered with the options given (edition, language, branding)."""
 
 
+class OutputFolderError(EvaluationError, ValueError):
+    """An output folder or file cannot be written safely (it holds inputs, is not ours, ...)."""
+
+
 class ProvenanceError(EvaluationError, ValueError):
     """A provenance input is invalid (a missing data file, a malformed SOURCE_DATE_EPOCH)."""
 

@@ -27,11 +27,13 @@ Outputs (``OUT`` is e.g. ``reports/example``)::
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import logging
 import os
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -53,11 +55,16 @@ from evaluation.execution import (
 )
 from evaluation.io import ValidationResult, validate_project
 from evaluation.render import (
+    check_output_folder,
     data_hash,
     failure_page,
+    incomplete_index_html,
     index_html,
+    inside,
+    locked,
     manifest,
     manifest_json,
+    mark,
     render_html,
     source_date,
     versions,
@@ -220,7 +227,7 @@ def report_tasks(project: Project, results: Results, out_dir: Path, *, wave: str
             params = {"run_dir": RUN_DIR, "site": site, "wave": wave, "edition": edition,
                       "language": project.language}
             params = check_parameters(site_nb, params)
-            target = out_dir / edition / f"{site}.html"
+            target = _target(out_dir, f"{edition}/{site}")
             tasks.append(Task(key=f"{edition}/{site}", notebook=site_nb, params=params,
                               cwd=out_dir, finish=functools.partial(
                                   finish_report, job=job(target, edition, params, site=site))))
@@ -233,7 +240,7 @@ def report_tasks(project: Project, results: Results, out_dir: Path, *, wave: str
                                          "language": project.language})
     tasks.append(Task(key="synthesis", notebook=synth_nb, params=params, cwd=out_dir,
                       finish=functools.partial(finish_report, job=job(
-                          out_dir / "synthesis.html", "evaluator", params)), priority=1))
+                          _target(out_dir, "synthesis"), "evaluator", params)), priority=1))
     return tasks
 
 
@@ -258,8 +265,30 @@ def run_pipeline(project_path: str | Path, out_dir: str | Path, *, jobs: int | N
     if not validation.ok:
         return summary
 
+    out = check_output_folder(out, project_dir=project.folder, inputs=input_files(project))
+    summary.out_dir = out
+    with locked(out):
+        _start_writing(out, project)
+        _write_outputs(project, validation, out, summary, jobs=jobs, executor=executor,
+                       progress=progress, notebooks=notebooks or NOTEBOOK_DIR,
+                       scheduler=scheduler)
+        mark(out, complete=True, version=__version__)
+    summary.seconds["total"] = time.perf_counter() - started
+    return summary
+
+
+def _start_writing(out: Path, project: Project) -> None:
+    """Mark the folder ours and incomplete: no manifest, an index that says so."""
+    mark(out, complete=False, version=__version__)
+    (out / "manifest.json").unlink(missing_ok=True)
+    write_atomic(out / "index.html", incomplete_index_html(project.language))
+
+
+def _write_outputs(project: Project, validation: ValidationResult, out: Path,
+                   summary: RunSummary, *, jobs: int | None, executor: Executor | None,
+                   progress: bool | None, notebooks: Path, scheduler: str | None) -> None:
+    """Compute (or reuse) the results and write every report, the index and the manifest."""
     key = cache_key(project)
-    notebooks = notebooks or NOTEBOOK_DIR
     # the workers (and their warm kernels) start while this process computes
     pool = _early_pool(project, notebooks, executor=executor, jobs=jobs, scheduler=scheduler)
     try:
@@ -320,8 +349,6 @@ def run_pipeline(project_path: str | Path, out_dir: str | Path, *, jobs: int | N
                                for r in summary.reports},
                       pool=pool_composition(results, wave))
     write_atomic(out / "manifest.json", manifest_json(record))
-    summary.seconds["total"] = time.perf_counter() - started
-    return summary
 
 
 def _early_pool(project: Project, notebooks: Path, *, executor: Executor | None,
@@ -348,25 +375,34 @@ def report_wave(project: Project, results: Results) -> str:
 
 def _target(out: Path, key: str) -> Path:
     if key == "synthesis":
-        return out / "synthesis.html"
+        return inside(out, "synthesis.html")
     if key == "digest":
-        return out / "digest" / "slides.html"
-    return out / f"{key}.html"
+        return inside(out, Path("digest") / "slides.html")
+    return inside(out, f"{key}.html")
 
 
-def prepare(project_path: str | Path, out_dir: str | Path
-            ) -> tuple[Project, Path, Results | None, ValidationResult]:
-    """Load, validate and compute (or reuse) results: the shared start of the subcommands.
+@contextlib.contextmanager
+def prepared(project_path: str | Path, out_dir: str | Path
+             ) -> Iterator[tuple[Project, Path, Results | None, ValidationResult]]:
+    """Load, validate and compute (or reuse) results, holding the output folder's lock: the
+    shared start of the subcommands that write only part of the outputs.
 
-    ``results`` is ``None`` when validation found errors; nothing is written then.
+    ``results`` is ``None`` when validation found errors; nothing is written then. The output
+    folder is checked as for :func:`run_pipeline`, marked incomplete while the block runs and
+    complete when it ends without an exception.
     """
     project = load_project(project_path)
     validation = validate_project(project)
     out = Path(out_dir).resolve()
     if not validation.ok:
-        return project, out, None, validation
-    results, _ = load_or_compute(project, validation, out / RUN_DIR, cache_key(project))
-    return project, out, results, validation
+        yield project, out, None, validation
+        return
+    out = check_output_folder(out, project_dir=project.folder, inputs=input_files(project))
+    with locked(out):
+        mark(out, complete=False, version=__version__)
+        results, _ = load_or_compute(project, validation, out / RUN_DIR, cache_key(project))
+        yield project, out, results, validation
+        mark(out, complete=True, version=__version__)
 
 
 def write_digest(project: Project, out: Path, results: Results) -> dict[str, Any]:

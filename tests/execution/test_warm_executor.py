@@ -233,7 +233,6 @@ def example_run(tmp_path_factory):
     from evaluation.config import load_project
     from evaluation.io import validate_project
     from evaluation.pipeline import RUN_DIR, cache_key, load_or_compute
-
     from tests.conftest import EXAMPLE
 
     folder = tmp_path_factory.mktemp("example")

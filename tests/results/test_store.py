@@ -88,7 +88,7 @@ def test_saving_again_leaves_nothing_of_the_earlier_run(run_dir):
     save_results(Results(meta={}, tables={"counts": COUNTS.head(1)}), run_dir,
                  key={"data_sha256": "y"})
     assert sorted(p.name for p in (run_dir / FRAMES_DIR).iterdir()) == ["counts.pkl"]
-    assert not (run_dir / "charts").exists()
+    assert list((run_dir / "charts").iterdir()) == []
     assert cached_key(run_dir) == {"data_sha256": "y"}
 
 
@@ -141,3 +141,11 @@ def test_every_registered_table_names_a_known_level_and_unique_columns():
     for spec in TABLES.values():
         assert spec.level in LEVELS, spec.name
         assert len(set(spec.columns)) == len(spec.columns), spec.name
+
+
+def test_saving_deletes_only_the_files_a_run_writes(run_dir):
+    (run_dir / "tables" / "notes.txt").write_text("mine")
+    (run_dir / "my_analysis.R").write_text("mine")
+    save_results(load_results(run_dir), run_dir, key={"data_sha256": "x"})
+    assert (run_dir / "tables" / "notes.txt").read_text() == "mine"
+    assert (run_dir / "my_analysis.R").read_text() == "mine"

@@ -21,11 +21,15 @@ from evaluation.config.yamlio import load_yaml
 from evaluation.errors import ConfigError, Problem
 from evaluation.language import LANGUAGES
 
+#: Keys that become file names (site reports): no path separators, no leading dot.
+SAFE_KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
+
 __all__ = [
     "EDITIONS",
     "MIN_K_FLOOR",
     "PARTICIPATION_TABLES",
     "PROJECT_FILE",
+    "SAFE_KEY",
     "SURVEY_FORMATS",
     "Branding",
     "Privacy",
@@ -292,6 +296,11 @@ class _ProjectParser:
                 self.problem(where, "a site needs a key", value=spec)
                 continue
             key = str(spec["key"])
+            if not SAFE_KEY.fullmatch(key):
+                self.problem(where, "a site key names the site's report files", value=key,
+                             expected="letters, digits, '-' and '_', starting with a letter or "
+                                      "digit, at most 64 characters")
+                continue
             if key in {s.key for s in sites}:
                 self.problem(where, "site listed twice", value=key)
                 continue

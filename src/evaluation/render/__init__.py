@@ -3,7 +3,8 @@
 ``page``        what every page shares: header, labels, provenance block, stylesheet, templates
 ``html``        executed notebooks to self-contained, accessible, reproducible HTML
 ``slides``      slides and handout of the transfer conference
-``index_page``  the index page of a batch
+``index_page``  the index page of a batch (and the page of a run still writing)
+``output_folder``  where a run may write: refused folders, the marker, the lock
 ``provenance``  data hash, parameters, versions and the manifest
 ``htmlcheck``   checks of a rendered page on its HTML text
 
@@ -26,7 +27,11 @@ __getattr__, __dir__, __all__ = lazy_loader.attach(
             "prompts_present", "tables_without_headers", "traceback_present",
         ],
         "index_page": [
-            "index_html",
+            "incomplete_index_html", "index_html",
+        ],
+        "output_folder": [
+            "LOCK_FILE", "MARKER", "check_output_file", "check_output_folder", "inside",
+            "is_ours", "locked", "mark",
         ],
         "page": [
             "EDITIONS", "LABELS", "TEMPLATE_DIR", "TEMPLATE_NAME", "page_context",

@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from evaluation.config import Project
+from evaluation.language import check_language
 from evaluation.render.page import page_context, page_environment, page_stylesheet
 
 TEXT = {
@@ -82,3 +83,27 @@ def index_html(project: Project, reports: Sequence[Mapping[str, Any]], *, wave: 
                                     "failed": "digest" in failed}]
                            if "digest" in written else [],
                            failures=sorted(failed), wave=wave)
+
+
+INCOMPLETE = {
+    "de": ("Lauf unvollständig",
+           "Dieser Ordner wird gerade neu geschrieben, oder der letzte Lauf wurde abgebrochen. "
+           "Die Berichte darin können aus verschiedenen Läufen stammen; verlassen Sie sich "
+           "erst wieder auf sie, wenn ein Lauf vollständig durchgelaufen ist und diese Seite "
+           "durch die Übersicht ersetzt hat."),
+    "en": ("Run incomplete",
+           "This folder is being written, or the last run was stopped before it finished. "
+           "The reports in it may come from different runs; rely on them again only once a "
+           "run has finished and replaced this page with the overview."),
+}
+
+
+def incomplete_index_html(language: str) -> str:
+    """The index page while a run writes (or after it was stopped): says the folder is
+    incomplete; self-contained, loads nothing."""
+    title, body = INCOMPLETE[check_language(language)]
+    return (f'<!DOCTYPE html>\n<html lang="{language}">\n<head>\n<meta charset="utf-8">\n'
+            '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
+            'style-src \'unsafe-inline\'; base-uri \'none\'; form-action \'none\'">\n'
+            f'<title>{title}</title>\n</head>\n<body>\n<main>\n<h1>{title}</h1>\n'
+            f'<p>{body}</p>\n</main>\n</body>\n</html>\n')

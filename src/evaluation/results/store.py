@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import json
 import pickle
-import shutil
 import uuid
 from collections.abc import Iterable, Iterator, MutableMapping
 from dataclasses import dataclass, field
@@ -52,6 +51,8 @@ RESULTS_FORMAT = 4
 RUN_FILE = "run.json"
 TABLES_DIR = "tables"
 FRAMES_DIR = "frames"
+#: What a run of ours writes below the run folder: the only files a new save deletes.
+OWN_FILES = ((TABLES_DIR, "*.csv"), (FRAMES_DIR, "*.pkl"), ("charts", "*.json"))
 
 
 @dataclass(kw_only=True)
@@ -151,12 +152,15 @@ def save_results(results: Results, run_dir: Path, *, key: dict[str, Any]) -> Non
     run_dir.mkdir(parents=True, exist_ok=True)
     token = uuid.uuid4().hex  # ties the tables to the metadata of this save
     (run_dir / RUN_FILE).unlink(missing_ok=True)  # incomplete until run.json is back
-    # nothing of an earlier run stays (charts/: evaluation.report.chart_store.STORE_DIR)
-    for folder in (TABLES_DIR, FRAMES_DIR, "charts"):
-        shutil.rmtree(run_dir / folder, ignore_errors=True)
+    # nothing of an earlier run stays, and nothing else is deleted: only the files a run of
+    # ours writes (charts/: evaluation.report.chart_store.STORE_DIR)
+    for folder, pattern in OWN_FILES:
+        for path in (run_dir / folder).glob(pattern):
+            if path.is_file() and not path.is_symlink():
+                path.unlink()
     tables, frames = run_dir / TABLES_DIR, run_dir / FRAMES_DIR
-    tables.mkdir()
-    frames.mkdir()
+    tables.mkdir(exist_ok=True)
+    frames.mkdir(exist_ok=True)
     for name, table in sorted(all_tables.items()):
         write_atomic(tables / f"{name}.csv", table.to_csv(index=False, lineterminator="\n"))
         write_atomic(frames / f"{name}.pkl", pickle.dumps((token, table), protocol=5))
