@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
+
+import pytest
 
 from evaluation.cli import main
 from tests.conftest import EXAMPLE, ROOT
@@ -59,3 +62,42 @@ def test_export_writes_k_anonymous_pseudonymised_microdata_with_a_key(tmp_path, 
     header = text.splitlines()[0]
     assert header.startswith("respondent,")
     assert "x" * 32 not in text
+
+
+def test_a_full_disk_ends_in_one_line_naming_the_file_and_a_log_with_the_traceback(
+        monkeypatch, capsys):
+    import errno
+
+    import evaluation.cli as cli
+
+    def full(args):
+        raise OSError(errno.ENOSPC, "No space left on device", "/reports/partner/K01.html")
+
+    monkeypatch.setattr(cli, "cmd_validate", full)
+    assert cli.main(["validate", "surveys/example"]) == 1
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1
+    assert "cannot read or write /reports/partner/K01.html: No space left on device" in err
+    log = Path(err.rsplit("details in ", 1)[1].rstrip(")"))
+    assert "Traceback" in log.read_text(encoding="utf-8")
+    log.unlink()
+
+
+def test_an_unexpected_error_is_one_line_that_says_bug_and_where_the_traceback_is(
+        monkeypatch, capsys):
+    import evaluation.cli as cli
+
+    def bug(args):
+        raise KeyError("surprise\nsecond line")
+
+    monkeypatch.setattr(cli, "cmd_validate", bug)
+    assert cli.main(["validate", "surveys/example"]) == 1
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1
+    assert err.startswith("error: unexpected KeyError:")
+    assert "This is a bug in transfer-evaluation" in err
+    log = Path(err.split("the traceback is in ", 1)[1].split(" (or run", 1)[0])
+    assert "KeyError" in log.read_text(encoding="utf-8")
+    log.unlink()
+    with pytest.raises(KeyError):
+        cli.main(["--debug", "validate", "surveys/example"])

@@ -219,6 +219,39 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except OSError as exc:  # a full disk, a read-only folder, a missing file, ...
+        if args.debug:
+            raise
+        where = f" {exc.filename}" if exc.filename else ""
+        print(f"error: cannot read or write{where}: {exc.strerror or _first_line(exc)} "
+              f"(details in {_traceback_log(exc)})", file=sys.stderr)
+        return EXIT_DATA_ERRORS
+    except Exception as exc:  # a bug: one line here, the traceback in a log file
+        if args.debug:
+            raise
+        print(f"error: unexpected {type(exc).__name__}: {_first_line(exc)}. This is a bug in "
+              f"transfer-evaluation; the traceback is in {_traceback_log(exc)} (or run again "
+              "with --debug)", file=sys.stderr)
+        return EXIT_DATA_ERRORS
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def _traceback_log(exc: BaseException) -> str:
+    """Write the traceback of ``exc`` to a new log file; its path, for the one-line message."""
+    import tempfile
+    import traceback
+
+    try:
+        with tempfile.NamedTemporaryFile("w", prefix="transfer-eval-error-", suffix=".log",
+                                         delete=False, encoding="utf-8") as handle:
+            handle.write("".join(traceback.format_exception(exc)))
+        return handle.name
+    except OSError:
+        return "no log file (the temporary folder is not writable either)"
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -210,9 +210,10 @@ def failure_page(site: str, wave: str, error_summary: str, language: str, *,
                  provenance: Mapping[str, Any] | None = None) -> str:
     """The page a site gets instead of its report when rendering it failed.
 
-    Says which report failed and a short reason (the last ``Error: message`` line of the
-    summary, without traceback); the ``evaluator`` edition adds the full summary. Everything
-    is escaped. Deterministic like :func:`render_html`.
+    Says which report failed. The ``evaluator`` edition gives a short reason (the last
+    ``Error: message`` line of the summary) and the full summary; the ``partner`` edition
+    shows no exception text at all, only that a technical error occurred and whom to ask.
+    Everything is escaped. Deterministic like :func:`render_html`.
     """
     from evaluation.render.provenance import DEFAULT_SOURCE_DATE
 
@@ -225,7 +226,10 @@ def failure_page(site: str, wave: str, error_summary: str, language: str, *,
     labels["failure_title"] = labels["failure_title"].format(site=site, wave=wave)
     report["labels"] = labels
     report["title"] = labels["failure_title"]
-    reason = short_reason(error_summary) or labels["failure_unknown"]
+    if edition == "evaluator":
+        reason = short_reason(error_summary) or labels["failure_unknown"]
+    else:
+        reason = labels["failure_partner"]
     details = _ANSI.sub("", str(error_summary or "")).strip() if edition == "evaluator" else ""
     template = page_environment().get_template("failure.html.j2")
     return template.render(report=report, css_block=page_stylesheet(), reason=reason,

@@ -82,6 +82,7 @@ LABELS: dict[str, dict[str, str]] = {
                            "Fehlerbericht."),
         "failure_details": "Fehlerbericht",
         "failure_unknown": "Unbekannter Fehler.",
+        "failure_partner": "Bei der Erstellung ist ein technischer Fehler aufgetreten.",
     },
     "en": {
         "skip": "Skip to content",
@@ -113,6 +114,7 @@ LABELS: dict[str, dict[str, str]] = {
                            "team; they receive the full error report."),
         "failure_details": "Error report",
         "failure_unknown": "Unknown error.",
+        "failure_partner": "A technical error occurred while producing it.",
     },
 }
 
