@@ -70,6 +70,7 @@ from evaluation.render import (
     versions,
 )
 from evaluation.results import RESULTS_FORMAT, Results, cached_key, load_results, save_results
+from evaluation.spreadsheet import spreadsheet_safe
 from evaluation.version import __version__
 
 log = logging.getLogger("evaluation")
@@ -429,6 +430,7 @@ def write_partner_tables(out: Path, results: Results) -> dict[str, Path]:
     written = {}
     for name in PARTNER_TABLES:
         path = out / "learning_partners" / f"{name}.csv"
-        write_atomic(path, results.tables[name].to_csv(index=False, lineterminator="\n"))
+        write_atomic(path, spreadsheet_safe(results.tables[name]).to_csv(
+            index=False, lineterminator="\n"))
         written[name] = path
     return written

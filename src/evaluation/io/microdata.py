@@ -32,6 +32,7 @@ from evaluation.privacy import (
     pseudonymise,
     require_columns,
 )
+from evaluation.spreadsheet import spreadsheet_safe
 
 if TYPE_CHECKING:
     from evaluation.io.ingest import SurveyData
@@ -49,7 +50,7 @@ def write_csv_atomic(frame: pd.DataFrame, path: str | Path) -> Path:
     if not path.parent.is_dir():
         raise PrivacyError(f"cannot write {path}: the folder {path.parent} does not exist")
     with atomic_open(path, mode=0o600) as handle:
-        frame.to_csv(handle, index=False, lineterminator="\n")
+        spreadsheet_safe(frame).to_csv(handle, index=False, lineterminator="\n")
     return path
 
 

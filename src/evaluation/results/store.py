@@ -31,6 +31,7 @@ import pandas as pd
 from evaluation.atomic import write_atomic
 from evaluation.errors import RunFolderError
 from evaluation.results.registry import check_tables, table_spec
+from evaluation.spreadsheet import spreadsheet_safe
 
 __all__ = [
     "FRAMES_DIR",
@@ -162,7 +163,8 @@ def save_results(results: Results, run_dir: Path, *, key: dict[str, Any]) -> Non
     tables.mkdir(exist_ok=True)
     frames.mkdir(exist_ok=True)
     for name, table in sorted(all_tables.items()):
-        write_atomic(tables / f"{name}.csv", table.to_csv(index=False, lineterminator="\n"))
+        write_atomic(tables / f"{name}.csv",
+                     spreadsheet_safe(table).to_csv(index=False, lineterminator="\n"))
         write_atomic(frames / f"{name}.pkl", pickle.dumps((token, table), protocol=5))
     stored = {"format": RESULTS_FORMAT, "meta": results.meta, "objects": results.objects,
               "tables": list(all_tables), "token": token}
