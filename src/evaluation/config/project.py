@@ -9,17 +9,50 @@ project folder. The format is described in ``docs/project.md``.
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
+import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from evaluation.config.codebook import Codebook, Label
+from evaluation import columns as C
+from evaluation.config.codebook import Codebook, Label, code_key
 from evaluation.config.codebook_load import load_codebook
 from evaluation.config.yamlio import load_yaml
 from evaluation.errors import ConfigError, Problem
 from evaluation.language import LANGUAGES
+
+PROJECT_KEYS = frozenset({"name", "synthetic", "report_date"})
+PRIVACY_KEYS = frozenset({"min_group_size", "open_benchmarking", "free_text",
+                          "min_raters_per_organisation", "pseudonym_key_env"})
+BRANDING_KEYS = frozenset({"project_name", "logo", "colours"})
+OUTPUT_KEYS = frozenset({"editions"})
+SURVEY_FILE_KEYS = frozenset({"path", "format", "wave", "site", "encoding", "delimiter", "sheet",
+                              "missing_codes", "blank"})
+DELIMITERS = (",", ";", "\t", "|")
+KEY_ENV = re.compile(r"[A-Z][A-Z0-9_]{2,63}")
+#: Environment variables the system or tools set: never a pseudonym key.
+COMMON_ENVIRONMENT = frozenset({
+    "PATH", "HOME", "USER", "LOGNAME", "SHELL", "PWD", "OLDPWD", "LANG", "LANGUAGE", "TERM",
+    "HOSTNAME", "TMPDIR", "TEMP", "TMP", "TZ", "EDITOR", "VISUAL", "PAGER", "DISPLAY", "MAIL",
+    "SHLVL", "VIRTUAL_ENV", "USERNAME", "COMPUTERNAME", "SSH_AUTH_SOCK", "MANPATH", "INFOPATH",
+})
+COMMON_ENVIRONMENT_PREFIXES = ("LC_", "XDG_", "PYTHON", "CONDA", "JUPYTER", "SSH_", "GIT_")
+
+
+def _is_image(path: Path) -> bool:
+    """Whether the file starts as a PNG, JPEG, GIF or SVG file does."""
+    try:
+        head = path.read_bytes()[:512]
+    except OSError:
+        return False
+    if head.startswith((b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a")):
+        return True
+    text = head.lstrip(b"\xef\xbb\xbf").lstrip().lower()
+    return text.startswith(b"<svg") or (text.startswith(b"<?xml") and b"<svg" in head.lower())
+
 
 #: Keys that become file names (site reports): no path separators, no leading dot.
 SAFE_KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
@@ -152,11 +185,28 @@ class _ProjectParser:
         self.file = file
         self.folder = file.parent
         self.problems: list[Problem] = []
+        self.valid_codes: set[str] = set()  # answer codes of the response scale, once known
 
     def problem(self, where: str, message: str, *, value: object = None,
                 expected: str | None = None) -> None:
         self.problems.append(Problem(file=str(self.file), column=where, message=message,
                                      value=value, expected=expected))
+
+    def section(self, where: str, node: Any, known: set[str] | frozenset[str]) -> dict[Any, Any]:
+        """``node`` as a mapping; a problem for a non-mapping and for every unknown key, with
+        the known key it most likely misspells."""
+        if node is None:
+            return {}
+        if not isinstance(node, dict):
+            self.problem(where, "expected a mapping (lines of 'key: value')", value=node)
+            return {}
+        for key in node:
+            if str(key) not in known:
+                close = difflib.get_close_matches(str(key), sorted(known), n=1, cutoff=0.75)
+                hint = f"; did you mean {close[0]!r}?" if close else ""
+                self.problem(f"{where}.{key}", f"unknown setting{hint}", value=key,
+                             expected=", ".join(sorted(known)))
+        return node
 
     def path(self, where: str, raw: Any, *, must_exist: bool = True) -> Path | None:
         if not isinstance(raw, str) or not raw.strip():
@@ -187,7 +237,7 @@ class _ProjectParser:
             if key not in known:
                 self.problem(str(key), "unknown section", value=key,
                              expected=", ".join(sorted(known)))
-        meta = data.get("project") or {}
+        meta = self.section("project", data.get("project"), PROJECT_KEYS)
         name = str(meta.get("name") or self.folder.name)
         synthetic = meta.get("synthetic", False)
         if not isinstance(synthetic, bool):
@@ -202,15 +252,26 @@ class _ProjectParser:
             language = "de"
 
         codebook, instrument_path = self.instrument(data.get("instrument", "default"))
+        if codebook is not None:
+            self.valid_codes = {code_key(v) for v in range(codebook.scale_min,
+                                                           codebook.scale_max + 1)}
+            self.valid_codes |= {code_key(k) for k, v in codebook.answer_codes.items()
+                                 if not isinstance(v, str)}
         waves = self.waves(data.get("waves"))
         sites = self.sites(data.get("sites"), codebook, {w.key for w in waves})
         survey_files = self.survey(data.get("survey"), {w.key for w in waves},
                                    {s.key for s in sites})
         participation = self.participation(data.get("participation") or {})
-        privacy = self.privacy(data.get("privacy") or {})
-        branding = self.branding(data.get("branding") or {}, name)
-        outputs = data.get("outputs") or {}
-        editions = tuple(outputs.get("editions", EDITIONS))
+        privacy = self.privacy(self.section("privacy", data.get("privacy"), PRIVACY_KEYS))
+        branding = self.branding(self.section("branding", data.get("branding"), BRANDING_KEYS),
+                                 name)
+        outputs = self.section("outputs", data.get("outputs"), OUTPUT_KEYS)
+        raw_editions = outputs.get("editions", list(EDITIONS))
+        if not isinstance(raw_editions, list):
+            self.problem("outputs.editions", "expected a list of editions", value=raw_editions,
+                         expected="e.g. [partner, evaluator]")
+            raw_editions = list(EDITIONS)
+        editions = tuple(raw_editions)
         for edition in editions:
             if edition not in EDITIONS:
                 self.problem("outputs.editions", "unknown edition", value=edition,
@@ -359,7 +420,10 @@ class _ProjectParser:
             site = spec.get("site")
             if site is not None and str(site) not in sites:
                 self.problem(f"{where}.site", "unknown site", value=site)
-            options = {k: v for k, v in spec.items() if k not in {"path", "format", "wave", "site"}}
+            self.section(where, spec, SURVEY_FILE_KEYS)
+            options = {k: v for k, v in spec.items()
+                       if k in SURVEY_FILE_KEYS - {"path", "format", "wave", "site"}}
+            self.survey_options(where, options)
             if path is not None:
                 files.append(SurveyFile(path=path, format=fmt,
                                         wave=None if wave is None else str(wave),
@@ -382,6 +446,42 @@ class _ProjectParser:
                 tables[table] = path
         return tables
 
+    def survey_options(self, where: str, options: dict[str, Any]) -> None:
+        """The per-file reading options: a real codec, a usual delimiter, missing categories."""
+        encoding = options.get("encoding")
+        if encoding is not None:
+            try:
+                codecs.lookup(str(encoding))
+            except LookupError:
+                self.problem(f"{where}.encoding", "unknown text encoding", value=encoding,
+                             expected="e.g. utf-8, utf-16, cp1252, latin-1")
+        delimiter = options.get("delimiter")
+        if delimiter is not None and delimiter not in DELIMITERS:
+            self.problem(f"{where}.delimiter", "unusual delimiter", value=delimiter,
+                         expected="one of , ; | or a tab")
+        sheet = options.get("sheet")
+        if sheet is not None and (isinstance(sheet, bool) or not isinstance(sheet, (str, int))):
+            self.problem(f"{where}.sheet", "a sheet is a name or a number", value=sheet)
+        blank = options.get("blank")
+        if blank is not None and blank not in C.MISSING_CATEGORIES:
+            self.problem(f"{where}.blank", "an empty cell must mean a missing category",
+                         value=blank, expected=", ".join(C.MISSING_CATEGORIES))
+        codes = options.get("missing_codes")
+        if codes is None:
+            return
+        if not isinstance(codes, dict):
+            self.problem(f"{where}.missing_codes", "expected a mapping 'code: category'",
+                         value=codes)
+            return
+        for code, category in codes.items():
+            if category not in C.MISSING_CATEGORIES:
+                self.problem(f"{where}.missing_codes.{code}", "unknown missing category",
+                             value=category, expected=", ".join(C.MISSING_CATEGORIES))
+            if self.valid_codes and code_key(code) in self.valid_codes:
+                self.problem(f"{where}.missing_codes.{code}", "this code is a valid answer of "
+                             "the response scale; it cannot also mean missing", value=code,
+                             expected="a code outside the response scale, e.g. -9")
+
     def privacy(self, node: Any) -> Privacy:
         defaults = Privacy()
         k = node.get("min_group_size", defaults.min_group_size)
@@ -402,13 +502,23 @@ class _ProjectParser:
                          value=raters)
             raters = 3
         env = str(node.get("pseudonym_key_env", defaults.pseudonym_key_env))
+        if not KEY_ENV.fullmatch(env) or env in COMMON_ENVIRONMENT or env.startswith(
+                COMMON_ENVIRONMENT_PREFIXES):
+            self.problem("privacy.pseudonym_key_env", "must name an environment variable "
+                         "that holds only the pseudonym key, not one the system sets",
+                         value=env, expected="e.g. TRANSFER_EVAL_KEY")
+            env = defaults.pseudonym_key_env
         return Privacy(min_group_size=k, pseudonym_key_env=env,
                        min_raters_per_organisation=raters, **flags)
 
     def branding(self, node: Any, name: str) -> Branding:
         logo = node.get("logo")
         logo_path = self.path("branding.logo", logo) if logo else None
-        colours = node.get("colours") or {}
+        if logo_path is not None and not _is_image(logo_path):
+            self.problem("branding.logo", "the logo is not a PNG, JPEG, GIF or SVG image",
+                         value=logo)
+            logo_path = None
+        colours = self.section("branding.colours", node.get("colours"), {"primary", "accent"})
         for key, value in colours.items():
             if not (isinstance(value, str) and re.fullmatch(r"#[0-9a-fA-F]{6}", value)):
                 self.problem(f"branding.colours.{key}", "colours are hex codes", value=value,
