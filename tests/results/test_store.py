@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pickle
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -29,7 +30,8 @@ SCORES = pd.DataFrame({"respondent": ["P1", "P2", "P3"], "site": ["K01", "K01", 
 
 @pytest.fixture
 def run_dir(tmp_path):
-    results = Results(meta={"project": "Test"}, objects={"networks": {("K01", "w1"): 1}},
+    results = Results(meta={"project": "Test"},
+                      objects={"networks": [{"site": "K01", "wave": "w1"}]},
                       tables={"counts": COUNTS, "scores": SCORES})
     folder = tmp_path / "_run"
     save_results(results, folder, key={"data_sha256": "x"})
@@ -45,7 +47,7 @@ def test_loading_reads_no_table_until_one_is_used(run_dir):
     assert results.tables["counts"]["n"].tolist() == [7, 9]
     assert repr(results.tables) == "LazyTables(2 tables, 1 loaded)"
     assert results.meta == {"project": "Test"}
-    assert results.objects == {"networks": {("K01", "w1"): 1}}
+    assert results.objects == {"networks": [{"site": "K01", "wave": "w1"}]}
 
 
 def test_tables_come_back_with_their_values_and_dtypes(run_dir):
@@ -71,14 +73,17 @@ def test_tables_can_be_added_and_removed_in_memory_only(run_dir):
 
 
 def test_a_missing_table_file_names_the_file_and_what_to_do(run_dir):
-    (run_dir / FRAMES_DIR / "counts.pkl").unlink()
-    with pytest.raises(RunFolderError, match=r"counts\.pkl.*transfer-eval run"):
+    (run_dir / FRAMES_DIR / "counts.json").unlink()
+    with pytest.raises(RunFolderError, match=r"counts\.json.*transfer-eval run"):
         load_results(run_dir).tables["counts"]
 
 
 def test_a_results_file_of_another_format_is_refused(run_dir):
-    (run_dir / RESULTS_FILE).write_bytes(pickle.dumps(Results(meta={})))
+    (run_dir / RESULTS_FILE).write_text('{"format": 1, "meta": {}}')
     with pytest.raises(RunFolderError, match="not a results file of this version"):
+        load_results(run_dir)
+    (run_dir / RESULTS_FILE).write_bytes(pickle.dumps(Results(meta={})))
+    with pytest.raises(RunFolderError, match="cannot be read"):
         load_results(run_dir)
 
 
@@ -87,7 +92,7 @@ def test_saving_again_leaves_nothing_of_the_earlier_run(run_dir):
     (run_dir / "charts" / "old.json").write_text("{}")
     save_results(Results(meta={}, tables={"counts": COUNTS.head(1)}), run_dir,
                  key={"data_sha256": "y"})
-    assert sorted(p.name for p in (run_dir / FRAMES_DIR).iterdir()) == ["counts.pkl"]
+    assert sorted(p.name for p in (run_dir / FRAMES_DIR).iterdir()) == ["counts.json"]
     assert list((run_dir / "charts").iterdir()) == []
     assert cached_key(run_dir) == {"data_sha256": "y"}
 
@@ -149,3 +154,34 @@ def test_saving_deletes_only_the_files_a_run_writes(run_dir):
     save_results(load_results(run_dir), run_dir, key={"data_sha256": "x"})
     assert (run_dir / "tables" / "notes.txt").read_text() == "mine"
     assert (run_dir / "my_analysis.R").read_text() == "mine"
+
+
+class _Payload:
+    """Unpickling this writes a file: the proof that a pickle ran code."""
+
+    def __init__(self, marker: str) -> None:
+        self.marker = marker
+
+    def __reduce__(self):
+        return (Path.write_text, (Path(self.marker), "payload ran"))
+
+
+def test_a_planted_pickle_in_the_run_folder_is_never_run(run_dir, tmp_path):
+    marker = tmp_path / "payload-ran"
+    planted = pickle.dumps(_Payload(str(marker)))
+    (run_dir / "results.pkl").write_bytes(planted)
+    (run_dir / FRAMES_DIR / "counts.pkl").write_bytes(planted)
+    (run_dir / FRAMES_DIR / "scores.json").write_bytes(planted)  # a table file replaced
+    assert cached_key(run_dir) is None  # the changed table is not reused
+    results = load_results(run_dir)
+    with pytest.raises(RunFolderError, match="cannot be read"):
+        results.tables["scores"]
+    assert results.tables["counts"]["n"].tolist() == [7, 9]
+    assert not marker.exists()
+
+
+def test_a_table_file_changed_after_the_save_stops_the_cache_from_being_reused(run_dir):
+    assert cached_key(run_dir) == {"data_sha256": "x"}
+    path = run_dir / FRAMES_DIR / "counts.json"
+    path.write_text(path.read_text().replace("7", "8"))
+    assert cached_key(run_dir) is None

@@ -39,7 +39,7 @@ from evaluation.io import (
     response_counts,
     straightlining,
 )
-from evaluation.network import analyse_networks
+from evaluation.network import analyse_networks, network_record
 from evaluation.participation import analyse_ideas, analyse_participation
 from evaluation.privacy import pool_rows
 from evaluation.results import Results
@@ -178,7 +178,8 @@ def compute_results(project: Project, survey: SurveyData, participation: Partici
     if participation.tables:
         log.info("networks, participation, ideas, goals")
         networks = analyse_networks(participation, project)
-        results.objects["networks"] = networks.networks
+        # plain data (JSON) in the run folder; evaluation.network.network_from_record reads it
+        results.objects["networks"] = [network_record(n) for n in networks.networks.values()]
         for name in ("metrics", "organisations", "brokers", "tie_ratings",
                      "collaboration_levels", "tie_changes", "departed_partners",
                      "partner_retention"):

@@ -55,7 +55,7 @@ __getattr__, __dir__, __all__ = lazy_loader.attach(
             "BETWEENNESS", "COVERAGE", "METRIC", "N_ORGANISATIONS", "N_RESPONDENTS",
             "PREVIOUS_WAVE", "RANK", "SECTOR", "SHARE", "SUPPRESSED", "SiteNetwork",
             "active_mask", "active_organisations", "active_positions", "build_network",
-            "build_networks", "wave_dates",
+            "build_networks", "network_from_record", "network_record", "wave_dates",
         ],
         "metrics": [
             "NETWORK_METRICS", "NetworkMetrics", "blau_index", "brokers", "degree_centralisation",

@@ -163,6 +163,37 @@ class SiteNetwork:
         return self.n_respondents / n if n else float("nan")
 
 
+def _plain(value: object) -> object:
+    """A numpy scalar as the Python value it holds (for JSON)."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def network_record(network: SiteNetwork) -> dict[str, object]:
+    """The network as plain data (JSON): nodes and edges in their order, with attributes."""
+    return {
+        "site": network.site, "wave": network.wave,
+        "date": network.date.isoformat() if network.date is not None else None,
+        "nodes": [[node, {k: _plain(v) for k, v in attrs.items()}]
+                  for node, attrs in network.graph.nodes(data=True)],
+        "edges": [[u, v, {k: _plain(x) for k, x in attrs.items()}]
+                  for u, v, attrs in network.graph.edges(data=True)],
+        "respondents": sorted(network.respondents),
+        "ties_excluded": int(network.ties_excluded),
+    }
+
+
+def network_from_record(record: dict[str, object]) -> SiteNetwork:
+    """The :class:`SiteNetwork` that :func:`network_record` wrote, nodes and edges in order."""
+    graph = nx.DiGraph()
+    graph.add_nodes_from((node, attrs) for node, attrs in record["nodes"])  # type: ignore[attr-defined]
+    graph.add_edges_from((u, v, attrs) for u, v, attrs in record["edges"])  # type: ignore[attr-defined]
+    date = record.get("date")
+    return SiteNetwork(site=str(record["site"]), wave=str(record["wave"]),
+                       date=dt.date.fromisoformat(str(date)) if date else None, graph=graph,
+                       respondents=frozenset(record["respondents"]),  # type: ignore[arg-type]
+                       ties_excluded=int(record["ties_excluded"]))  # type: ignore[arg-type]
+
+
 def _check_levels(min_frequency: int, min_collaboration: int) -> None:
     for name, value in (("min_frequency", min_frequency),
                         ("min_collaboration", min_collaboration)):

@@ -30,6 +30,7 @@ import pandas as pd
 
 from evaluation import columns as C
 from evaluation.errors import ReportError
+from evaluation.network import network_from_record
 from evaluation.report.chart_store import STORE_DIR
 from evaluation.report.labels import Labels, labels_from_meta, min_group_size
 from evaluation.results import Results
@@ -265,7 +266,8 @@ def build_site_view(results: Results, site: str, wave: str, *,
         return SiteView(shown=False, **base)
     count = _rows(counts, site=site, wave=wave).iloc[0]
     change, change_from = _change_table(results, labels, site, wave)
-    networks = results.objects.get("networks") or {}
+    record = next((r for r in results.objects.get("networks") or ()
+                   if r["site"] == site and r["wave"] == wave), None)
     tie_changes = _rows(results.table("network_tie_changes"), site=site, wave=wave)
     ideas = _rows(results.table("idea_matrix"), site=site)
     if not ideas.empty:
@@ -284,7 +286,7 @@ def build_site_view(results: Results, site: str, wave: str, *,
         factors=_factor_table(results, labels, site, wave),
         change=change, change_from=change_from,
         challenges=_challenge_table(results, labels, site, wave),
-        network=networks.get((site, wave)),
+        network=network_from_record(record) if record is not None else None,
         network_metrics=_metric_dict(results.table("network_metrics"), site, wave),
         network_changes=({c: float(tie_changes[c].iloc[0]) for c in
                           ("ties_before", "ties_after", "stable", "gained", "lost")

@@ -2,8 +2,9 @@
 
 Layout of a run folder::
 
-    results.pkl       metadata, objects (network graphs) and the names of the tables
-    frames/NAME.pkl   every tidy table as a pickled DataFrame (dtypes kept)
+    results.json      metadata, objects (network graphs as node and edge lists), the names of
+                      the tables and the SHA-256 of each table file
+    frames/NAME.json  every tidy table as JSON that restores it exactly (dtypes kept)
     tables/NAME.csv   every tidy table as CSV, for evaluators who work in other software
     run.json          the cache key (data hash, parameters, package version) and timings
     charts/           drawn charts shared by a site's editions (evaluation.report.chart_store)
@@ -18,8 +19,8 @@ tables stay in the run folder and are never copied into partner reports.
 
 from __future__ import annotations
 
+import hashlib
 import json
-import pickle
 import uuid
 from collections.abc import Iterable, Iterator, MutableMapping
 from dataclasses import dataclass, field
@@ -30,6 +31,7 @@ import pandas as pd
 
 from evaluation.atomic import write_atomic
 from evaluation.errors import RunFolderError
+from evaluation.results.frames import frame_from_json, frame_to_json
 from evaluation.results.registry import check_tables, table_spec
 from evaluation.spreadsheet import spreadsheet_safe
 
@@ -46,22 +48,24 @@ __all__ = [
     "save_results",
 ]
 
-RESULTS_FILE = "results.pkl"
+RESULTS_FILE = "results.json"
 #: bumped whenever the stored form of :class:`Results` changes (enters the cache key)
-RESULTS_FORMAT = 4
+RESULTS_FORMAT = 5
 RUN_FILE = "run.json"
 TABLES_DIR = "tables"
 FRAMES_DIR = "frames"
 #: What a run of ours writes below the run folder: the only files a new save deletes.
-OWN_FILES = ((TABLES_DIR, "*.csv"), (FRAMES_DIR, "*.pkl"), ("charts", "*.json"))
+OWN_FILES = ((TABLES_DIR, "*.csv"), (FRAMES_DIR, "*.json"), (FRAMES_DIR, "*.pkl"),
+             ("charts", "*.json"))
 
 
 @dataclass(kw_only=True)
 class Results:
     """All computed tables of one project run (tidy DataFrames) plus metadata.
 
-    Defined here, away from the statistics modules, so that a report kernel can unpickle it
-    without importing statsmodels or scipy.
+    Defined here, away from the statistics modules, so that a report kernel can load it
+    without importing statsmodels or scipy. ``meta`` and ``objects`` hold plain data only
+    (what JSON can hold): they are stored as JSON, never as code-carrying pickles.
     """
 
     meta: dict[str, Any]
@@ -83,7 +87,7 @@ class Results:
 
 
 class LazyTables(MutableMapping[str, pd.DataFrame]):
-    """The tables of a run folder, each read from ``frames/NAME.pkl`` when first used.
+    """The tables of a run folder, each read from ``frames/NAME.json`` when first used.
 
     Behaves as a dict of DataFrames: ``in``, ``len`` and iteration use the stored names
     without reading anything; a table set here replaces the stored one in memory only.
@@ -101,11 +105,10 @@ class LazyTables(MutableMapping[str, pd.DataFrame]):
             return self._loaded[name]
         if name not in self._names:
             raise KeyError(name)
-        path = self._folder / f"{name}.pkl"
+        path = self._folder / f"{name}.json"
         try:
-            with path.open("rb") as handle:
-                token, table = pickle.load(handle)  # our own run folder, written by us
-        except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError) as exc:
+            token, table = frame_from_json(path.read_bytes())
+        except (OSError, ValueError, TypeError, KeyError) as exc:
             raise RunFolderError(f"{path}: table {name!r} cannot be read ({exc}); run "
                                  "`transfer-eval run PROJECT` again") from exc
         if token != self._token:
@@ -162,26 +165,47 @@ def save_results(results: Results, run_dir: Path, *, key: dict[str, Any]) -> Non
     tables, frames = run_dir / TABLES_DIR, run_dir / FRAMES_DIR
     tables.mkdir(exist_ok=True)
     frames.mkdir(exist_ok=True)
+    hashes: dict[str, str] = {}
     for name, table in sorted(all_tables.items()):
         write_atomic(tables / f"{name}.csv",
                      spreadsheet_safe(table).to_csv(index=False, lineterminator="\n"))
-        write_atomic(frames / f"{name}.pkl", pickle.dumps((token, table), protocol=5))
+        text = frame_to_json(table, name=name, token=token)
+        write_atomic(frames / f"{name}.json", text)
+        hashes[name] = hashlib.sha256(text.encode()).hexdigest()
     stored = {"format": RESULTS_FORMAT, "meta": results.meta, "objects": results.objects,
-              "tables": list(all_tables), "token": token}
-    write_atomic(run_dir / RESULTS_FILE, pickle.dumps(stored, protocol=5))
+              "tables": list(all_tables), "sha256": hashes, "token": token}
+    try:
+        text = json.dumps(stored, ensure_ascii=False, indent=1)  # key order is meaningful
+    except (TypeError, ValueError) as exc:
+        raise RunFolderError(f"{run_dir / RESULTS_FILE}: the metadata and objects must be "
+                             f"plain data (JSON): {exc}") from exc
+    write_atomic(run_dir / RESULTS_FILE, text + "\n")
     # run.json last: its presence marks a complete run folder
     write_atomic(run_dir / RUN_FILE, json.dumps(key, indent=2, sort_keys=True) + "\n")
 
 
 def cached_key(run_dir: Path) -> dict[str, Any] | None:
-    """The cache key of a complete run folder, or ``None``."""
+    """The cache key of a complete run folder whose files are intact, or ``None``.
+
+    Intact: ``results.json`` is of this format and every table file has the SHA-256 recorded
+    there, so a changed or planted file is never reused (it is computed again).
+    """
     path = run_dir / RUN_FILE
     if not path.is_file() or not (run_dir / RESULTS_FILE).is_file():
         return None
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        key = json.loads(path.read_text(encoding="utf-8"))
+        stored = json.loads((run_dir / RESULTS_FILE).read_text(encoding="utf-8"))
+        hashes = stored["sha256"]
+        if stored.get("format") != RESULTS_FORMAT or set(hashes) != set(stored["tables"]):
+            return None
+        for name, digest in hashes.items():
+            frame = run_dir / FRAMES_DIR / f"{name}.json"
+            if hashlib.sha256(frame.read_bytes()).hexdigest() != digest:
+                return None
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
+    return key if isinstance(key, dict) else None
 
 
 def load_results(run_dir: str | Path) -> Results:
@@ -195,8 +219,11 @@ def load_results(run_dir: str | Path) -> Results:
     if not path.is_file():
         raise RunFolderError(f"{path}: no computed results; run `transfer-eval run PROJECT` "
                              "first or pass the run folder of a finished run")
-    with path.open("rb") as handle:
-        stored = pickle.load(handle)
+    try:
+        stored = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise RunFolderError(f"{path}: cannot be read ({exc}); run `transfer-eval run "
+                             "PROJECT` again") from exc
     if not isinstance(stored, dict) or stored.get("format") != RESULTS_FORMAT:
         raise RunFolderError(f"{path}: not a results file of this version of the package; "
                              "run `transfer-eval run PROJECT` again")
