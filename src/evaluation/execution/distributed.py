@@ -140,7 +140,7 @@ class DaskExecutor:
                                  key=[f"{name}-{i}" for i in range(len(tasks))])
             index = {future.key: i for i, future in enumerate(futures)}
             with _progress_bar(len(tasks), progress) as bar:
-                for future in as_completed(futures):
+                for future in as_completed(futures, loop=client.loop):
                     i = index[future.key]
                     try:
                         results[i] = future.result()
