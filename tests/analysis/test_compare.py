@@ -15,6 +15,7 @@ import pytest
 from scipy import stats
 
 from evaluation.analysis import compare as K
+from evaluation.analysis import wave_change
 from evaluation.errors import MissingColumnError, StatisticsInputError
 
 REFERENCE = Path(__file__).parents[1] / "reference"
@@ -130,10 +131,24 @@ def test_funnel_limits_use_the_normal_quantiles() -> None:
     assert wide.loc[(25, 0.998), "low"] == pytest.approx(3 - 3.090232306167813 / 5)
 
 
-def test_a_site_with_no_variation_gets_an_exact_difference() -> None:
+def test_constant_samples_give_the_difference_but_no_test_and_no_interval() -> None:
+    # R: t.test(c(4, 4, 4), c(2, 2, 2, 2)) stops with "data are essentially constant"
     result = K.welch_difference([4, 4, 4], [2, 2, 2, 2])
-    assert result[:3] == (2.0, 2.0, 2.0)
-    assert result[5] == 0.0
+    assert result[0] == 2.0
+    assert all(np.isnan(v) for v in result[1:])
+
+
+def test_a_scale_without_variance_in_both_waves_is_never_a_significant_change() -> None:
+    scores = pd.DataFrame({
+        "respondent": [f"r{i}" for i in range(12)], "site": ["K01"] * 6 + ["K02"] * 6,
+        "wave": (["w1"] * 3 + ["w2"] * 3) * 2, "scale": "trust",
+        "score": [3.0] * 3 + [2.0] * 3 + [4.0] * 6})
+    change = wave_change(scores, min_n=3)
+    sites = change[change["site"].isin(["K01", "K02"])]
+    assert len(sites) == 2
+    assert sites["pvalue"].isna().all()
+    assert sites["ci_low"].isna().all()
+    assert sites.loc[sites["site"] == "K01", "difference"].tolist() == [-1.0]
 
 
 def test_bad_parameters_are_rejected_with_their_values() -> None:

@@ -69,8 +69,9 @@ def welch_difference(x: Sequence[float] | np.ndarray | pd.Series,
     -----
     :math:`se = \\sqrt{s_x^2/n_x + s_y^2/n_y}`, Welch-Satterthwaite
     :math:`df = se^4 / ((s_x^2/n_x)^2/(n_x-1) + (s_y^2/n_y)^2/(n_y-1))`, interval
-    :math:`d \\pm t_{df,1-\\alpha/2}\\,se`. When both variances are zero the difference is exact:
-    the interval collapses to it and the p-value is 0 (or 1 for a zero difference).
+    :math:`d \\pm t_{df,1-\\alpha/2}\\,se`. When both samples are constant (both variances
+    zero) there is nothing to test: the difference is given, the interval, t, df and p are NaN
+    ("not computable"), as R's ``t.test`` refuses such data ("data are essentially constant").
     """
     check_confidence(confidence)
     a = np.asarray(x, dtype=float)
@@ -81,8 +82,8 @@ def welch_difference(x: Sequence[float] | np.ndarray | pd.Series,
     va, vb = a.var(ddof=1) / len(a), b.var(ddof=1) / len(b)
     diff = float(a.mean() - b.mean())
     se = float(np.sqrt(va + vb))
-    if se == 0:
-        return diff, diff, diff, np.nan, np.nan, (1.0 if diff == 0 else 0.0)
+    if se == 0:  # both samples constant: no test, no interval
+        return diff, np.nan, np.nan, np.nan, np.nan, np.nan
     df = float((va + vb) ** 2 / (va**2 / (len(a) - 1) + vb**2 / (len(b) - 1)))
     t = diff / se
     half = float(stats.t.ppf(0.5 + confidence / 2, df) * se)
@@ -276,11 +277,8 @@ def welch_arrays(a: Moments, b: Moments, *, confidence: float = 0.95
     d = a.mean[ok] - b.mean[ok]
     se = np.sqrt(va + vb)
     diff[ok] = d
-    exact = se == 0
+    exact = se == 0  # both samples constant: no test, no interval (NaN)
     where = np.flatnonzero(ok)
-    fixed = where[exact]
-    low[fixed] = high[fixed] = d[exact]
-    pvalue[fixed] = np.where(d[exact] == 0, 1.0, 0.0)
     tested = where[~exact]
     va, vb, d, se = va[~exact], vb[~exact], d[~exact], se[~exact]
     n_a, n_b = a.n[tested], b.n[tested]
