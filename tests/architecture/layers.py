@@ -21,7 +21,7 @@ PACKAGE = "evaluation"
 
 #: Units from the bottom of the stack to the top; a tuple holds units of one layer.
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("errors", "columns", "language", "atomic", "spreadsheet", "version"),  # foundation
+    ("errors", "columns", "language", "atomic", "numbers", "spreadsheet", "version"),
     ("config", "stats", "results", "execution"),             # independent of each other
     ("privacy",),
     ("io", "synthetic"),

@@ -364,3 +364,29 @@ def test_direct_identifiers_without_a_key_are_an_error(tmp_path, codebook, monke
     assert len(data.errors) == 1
     assert "TRANSFER_EVAL_KEY" in data.errors[0].message
     assert "anna.schmidt" not in data.errors[0].message
+
+
+@pytest.mark.parametrize("cell", ["\u0664", "\uff14", "0_4", "4e0", "+4", "inf", "4,0,0"])
+def test_only_ascii_digits_make_a_number_so_a_look_alike_is_reported_not_read_as_4(
+        tmp_path, codebook, cell):
+    frame = wide_survey().astype(object)
+    frame.loc[0, "trust_1"] = cell
+    folder = tmp_path / "p"
+    (folder / "data").mkdir(parents=True)
+    path = write_csv(frame, folder / "data" / "survey.csv")
+    before = sha(path)
+    write_project(folder, codebook, [{"path": "data/survey.csv"}])
+    _write_sites(folder)
+    with pytest.raises(DataValidationError) as info:
+        load_survey(load_project(folder))
+    found = [(p.row, p.column, p.value) for p in info.value.problems]
+    assert (2, "trust_1", cell) in found
+    assert sha(path) == before
+
+
+@pytest.mark.parametrize(("text", "number"), [("4", 4.0), (" 4 ", 4.0), ("3,5", 3.5),
+                                               ("3.5", 3.5), ("-9", -9.0), ("\u22129", -9.0)])
+def test_numbers_as_survey_tools_write_them_are_read(text, number):
+    from evaluation.numbers import parse_number
+
+    assert parse_number(text) == number

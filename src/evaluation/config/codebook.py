@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from evaluation import columns as C
+from evaluation.numbers import parse_number
 
 __all__ = [
     "ID_FIELDS",
@@ -184,8 +185,7 @@ def normalise_text(value: object) -> str:
 def code_key(code: object) -> str:
     """Canonical text of a missing or answer code: ``-9``, ``-9.0`` and ``'-9'`` agree."""
     text = str(code).strip()
-    try:
-        number = float(text.replace(",", "."))
-    except ValueError:
+    number = parse_number(text)
+    if number is None:  # not a number as a cell writes one (see evaluation.numbers)
         return text.casefold()
     return str(int(number)) if number.is_integer() else repr(number)

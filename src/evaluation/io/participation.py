@@ -22,6 +22,7 @@ from evaluation import columns as C
 from evaluation.config import Project, normalise_text
 from evaluation.errors import DataValidationError, InputFileError, Problem
 from evaluation.io.readers import read_raw
+from evaluation.numbers import parse_number
 
 __all__ = [
     "EVENT_TYPES",
@@ -236,9 +237,8 @@ _BAD = object()
 def _parse_cell(text: str, spec: Column, original: Any) -> tuple[Any, str]:
     if spec.kind == "int":
         expected = f"a whole number from {spec.lo:g} to {spec.hi:g}"
-        try:
-            number = float(text.replace(",", "."))
-        except ValueError:
+        number = parse_number(text)
+        if number is None:
             return _BAD, expected
         if not number.is_integer() or not spec.lo <= number <= spec.hi:  # type: ignore[operator]
             return _BAD, expected

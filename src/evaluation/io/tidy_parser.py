@@ -19,6 +19,7 @@ from evaluation.config import Codebook, code_key, normalise_text
 from evaluation.errors import Problem
 from evaluation.io.readers import RawTable
 from evaluation.io.survey_data import STATUS_DTYPE, Dialect, SurveyData
+from evaluation.numbers import parse_number
 
 
 class TidyParser:
@@ -267,11 +268,4 @@ def _cell_text(value: Any) -> str:
 
 
 def _to_number(text: str) -> float | None:
-    text = text.strip().replace("\u2212", "-")
-    if "," in text and "." not in text:
-        text = text.replace(",", ".")
-    try:
-        number = float(text)
-    except ValueError:
-        return None
-    return number if np.isfinite(number) else None
+    return parse_number(text)

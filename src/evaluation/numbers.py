@@ -1,0 +1,32 @@
+"""The one reading of a number in a data cell: ASCII digits, one decimal point or comma.
+
+Python's ``float`` also accepts what no survey tool writes for an answer and what a person
+would not mean as one: Arabic-Indic or full-width digits (``٤``, ``４``), underscores
+(``0_4``), exponents (``4e0``), a plus sign (``+4``), ``inf`` and ``nan``. Taking those as
+numbers would turn a broken cell into a valid answer. :func:`parse_number` accepts only an
+optional minus sign (also the typographic minus ``−``), ASCII digits and one decimal separator
+(point or comma, as German Excel writes it).
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["NUMBER_PATTERN", "parse_number"]
+
+#: What a number in a cell may look like (after stripping surrounding spaces).
+NUMBER_PATTERN = re.compile(r"-?(?:[0-9]+(?:[.,][0-9]+)?|[.,][0-9]+)")
+
+
+def parse_number(text: object) -> float | None:
+    """The number ``text`` writes, or ``None`` when it is not one in the sense above.
+
+    >>> parse_number(" 4 "), parse_number("3,5"), parse_number("−2")
+    (4.0, 3.5, -2.0)
+    >>> parse_number("٤"), parse_number("4e0"), parse_number("+4"), parse_number("0_4")
+    (None, None, None, None)
+    """
+    cleaned = str(text).strip().replace("\u2212", "-")
+    if not NUMBER_PATTERN.fullmatch(cleaned):
+        return None
+    return float(cleaned.replace(",", "."))
