@@ -106,9 +106,12 @@ def decode_text(path: Path, data: bytes, encoding: str | None) -> tuple[str, lis
             raise InputFileError(path, f"unknown encoding {encoding!r}") from None
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return data.decode("utf-16"), notes
-    if b"\x00" in data[:4096]:
+    head = data[:4096]
+    controls = sum(1 for byte in head if byte < 32 and byte not in (9, 10, 13))
+    if b"\x00" in head and controls * 20 >= len(head):  # 5 % control bytes: not a text file
         raise InputFileError(path, "the file contains binary data (NUL bytes); expected a "
-                             "text export (CSV) or set the format to xlsx or sav")
+                             "text export (CSV; for UTF-16 without a byte order mark set "
+                             "'encoding: utf-16') or set the format to xlsx or sav")
     try:
         return data.decode("utf-8-sig"), notes
     except UnicodeDecodeError:
@@ -122,6 +125,20 @@ def decode_text(path: Path, data: bytes, encoding: str | None) -> tuple[str, lis
     notes.append(Problem(file=str(path), severity="warning",
                          message=f"not UTF-8; read as {used} (German Excel export)"))
     return text, notes
+
+
+def _refuse_nul(path: Path, text: str, sep: str) -> None:
+    """A NUL character anywhere is a damaged cell: name its row and column."""
+    at = text.find("\x00")
+    if at < 0:
+        return
+    line = text.count("\n", 0, at) + 1
+    start = text.rfind("\n", 0, at) + 1
+    header = next(csv.reader(io.StringIO(text.split("\n", 1)[0]), delimiter=sep), [])
+    field = text[start:at].count(sep)
+    column = header[field].strip() if field < len(header) else f"field {field + 1}"
+    raise InputFileError(path, f"a NUL byte in column {column!r} (a damaged or binary cell); "
+                         "re-export the file as text", row=line)
 
 
 def sniff_delimiter(text: str) -> str:
@@ -144,7 +161,12 @@ def read_csv(path: Path, *, encoding: str | None = None,
     text, notes = decode_text(path, data, encoding)
     if not text.strip():
         raise InputFileError(path, "the file has no content")
+    if "\r" in text and "\n" not in text:  # classic Mac line ends
+        text = text.replace("\r", "\n")
+        notes.append(Problem(file=str(path), severity="warning",
+                             message="lines end in CR only (old Mac export); read as lines"))
     sep = delimiter or sniff_delimiter(text)
+    _refuse_nul(path, text, sep)
     lines = text.count("\n")
     if lines > MAX_ROWS:
         raise InputFileError(path, f"the file has about {lines:,} rows, more than the limit of "
@@ -188,10 +210,67 @@ def _ragged_rows(path: Path, text: str, sep: str, *, limit: int = 50) -> list[Pr
     return problems
 
 
-def read_xlsx(path: Path, *, sheet: str | int | None = None) -> RawTable:
+#: Largest number of columns a survey workbook may have (checked before loading it).
+MAX_COLUMNS = 5_000
+
+
+def _inspect_workbook(path: Path, sheet: str | int | None) -> tuple[str, list[Problem]]:
+    """The sheet to read, checked before pandas loads anything: it exists, its size is within
+    the limits, and no formula lacks the value Excel stores with it."""
+    import openpyxl
+    from openpyxl.utils import get_column_letter
+
     try:
-        frame = pd.read_excel(path, sheet_name=0 if sheet is None else sheet, dtype=object,
-                              engine="openpyxl")
+        book = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    except Exception as exc:  # zipfile and XML errors of damaged files
+        raise InputFileError(path, f"damaged or not an .xlsx workbook ({type(exc).__name__})"
+                             ) from None
+    try:
+        names = list(book.sheetnames)
+        if sheet is None:
+            chosen = names[0]
+        elif isinstance(sheet, int) and 0 <= sheet < len(names):
+            chosen = names[sheet]
+        elif isinstance(sheet, str) and sheet in names:
+            chosen = sheet
+        else:
+            raise InputFileError(path, f"no sheet {sheet!r}; the workbook has the sheets "
+                                 f"{', '.join(map(repr, names))}")
+        ws = book[chosen]
+        rows, cols = ws.max_row or 0, ws.max_column or 0
+        if rows > MAX_ROWS + 1 or cols > MAX_COLUMNS:
+            raise InputFileError(path, f"sheet {chosen!r} spans {rows:,} rows and {cols:,} "
+                                 f"columns, more than the limit of {MAX_ROWS:,} rows and "
+                                 f"{MAX_COLUMNS:,} columns (a stray cell far outside the data?)")
+        formulas = [(cell.row, cell.column) for row in ws.iter_rows() for cell in row
+                    if getattr(cell, "data_type", None) == "f"]
+    finally:
+        book.close()
+    notes: list[Problem] = []
+    if formulas:
+        values = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        try:
+            ws = values[chosen]
+            stored = {(c.row, c.column): c.value for row in ws.iter_rows() for c in row}
+        finally:
+            values.close()
+        missing = [(r, c) for r, c in formulas if stored.get((r, c)) is None]
+        if missing:
+            cells = ", ".join(f"{get_column_letter(c)}{r}" for r, c in missing[:10])
+            raise InputFileError(path, f"sheet {chosen!r}: {len(missing)} formula cell(s) "
+                                 f"without a stored value ({cells}); open the file in Excel "
+                                 "or LibreOffice, let it calculate and save it again")
+    if sheet is None and len(names) > 1:
+        notes.append(Problem(file=str(path), severity="warning",
+                             message=f"the workbook has the sheets {', '.join(map(repr, names))}"
+                                     f"; read {chosen!r} (set 'sheet' to choose another)"))
+    return chosen, notes
+
+
+def read_xlsx(path: Path, *, sheet: str | int | None = None) -> RawTable:
+    sheet, sheet_notes = _inspect_workbook(path, sheet)
+    try:
+        frame = pd.read_excel(path, sheet_name=sheet, dtype=object, engine="openpyxl")
     except (ValueError, KeyError, OSError) as exc:
         raise InputFileError(path, f"cannot read as an Excel workbook: {exc}") from None
     except Exception as exc:  # openpyxl raises zipfile/XML errors on damaged files
@@ -200,7 +279,7 @@ def read_xlsx(path: Path, *, sheet: str | int | None = None) -> RawTable:
     frame.columns = [str(c).strip() for c in frame.columns]
     frame = frame.astype(object).where(frame.notna(), "")
     _check_header(path, frame)
-    return RawTable(path=path, frame=frame, first_row=2)
+    return RawTable(path=path, frame=frame, first_row=2, notes=sheet_notes)
 
 
 def read_sav(path: Path) -> RawTable:
@@ -231,6 +310,9 @@ def _check_header(path: Path, frame: pd.DataFrame) -> None:
         raise InputFileError(path, "no header row with column names")
     seen: set[str] = set()
     for name in names:
+        if name in seen:  # equal once surrounding spaces are removed ("trust_1", " trust_1")
+            raise InputFileError(path, f"column {name!r} appears twice in the header (perhaps "
+                                 "once with spaces around it)")
         base = name.split(".")[0] if name.rsplit(".", 1)[-1].isdigit() else name
         if base in seen and base != name:
             raise InputFileError(path, f"column {base!r} appears twice in the header")
