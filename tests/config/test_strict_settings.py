@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from evaluation.config import load_project
-from evaluation.errors import ConfigError
+from evaluation.config.yamlio import load_yaml
+from evaluation.errors import ConfigError, InputFileError
 from tests.conftest import SMALL_CODEBOOK, write_project
 
 
@@ -85,3 +86,32 @@ def test_every_problem_of_a_project_file_is_reported_in_one_pass(tmp_path):
                          privacy={"min_group_sise": 10, "pseudonym_key_env": "PATH"},
                          outputs={"editions": "partner"})
     assert len(problems) == 5, problems
+
+
+def _yaml(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "file.yml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_billion_laughs_file_is_refused_before_it_is_built(tmp_path):
+    lines = ['a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    for previous, name in zip("abcdefgh", "bcdefghi", strict=True):
+        lines.append(f"{name}: &{name} [" + ", ".join([f"*{previous}"] * 9) + "]")
+    with pytest.raises(InputFileError, match="expands to more than 1,000,000 values"):
+        load_yaml(_yaml(tmp_path, "\n".join(lines) + "\n"))
+
+
+def test_deep_nesting_a_list_as_key_and_an_impossible_date_are_named(tmp_path):
+    with pytest.raises(InputFileError, match="nested deeper than 50 levels"):
+        load_yaml(_yaml(tmp_path, "a: " + "[" * 3000 + "]" * 3000 + "\n"))
+    with pytest.raises(InputFileError, match=r"a list cannot be a key \(line 1\)"):
+        load_yaml(_yaml(tmp_path, "? [1, 2]\n: x\n"))
+    assert load_yaml(_yaml(tmp_path, "report_date: 2026-13-45\n")) == {
+        "report_date": "2026-13-45"}
+
+
+def test_an_impossible_report_date_is_a_problem_of_the_project_file(tmp_path):
+    problem = _one(_problems(tmp_path, project={"name": "P", "report_date": "2026-13-45"}),
+                   "project.report_date")
+    assert "not a date" in problem
