@@ -40,6 +40,8 @@ __all__ = [
 
 EVENT_TYPES = ("network_meeting", "steering_group", "idea_workshop", "peer_exchange",
                "transfer_conference")
+#: Formats of one site, attended by its own organisations only.
+SITE_FORMATS = ("network_meeting", "steering_group", "idea_workshop")
 RESOURCES = ("information", "contacts", "staff", "rooms", "money", "expertise", "materials")
 IDEA_STATUSES = ("idea", "planned", "implemented")
 
@@ -278,6 +280,7 @@ def read_participation(project: Project) -> ParticipationData:
             tables[name] = table
     _check_references(project, tables, problems)
     _check_logic(project, tables, problems)
+    _check_sites(project, tables, problems)
     return ParticipationData(tables=tables, problems=problems)
 
 
@@ -325,6 +328,56 @@ def _check_references(project: Project, tables: dict[str, pd.DataFrame],
                 problems.append(Problem(file=file, row=int(table["source_row"].iloc[pos]),
                                         column=spec.name, value=table[spec.name].iloc[pos],
                                         message=what))
+
+
+def _site_mismatches(table: pd.DataFrame, column: str, owner: dict[Any, Any],
+                     expected_site: pd.Series, file: str, what: str) -> list[Problem]:
+    """Rows whose ``column`` points at something of another site than ``expected_site``."""
+    other = table[column].map(owner)
+    bad = other.notna() & expected_site.notna() & (other != expected_site)
+    return [Problem(file=file, row=int(table["source_row"].iloc[pos]), column=column,
+                    value=table[column].iloc[pos],
+                    message=f"{what} belongs to site {other.iloc[pos]!r}",
+                    expected=f"{what} of site {expected_site.iloc[pos]!r}")
+            for pos in np.flatnonzero(bad.to_numpy(dtype=bool))]
+
+
+def _check_sites(project: Project, tables: dict[str, pd.DataFrame],
+                 problems: list[Problem]) -> None:
+    """Attendance, ideas and idea ratings stay within one site: a site's own formats
+    (network meetings, steering groups, idea workshops) are attended by its own organisations;
+    peer exchanges and transfer conferences bring sites together and are not checked."""
+    home = (dict(zip(tables["roster"][C.ORGANISATION], tables["roster"][C.SITE], strict=True))
+            if "roster" in tables else {})
+    event_site = (dict(zip(tables["events"][C.EVENT], tables["events"][C.SITE], strict=True))
+                  if "events" in tables else {})
+    if "attendance" in tables and home and event_site:
+        att = tables["attendance"]
+        events = tables["events"]
+        own_format = events["event_type"].isin(SITE_FORMATS)
+        own_site = dict(zip(events.loc[own_format, C.EVENT], events.loc[own_format, C.SITE],
+                            strict=True))
+        problems += _site_mismatches(att, C.ORGANISATION, home, att[C.EVENT].map(own_site),
+                                     str(project.participation["attendance"]),
+                                     "the organisation")
+    if "ideas" in tables and event_site and C.EVENT in tables["ideas"]:
+        ideas = tables["ideas"]
+        problems += _site_mismatches(ideas, C.EVENT, event_site, ideas[C.SITE],
+                                     str(project.participation["ideas"]), "the event")
+    if "idea_ratings" in tables and "ideas" in tables and home:
+        ratings = tables["idea_ratings"]
+        idea_site = dict(zip(tables["ideas"]["idea"], tables["ideas"][C.SITE], strict=True))
+        file = str(project.participation["idea_ratings"])
+        problems += _site_mismatches(ratings, "rater", home, ratings["idea"].map(idea_site),
+                                     file, "the rater")
+        unknown = ratings["rater"].notna() & ~ratings["rater"].isin(home)
+        if unknown.any():
+            first = int(np.flatnonzero(unknown.to_numpy(dtype=bool))[0])
+            problems.append(Problem(
+                file=file, row=int(ratings["source_row"].iloc[first]), column="rater",
+                value=ratings["rater"].iloc[first], severity="warning",
+                message=f"{int(unknown.sum())} rating(s) by raters who are not roster "
+                        "organisations; they are counted as raters of their idea's site"))
 
 
 def _check_logic(project: Project, tables: dict[str, pd.DataFrame],
