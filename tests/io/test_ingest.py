@@ -316,6 +316,23 @@ def test_a_respondent_duplicated_across_two_files_of_a_wave_is_reported(tmp_path
     assert [(Path(p.file).name, p.row, p.value) for p in data.errors] == [("b.csv", 2, "R1")]
 
 
+def test_a_respondent_in_two_files_of_the_same_name_in_two_folders_is_reported(tmp_path,
+                                                                               codebook):
+    folder = tmp_path / "p"
+    for sub in ("site_a", "site_b"):
+        (folder / "data" / sub).mkdir(parents=True)
+    frame = wide_survey()
+    write_csv(frame.iloc[:2], folder / "data" / "site_a" / "survey.csv")
+    write_csv(frame.iloc[[0]], folder / "data" / "site_b" / "survey.csv")
+    write_project(folder, codebook, [{"path": "data/site_a/survey.csv"},
+                                     {"path": "data/site_b/survey.csv"}])
+    _write_sites(folder)
+    data = read_project_survey(load_project(folder))
+    assert [(Path(p.file).parent.name, p.row, p.value) for p in data.errors] == [
+        ("site_b", 2, "R1")]
+    assert "site_a" in data.errors[0].message
+
+
 def test_a_wave_set_in_the_project_file_applies_to_the_whole_file(tmp_path, codebook):
     folder = tmp_path / "p"
     (folder / "data").mkdir(parents=True)

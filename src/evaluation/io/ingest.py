@@ -75,6 +75,7 @@ def site_lookup(project: Project) -> dict[str, str]:
 def read_project_survey(project: Project) -> SurveyData:
     """Read every survey file of a project, collecting all problems (never raises on data)."""
     parts: list[SurveyData] = []
+    paths: list[str] = []  # the full path of each part's file (names may repeat in folders)
     problems: list[Problem] = []
     sites = site_lookup(project)
     for survey_file in project.survey_files:
@@ -85,24 +86,25 @@ def read_project_survey(project: Project) -> SurveyData:
             problems.append(exc.as_problem())
             continue
         parts.append(part)
+        paths.append(str(survey_file.path))
         problems.extend(part.problems)
     data = combine(parts)
     data.problems = problems
+    file_of_row = [path for path, part in zip(paths, parts, strict=True)
+                   for _ in range(len(part.respondents))]
     _pseudonymise(data, project, problems)
-    # duplicates across files of the same wave
-    full_path = {f.path.name: str(f.path) for f in project.survey_files}
-    seen: dict[tuple[str, str], str] = {}
-    for row in data.respondents[[C.WAVE, C.RESPONDENT, C.SOURCE_FILE, C.SOURCE_ROW]
-                                ].itertuples(index=False):
+    # duplicates across files of the same wave (within a file the parser reports them)
+    seen: dict[tuple[str, str], tuple[str, int]] = {}
+    for path, row in zip(file_of_row, data.respondents[[C.WAVE, C.RESPONDENT, C.SOURCE_ROW]
+                                                       ].itertuples(index=False), strict=True):
         k = (row[0], row[1])
-        here = f"{row[2]} row {row[3]}"
-        if k in seen and not seen[k].startswith(f"{row[2]} "):
-            problems.append(Problem(file=full_path.get(row[2], row[2]), row=int(row[3]),
-                                    column=C.RESPONDENT,
+        if k in seen and seen[k][0] != path:
+            first, first_row = seen[k]
+            problems.append(Problem(file=path, row=int(row[2]), column=C.RESPONDENT,
                                     value=row[1], message=f"respondent appears twice in wave "
-                                    f"{row[0]!r} (also in {seen[k]})",
+                                    f"{row[0]!r} (also in {first} row {first_row})",
                                     expected="one row per respondent and wave"))
-        seen.setdefault(k, here)
+        seen.setdefault(k, (path, int(row[2])))
     return data
 
 
