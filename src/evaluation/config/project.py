@@ -378,7 +378,7 @@ class _ProjectParser:
                 else:
                     values[attr] = found
             known = {"key", "name", "invited", *attrs}
-            for extra in set(spec) - known:
+            for extra in (set(spec) - known) if codebook is not None else ():
                 self.problem(where, "unknown site field", value=extra,
                              expected=", ".join(sorted(known)))
             invited: dict[str, int] = {}

@@ -11,6 +11,7 @@ Tidy result columns use the package vocabulary (:mod:`evaluation.columns`).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -234,6 +235,7 @@ def _parse_column(series: pd.Series, spec: Column, file: str, first_row: int,
 
 
 _BAD = object()
+_DATE_CELL = re.compile(r"(\d{4}-\d{2}-\d{2}|\d{2}\.\d{2}\.\d{4})(?:[ T]00:00(?::00)?)?")
 
 
 def _parse_cell(text: str, spec: Column, original: Any) -> tuple[Any, str]:
@@ -249,9 +251,13 @@ def _parse_cell(text: str, spec: Column, original: Any) -> tuple[Any, str]:
         expected = "a date YYYY-MM-DD (or DD.MM.YYYY)"
         if isinstance(original, (dt.date, pd.Timestamp)):
             return pd.Timestamp(original), expected
+        # a date alone, or with the midnight time a spreadsheet adds; no words after it
+        match = _DATE_CELL.fullmatch(text.strip())
+        if match is None:
+            return _BAD, expected
         for fmt in ("%Y-%m-%d", "%d.%m.%Y"):
             try:
-                return pd.Timestamp(dt.datetime.strptime(text[:10], fmt)), expected
+                return pd.Timestamp(dt.datetime.strptime(match.group(1), fmt)), expected
             except ValueError:
                 continue
         return _BAD, expected

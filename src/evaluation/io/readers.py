@@ -90,9 +90,28 @@ def read_raw(path: str | Path, *, kind: str = "auto", encoding: str | None = Non
     raise InputFileError(path, f"unknown file kind {kind!r}")
 
 
+def _known_codec(encoding: str | None) -> bool:
+    if not encoding:
+        return False
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        return False
+    return True
+
+
 def decode_text(path: Path, data: bytes, encoding: str | None) -> tuple[str, list[Problem]]:
     """Decode bytes of a text export; detect UTF-8 (with or without BOM), UTF-16, cp1252."""
     notes: list[Problem] = []
+    wide = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or (
+        encoding is not None and codecs.lookup(encoding).name.startswith(("utf-16", "utf-32"))
+        if _known_codec(encoding) else False)
+    head = data[:4096]
+    controls = sum(1 for byte in head if byte < 32 and byte not in (9, 10, 13))
+    if not wide and b"\x00" in head and controls * 20 >= len(head):  # 5 % control bytes
+        raise InputFileError(path, "the file contains binary data (NUL bytes); expected a "
+                             "text export (CSV; for UTF-16 without a byte order mark set "
+                             "'encoding: utf-16') or set the format to xlsx or sav")
     if encoding:
         try:
             return data.decode(encoding), notes
@@ -106,12 +125,6 @@ def decode_text(path: Path, data: bytes, encoding: str | None) -> tuple[str, lis
             raise InputFileError(path, f"unknown encoding {encoding!r}") from None
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return data.decode("utf-16"), notes
-    head = data[:4096]
-    controls = sum(1 for byte in head if byte < 32 and byte not in (9, 10, 13))
-    if b"\x00" in head and controls * 20 >= len(head):  # 5 % control bytes: not a text file
-        raise InputFileError(path, "the file contains binary data (NUL bytes); expected a "
-                             "text export (CSV; for UTF-16 without a byte order mark set "
-                             "'encoding: utf-16') or set the format to xlsx or sav")
     try:
         return data.decode("utf-8-sig"), notes
     except UnicodeDecodeError:
