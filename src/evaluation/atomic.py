@@ -39,8 +39,9 @@ def atomic_open(path: str | os.PathLike[str], *, text: bool = True,
     except OSError as exc:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp_name)
-        if exc.filename is None or exc.filename == tmp_name:  # name the file meant, not ours
-            raise OSError(exc.errno, exc.strerror, str(target)) from exc
+        if exc.errno is not None and exc.filename in (None, tmp_name):
+            # name the file that was meant, not our temporary one
+            raise OSError(exc.errno, exc.strerror or str(exc), str(target)) from exc
         raise
     except BaseException:
         with contextlib.suppress(FileNotFoundError):

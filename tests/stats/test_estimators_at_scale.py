@@ -149,7 +149,7 @@ def test_a_heywood_case_approaches_the_exact_limit_that_statsmodels_misses() -> 
 def test_the_fit_is_never_worse_than_the_fit_from_other_starts() -> None:
     # a Heywood-prone bootstrap: the uniqueness at the bound must be the best corner, i.e.
     # the discrepancy of the batched fit is not above that of a refit from psych's start
-    from evaluation.stats.onefactor import _discrepancy, _newton, _smc_start, _spectrum
+    from evaluation.stats.onefactor import _discrepancy, _smc_start, newton, spectrum
 
     rng = np.random.default_rng(4)
     common = rng.normal(size=(400, 1))
@@ -160,10 +160,10 @@ def test_the_fit_is_never_worse_than_the_fit_from_other_starts() -> None:
     _, _, corr = weighted_moments(x, weights)
     fits = one_factor_ml_batch(corr)
     assert fits.converged.all()
-    ours = _discrepancy(_spectrum(corr, np.log(fits.uniquenesses))[0])
-    psi, done, *_ = _newton(corr, _smc_start(corr, fits.uniquenesses, HEYWOOD_LOWER),
+    ours = _discrepancy(spectrum(corr, np.log(fits.uniquenesses))[0])
+    psi, done, *_ = newton(corr, _smc_start(corr, fits.uniquenesses, HEYWOOD_LOWER),
                             np.log(HEYWOOD_LOWER), 1e-9, 200)
-    other = _discrepancy(_spectrum(corr[done], np.log(psi[done]))[0])
+    other = _discrepancy(spectrum(corr[done], np.log(psi[done]))[0])
     assert (ours[done] <= other + 1e-12).all()
 
 
@@ -192,23 +192,23 @@ def test_matrices_that_cannot_be_fitted_are_marked_and_the_rest_fitted() -> None
 
 
 def test_gradient_and_hessian_of_the_discrepancy_match_finite_differences() -> None:
-    from evaluation.stats.onefactor import _discrepancy, _gradient_hessian, _spectrum
+    from evaluation.stats.onefactor import _discrepancy, gradient_hessian, spectrum
 
     corr = simulated_correlations(7, 5, 300)[None]
     phi = np.log(np.random.default_rng(7).uniform(0.3, 0.9, 5))[None]
 
     def value(p: np.ndarray) -> float:
-        return float(_discrepancy(_spectrum(corr, p)[0])[0])
+        return float(_discrepancy(spectrum(corr, p)[0])[0])
 
-    gradient, hessian = _gradient_hessian(*_spectrum(corr, phi))
+    gradient, hessian = gradient_hessian(*spectrum(corr, phi))
     step = 1e-6
     for i in range(5):
         e = np.zeros((1, 5))
         e[0, i] = step
         numeric = (value(phi + e) - value(phi - e)) / (2 * step)
         assert gradient[0, i] == pytest.approx(numeric, abs=1e-8)
-        column = (_gradient_hessian(*_spectrum(corr, phi + e))[0]
-                  - _gradient_hessian(*_spectrum(corr, phi - e))[0]) / (2 * step)
+        column = (gradient_hessian(*spectrum(corr, phi + e))[0]
+                  - gradient_hessian(*spectrum(corr, phi - e))[0]) / (2 * step)
         np.testing.assert_allclose(hessian[0, :, i], column[0], atol=1e-7)
 
 

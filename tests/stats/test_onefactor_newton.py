@@ -13,15 +13,15 @@ import pytest
 from evaluation.stats import HEYWOOD_LOWER, one_factor_ml_batch
 from evaluation.stats.onefactor_newton import (
     _discrepancy,
-    _gradient_hessian,
     _modified_newton,
-    _newton,
-    _spectrum,
+    gradient_hessian,
+    newton,
+    spectrum,
 )
 
 
 def value(corr: np.ndarray, psi: np.ndarray) -> float:
-    return float(_discrepancy(_spectrum(corr[None], np.log(psi)[None])[0])[0])
+    return float(_discrepancy(spectrum(corr[None], np.log(psi)[None])[0])[0])
 
 
 @pytest.mark.parametrize("held", [0, 2])
@@ -34,12 +34,12 @@ def test_a_held_uniqueness_stays_at_its_start_and_the_others_reach_the_face_mini
     start[held] = 0.3  # away from the optimum of this uniqueness
     fixed = np.zeros((1, 4), dtype=bool)
     fixed[0, held] = True
-    psi, done, bound, _, reached = _newton(corr[None], np.log(start)[None],
+    psi, done, bound, _, reached = newton(corr[None], np.log(start)[None],
                                            np.log(HEYWOOD_LOWER), 1e-9, 100, fixed=fixed)
     assert done.tolist() == [True]
     assert not bound[0]
     assert psi[0, held] == np.exp(np.log(0.3))  # not moved
-    gradient, _ = _gradient_hessian(*_spectrum(corr[None], np.log(psi)))
+    gradient, _ = gradient_hessian(*spectrum(corr[None], np.log(psi)))
     free = np.arange(4) != held
     assert np.abs(gradient[0, free]).max() < 1e-9
     assert abs(gradient[0, held]) > 1e-3  # the full problem would move it

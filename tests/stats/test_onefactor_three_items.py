@@ -16,8 +16,8 @@ import pytest
 
 from evaluation.stats import mcdonald_omega, onefactor
 from evaluation.stats.onefactor import HEYWOOD_LOWER, OneFactorFits, one_factor_ml_batch
-from evaluation.stats.onefactor_newton import _discrepancy, _spectrum
-from evaluation.stats.onefactor_three import _three_item_corners
+from evaluation.stats.onefactor_newton import _discrepancy, spectrum
+from evaluation.stats.onefactor_three import three_item_corners
 
 from .test_omega_heywood import WAVES, reference_items
 
@@ -56,14 +56,14 @@ def newton_only(monkeypatch: pytest.MonkeyPatch, corr: np.ndarray, **kwargs: obj
                 ) -> OneFactorFits:
     """The fit with both short cuts switched off: projected Newton with its restarts."""
     with monkeypatch.context() as patch:
-        patch.setattr(onefactor, "_three_items", no_closed_form)
-        patch.setattr(onefactor, "_three_item_corners", no_corners)
+        patch.setattr(onefactor, "three_items", no_closed_form)
+        patch.setattr(onefactor, "three_item_corners", no_corners)
         return one_factor_ml_batch(corr, **kwargs)  # type: ignore[arg-type]
 
 
 def discrepancy(corr: np.ndarray, uniquenesses: np.ndarray) -> np.ndarray:
     """The ML discrepancy of each fit, at its uniquenesses and the best loadings."""
-    return _discrepancy(_spectrum(corr, np.log(uniquenesses))[0])
+    return _discrepancy(spectrum(corr, np.log(uniquenesses))[0])
 
 
 def sign_product(corr: np.ndarray) -> np.ndarray:
@@ -147,7 +147,7 @@ def test_items_whose_signs_disagree_keep_the_general_newton_path(
     corr = simulated[sign_product(simulated) <= 0]
     fast = one_factor_ml_batch(corr)
     with monkeypatch.context() as patch:
-        patch.setattr(onefactor, "_three_item_corners", no_corners)
+        patch.setattr(onefactor, "three_item_corners", no_corners)
         slow = one_factor_ml_batch(corr)
     for field in ("loadings", "uniquenesses", "converged", "heywood", "iterations"):
         np.testing.assert_array_equal(getattr(fast, field), getattr(slow, field))
@@ -158,7 +158,7 @@ def test_a_corner_holds_its_uniqueness_at_the_bound_with_psych_loadings() -> Non
     # loadings .9974982395, .6012140398, .6012140398
     # (tests/stats/test_estimators_at_scale.py, HEYWOOD)
     corr = np.array([[[1, .6, .6], [.6, 1, .3], [.6, .3, 1]]])
-    psi, done, heywood, steps = _three_item_corners(corr, HEYWOOD_LOWER, 1e-9, 100)
+    psi, done, heywood, steps = three_item_corners(corr, HEYWOOD_LOWER, 1e-9, 100)
     assert done.tolist() == [True]
     assert heywood.tolist() == [True]
     assert psi[0, 0] == np.exp(np.log(HEYWOOD_LOWER))  # held, not moved
@@ -176,7 +176,7 @@ def test_the_benefit_bootstrap_of_the_example_is_unchanged_by_the_corners(
     x = reference_items(wave)
     fast = mcdonald_omega(x, n_boot=500, seed=0)
     with monkeypatch.context() as patch:
-        patch.setattr(onefactor, "_three_item_corners", no_corners)
+        patch.setattr(onefactor, "three_item_corners", no_corners)
         slow = mcdonald_omega(x, n_boot=500, seed=0)
     assert fast.heywood is slow.heywood
     assert (fast.n_boot_heywood, fast.n_boot_failed) == (slow.n_boot_heywood,

@@ -22,7 +22,7 @@ from evaluation.analysis.reliability import (
     alpha_from_cov,
     check_nan_policy,
 )
-from evaluation.analysis.scales import _check_scales
+from evaluation.analysis.scales import check_scales
 from evaluation.stats import moments
 
 if TYPE_CHECKING:
@@ -131,7 +131,7 @@ def item_analysis(data: SurveyData, codebook: Codebook, *,
     if not np.isfinite(min_item_rest_r):
         raise ReliabilityError(f"min_item_rest_r must be a finite number; got "
                                f"{min_item_rest_r!r}")
-    keys = _check_scales(codebook, scales)
+    keys = check_scales(codebook, scales)
     matrix = matrix_of(data, [i for s in keys for i in codebook.scales[s].items],
                        matrix=matrix, wave=wave)
     keyed = matrix.keyed(codebook)

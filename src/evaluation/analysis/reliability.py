@@ -24,7 +24,7 @@ import pandas as pd
 
 from evaluation import columns as C
 from evaluation.analysis.itemmatrix import ItemMatrix, matrix_of
-from evaluation.analysis.scales import _check_scales
+from evaluation.analysis.scales import check_scales
 from evaluation.errors import ReliabilityError
 from evaluation.stats import (
     HEYWOOD_LOWER,
@@ -141,7 +141,7 @@ def reliability_table(data: SurveyData, codebook: Codebook, *,
     check_reliability_confidence(confidence)
     if min_n < 2:
         raise ReliabilityError(f"min_n must be at least 2; got {min_n!r}")
-    keys = _check_scales(codebook, scales)
+    keys = check_scales(codebook, scales)
     matrix = matrix_of(data, [i for s in keys for i in codebook.scales[s].items],
                        matrix=matrix, wave=wave)
     keyed = matrix.keyed(codebook)

@@ -95,7 +95,7 @@ def reverse_keyed(responses: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
 # -- scores -------------------------------------------------------------------------------
 
 
-def _check_scales(codebook: Codebook, scales: Sequence[str] | None) -> list[str]:
+def check_scales(codebook: Codebook, scales: Sequence[str] | None) -> list[str]:
     if scales is None:
         return list(codebook.scales)
     if isinstance(scales, str):
@@ -172,7 +172,7 @@ def score_scales(data: SurveyData, codebook: Codebook, *,
     share = codebook.min_valid_share if min_valid_share is None else min_valid_share
     if not isinstance(share, (int, float)) or isinstance(share, bool) or not 0 < share <= 1:
         raise ScaleError(f"min_valid_share must be a number in (0, 1]; got {share!r}")
-    keys = _check_scales(codebook, scales)
+    keys = check_scales(codebook, scales)
     members = {key: list(codebook.scales[key].items) for key in keys}
     matrix = matrix_of(data, [i for key in keys for i in members[key]], matrix=matrix)
     keyed = matrix.keyed(codebook)

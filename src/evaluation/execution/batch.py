@@ -26,7 +26,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-from evaluation.execution.executors import Executor, NotebookExecutionError, _error_summary
+from evaluation.execution.executors import Executor, NotebookExecutionError, error_summary
 from evaluation.execution.startup import avoid_slow_imports
 
 if TYPE_CHECKING:
@@ -68,7 +68,7 @@ class TaskResult:
     seconds: float = 0.0
 
 
-def _run_task(task: Task, executor: Executor) -> TaskResult:
+def run_task(task: Task, executor: Executor) -> TaskResult:
     start = time.perf_counter()
     try:
         nb = executor.execute(task.notebook, task.params, cwd=task.cwd)
@@ -77,7 +77,7 @@ def _run_task(task: Task, executor: Executor) -> TaskResult:
         if isinstance(exc, NotebookExecutionError):
             summary, detail = exc.summary, exc.detail
         else:
-            summary, detail, _ = _error_summary(exc)
+            summary, detail, _ = error_summary(exc)
         log.warning("task %s failed: %s", task.key, summary)
         return TaskResult(key=task.key, ok=False, error=summary, detail=detail,
                           seconds=time.perf_counter() - start)
@@ -117,7 +117,7 @@ def _started() -> int:
 def _run_in_worker(task: Task) -> TaskResult:
     if _worker_executor is None:  # pragma: no cover - the initializer always runs first
         raise RuntimeError("worker process has no executor")
-    return _run_task(task, _worker_executor)
+    return run_task(task, _worker_executor)
 
 
 class WorkerPool:
@@ -165,10 +165,10 @@ class WorkerPool:
         tasks = _unique(tasks)
         results: list[TaskResult | None] = [None] * len(tasks)
         order = sorted(range(len(tasks)), key=lambda i: -tasks[i].priority)  # stable
-        with _progress_bar(len(tasks), progress) as bar:
+        with progress_bar(len(tasks), progress) as bar:
             if self._pool is None:
                 for i in order:
-                    results[i] = _run_task(tasks[i], self.executor)
+                    results[i] = run_task(tasks[i], self.executor)
                     bar.update(1)
                 return [r for r in results if r is not None]
             futures: dict[Future[TaskResult], int] = {}
@@ -192,7 +192,7 @@ class WorkerPool:
                                                 error="worker process died before the task "
                                                       "finished")
                     except Exception as exc:  # e.g. a task that cannot be pickled
-                        summary, detail, _ = _error_summary(exc)
+                        summary, detail, _ = error_summary(exc)
                         results[i] = TaskResult(key=tasks[i].key, ok=False, error=summary,
                                                 detail=detail)
                     bar.update(1)
@@ -223,7 +223,7 @@ def _unique(tasks: Sequence[Task]) -> list[Task]:
     return tasks
 
 
-def _progress_bar(total: int, progress: bool | None) -> Any:
+def progress_bar(total: int, progress: bool | None) -> Any:
     from tqdm import tqdm
 
     enabled = sys.stderr.isatty() if progress is None else progress

@@ -30,8 +30,8 @@ from pathlib import Path
 from typing import Any
 
 from evaluation.errors import ExecutorError
-from evaluation.execution.batch import Task, TaskResult, _progress_bar, _run_task
-from evaluation.execution.executors import Executor, NotebookExecutionError, _error_summary
+from evaluation.execution.batch import Task, TaskResult, progress_bar, run_task
+from evaluation.execution.executors import Executor, NotebookExecutionError, error_summary
 from evaluation.execution.warm import WarmKernelExecutor
 
 __all__ = ["DaskExecutor", "WarmKernelPlugin"]
@@ -80,7 +80,7 @@ def _run_on_worker(task: Task, plugin_name: str) -> TaskResult:
     from distributed import get_worker
 
     plugin = get_worker().plugins[plugin_name]
-    return _run_task(task, plugin.executor_for_this_thread())
+    return run_task(task, plugin.executor_for_this_thread())
 
 
 @dataclass(kw_only=True)
@@ -139,13 +139,13 @@ class DaskExecutor:
             futures = client.map(_run_on_worker, tasks, plugin_name=name, pure=False,
                                  key=[f"{name}-{i}" for i in range(len(tasks))])
             index = {future.key: i for i, future in enumerate(futures)}
-            with _progress_bar(len(tasks), progress) as bar:
+            with progress_bar(len(tasks), progress) as bar:
                 for future in as_completed(futures, loop=client.loop):
                     i = index[future.key]
                     try:
                         results[i] = future.result()
                     except Exception as exc:  # the worker died, or the task never arrived
-                        summary, detail, _ = _error_summary(exc)
+                        summary, detail, _ = error_summary(exc)
                         log.warning("task %s failed on the cluster: %s", tasks[i].key, summary)
                         results[i] = TaskResult(key=tasks[i].key, ok=False, detail=detail,
                                                 error=f"the Dask worker failed: {summary}")

@@ -58,7 +58,7 @@ class Executor(Protocol):
 
 
 @functools.lru_cache(maxsize=1)
-def _kernel_manager_class() -> type:
+def kernel_manager_class() -> type:
     """A kernel manager whose ``python3`` kernel is always this interpreter's ipykernel.
 
     A ``python3`` kernelspec found first on the Jupyter path (say, one in the user's home
@@ -114,7 +114,7 @@ def _kernel_manager_class() -> type:
     return VenvKernelManager
 
 
-def _error_summary(exc: BaseException) -> tuple[str, str, int | None]:
+def error_summary(exc: BaseException) -> tuple[str, str, int | None]:
     """(one-line summary, detail, cell index) of an execution failure."""
     from papermill.exceptions import PapermillExecutionError
 
@@ -168,11 +168,11 @@ class PapermillExecutor:
                 str(notebook_path), None, parameters=checked, kernel_name=self.kernel_name,
                 cwd=str(cwd), progress_bar=False, log_output=False,
                 request_save_on_cell_execute=False, execution_timeout=self.timeout,
-                start_timeout=self.start_timeout, kernel_manager_class=_kernel_manager_class(),
+                start_timeout=self.start_timeout, kernel_manager_class=kernel_manager_class(),
                 config=config,
             )
         except (PapermillException, RuntimeError, TimeoutError) as exc:
-            summary, detail, cell = _error_summary(exc)
+            summary, detail, cell = error_summary(exc)
             raise NotebookExecutionError(notebook_path, summary, detail=detail,
                                          cell_index=cell) from exc
 

@@ -48,8 +48,8 @@ from evaluation.errors import KernelCodeError
 from evaluation.execution.executors import (
     KERNEL_NAME,
     NotebookExecutionError,
-    _error_summary,
-    _kernel_manager_class,
+    error_summary,
+    kernel_manager_class,
 )
 from evaluation.execution.notebook_params import check_parameters
 
@@ -144,7 +144,7 @@ class _Kernel:
         self.home = tempfile.mkdtemp(prefix="evaluation-kernel-")
         config = Config()
         config.VenvKernelManager.kernel_log = str(executor.kernel_log or "")
-        self.km = _kernel_manager_class()(kernel_name=executor.kernel_name, config=config)
+        self.km = kernel_manager_class()(kernel_name=executor.kernel_name, config=config)
         self.kc: Any = None
         self.tasks = 0
         self.timeout = executor.start_timeout
@@ -305,7 +305,7 @@ class WarmKernelExecutor:
                 request_save_on_cell_execute=False, execution_timeout=self.timeout,
                 start_timeout=self.start_timeout, km=kernel.km, kc=kernel.kc)
         except PapermillExecutionError as exc:  # an error in a cell: the kernel is fine
-            summary, detail, cell = _error_summary(exc)
+            summary, detail, cell = error_summary(exc)
             raise NotebookExecutionError(path, summary, detail=detail, cell_index=cell) from exc
         except Exception as exc:  # died, timed out, lost: never reuse this kernel
             self._discard_kernel()
@@ -332,8 +332,8 @@ class WarmKernelExecutor:
             summary = (f"TimeoutError: {where} ran longer than the time limit of "
                        f"{self.timeout:g} s{replaced}")
         else:
-            summary = _error_summary(exc)[0] + replaced
-        return NotebookExecutionError(path, summary, detail=_error_summary(exc)[1],
+            summary = error_summary(exc)[0] + replaced
+        return NotebookExecutionError(path, summary, detail=error_summary(exc)[1],
                                       cell_index=cell)
 
     def close(self) -> None:

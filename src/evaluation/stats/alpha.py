@@ -24,7 +24,7 @@ from scipy import special
 from evaluation.stats.covariance import (
     NanPolicy,
     ReliabilityError,
-    _as_matrix,
+    as_matrix,
     check_nan_policy,
     check_reliability_confidence,
     effective_n,
@@ -176,7 +176,7 @@ def cronbach_alpha(items: pd.DataFrame | np.ndarray, *, nan_policy: NanPolicy = 
     """
     check_nan_policy(nan_policy)
     check_reliability_confidence(confidence)
-    x = _as_matrix(items)
+    x = as_matrix(items)
     k = x.shape[1]
     if k < 2:
         raise ReliabilityError(f"Cronbach's alpha needs at least two items; got {k}")

@@ -33,7 +33,7 @@ NAN_POLICIES = ("pairwise", "listwise")
 _SINGLE_THREAD_PRODUCT = 1 << 18
 
 
-def _as_matrix(items: pd.DataFrame | np.ndarray) -> np.ndarray:
+def as_matrix(items: pd.DataFrame | np.ndarray) -> np.ndarray:
     if isinstance(items, pd.DataFrame):
         bad = [c for c in items.columns if not pd.api.types.is_numeric_dtype(items[c])]
         if bad:

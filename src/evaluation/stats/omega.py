@@ -19,7 +19,7 @@ import pandas as pd
 from evaluation.stats.covariance import (
     NanPolicy,
     ReliabilityError,
-    _as_matrix,
+    as_matrix,
     check_nan_policy,
     check_reliability_confidence,
     effective_n,
@@ -27,7 +27,7 @@ from evaluation.stats.covariance import (
     usable_rows,
     weighted_moments,
 )
-from evaluation.stats.onefactor import _PD_FLOOR, HEYWOOD_LOWER, one_factor_ml_batch
+from evaluation.stats.onefactor import HEYWOOD_LOWER, PD_FLOOR, one_factor_ml_batch
 
 log = logging.getLogger("evaluation")
 
@@ -311,7 +311,7 @@ def omega_points(samples: Sequence[pd.DataFrame | np.ndarray],
 def _prepared_sample(items: pd.DataFrame | np.ndarray, nan_policy: str
                      ) -> tuple[np.ndarray, int, np.ndarray]:
     """The usable rows, effective ``n`` and correlation matrix of one sample, or an error."""
-    x = _as_matrix(items)
+    x = as_matrix(items)
     k = x.shape[1]
     if k < 2:
         raise ReliabilityError(f"omega needs at least two items; got {k}")
@@ -320,7 +320,7 @@ def _prepared_sample(items: pd.DataFrame | np.ndarray, nan_policy: str
         raise ReliabilityError(f"omega needs at least three usable rows ({nan_policy}); "
                                f"got {len(x)}")
     counts, _, corr = moments(x, nan_policy)  # type: ignore[arg-type]
-    if not (np.isfinite(corr).all() and np.linalg.eigvalsh(corr)[0] > _PD_FLOOR):
+    if not (np.isfinite(corr).all() and np.linalg.eigvalsh(corr)[0] > PD_FLOOR):
         raise ReliabilityError(
             "no one-factor model can be fitted: the item correlation matrix has missing "
             "entries or is not positive definite (correlations "

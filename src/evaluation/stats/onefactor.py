@@ -26,10 +26,10 @@ from evaluation.stats.onefactor_newton import (
     _discrepancy as _discrepancy,  # re-exported for the tests
 )
 from evaluation.stats.onefactor_newton import (
-    _gradient_hessian as _gradient_hessian,  # as _discrepancy
+    gradient_hessian as gradient_hessian,  # as _discrepancy
 )
-from evaluation.stats.onefactor_newton import _newton, _spectrum
-from evaluation.stats.onefactor_three import _three_item_corners, _three_items
+from evaluation.stats.onefactor_newton import newton, spectrum
+from evaluation.stats.onefactor_three import three_item_corners, three_items
 
 log = logging.getLogger("evaluation")
 
@@ -41,7 +41,7 @@ HEYWOOD_LOWER = 0.005
 #: Convergence: largest projected gradient of the ML discrepancy in log-uniquenesses.
 BATCH_TOL = 1e-9
 BATCH_MAX_ITER = 100
-_PD_FLOOR = 1e-10  # smallest eigenvalue of a correlation matrix that is fitted at all
+PD_FLOOR = 1e-10  # smallest eigenvalue of a correlation matrix that is fitted at all
 
 
 def one_factor_ml(corr: np.ndarray, *, nobs: int,
@@ -65,7 +65,7 @@ def one_factor_ml(corr: np.ndarray, *, nobs: int,
     if not np.isfinite(corr).all():
         return None
     values, vectors = np.linalg.eigh(corr)
-    if values[0] <= _PD_FLOOR:
+    if values[0] <= PD_FLOOR:
         return None
     if start is None:
         start_load = vectors[:, -1] * np.sqrt(values[-1])
@@ -219,7 +219,7 @@ def one_factor_ml_batch(corr: np.ndarray, *, start: np.ndarray | None = None,
     if n_fits == 0 or k < 2:
         return fits
     usable = np.isfinite(corr).all(axis=(1, 2))
-    usable[usable] = np.linalg.eigvalsh(corr[usable])[:, 0] > _PD_FLOOR
+    usable[usable] = np.linalg.eigvalsh(corr[usable])[:, 0] > PD_FLOOR
     index = np.flatnonzero(usable)
     if not len(index):
         return fits
@@ -237,7 +237,7 @@ def one_factor_ml_batch(corr: np.ndarray, *, start: np.ndarray | None = None,
     bound = np.zeros(len(index), dtype=bool)
     steps = np.zeros(len(index), dtype=np.int64)
     if k == 3:  # just identified: a perfect fit inside the bounds is the ML solution
-        exact_loadings, exact = _three_items(corr[index], lower)
+        exact_loadings, exact = three_items(corr[index], lower)
         rows = index[exact]
         loadings[rows] = exact_loadings[exact]
         uniquenesses[rows] = 1 - exact_loadings[exact] ** 2
@@ -252,7 +252,7 @@ def one_factor_ml_batch(corr: np.ndarray, *, start: np.ndarray | None = None,
         corners = np.flatnonzero(r[:, 0, 1] * r[:, 0, 2] * r[:, 1, 2] > 0)
         if len(corners):
             psi[corners], done[corners], bound[corners], steps[corners] = (
-                _three_item_corners(r[corners], lower, tol, max_iter))
+                three_item_corners(r[corners], lower, tol, max_iter))
     rest = np.flatnonzero(~done)
     if len(rest):
         if start is not None and np.ndim(start) == 2:
@@ -261,7 +261,7 @@ def one_factor_ml_batch(corr: np.ndarray, *, start: np.ndarray | None = None,
                                                               lower, tol, max_iter)
         steps[rest] += rest_steps
     fitted = np.flatnonzero(done)
-    theta, vectors = _spectrum(corr[index[fitted]], np.log(psi[fitted]))
+    theta, vectors = spectrum(corr[index[fitted]], np.log(psi[fitted]))
     top = vectors[:, :, -1]
     lam = np.sqrt(psi[fitted]) * top * np.sqrt(np.maximum(theta[:, -1] - 1, 0))[:, None]
     lam *= np.where(lam.sum(axis=1) < 0, -1.0, 1.0)[:, None]
@@ -282,7 +282,7 @@ def _fit(corr: np.ndarray, start: np.ndarray | None, lower: float, tol: float,
     the Newton steps of all starts.
     """
     low = np.log(lower)
-    psi, done, bound, steps, value = _newton(corr, _start(corr, start, lower), low, tol,
+    psi, done, bound, steps, value = newton(corr, _start(corr, start, lower), low, tol,
                                              max_iter)
     # a Heywood solution may be the corner nearest the start rather than the best one:
     # refit those (and failures) from psych's start, then from the mirror corner (the
@@ -291,7 +291,7 @@ def _fit(corr: np.ndarray, start: np.ndarray | None, lower: float, tol: float,
         again = np.flatnonzero(bound | ~done)
         if not len(again):
             break
-        psi2, done2, bound2, steps2, value2 = _newton(
+        psi2, done2, bound2, steps2, value2 = newton(
             corr[again], restart(corr[again], psi[again], lower), low, tol, max_iter)
         better = done2 & (~done[again] | (value2 < value[again] - 1e-12))
         take = again[better]

@@ -17,7 +17,7 @@ _ACTIVE_EPS = 1e-2  # largest distance from a bound at which a uniqueness is hel
 _STALL_TOL = 1e-6  # a fit whose line search stalls counts as converged below this gradient
 
 
-def _spectrum(corr: np.ndarray, phi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def spectrum(corr: np.ndarray, phi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Eigenvalues (ascending) and eigenvectors of Psi^-1/2 R Psi^-1/2."""
     scale = np.exp(-phi / 2)
     return np.linalg.eigh(corr * scale[:, :, None] * scale[:, None, :])
@@ -30,7 +30,7 @@ def _discrepancy(theta: np.ndarray) -> np.ndarray:
     return terms[:, :-1].sum(axis=1) + np.where(top < 1, terms[:, -1], 0.0)
 
 
-def _gradient_hessian(theta: np.ndarray, vectors: np.ndarray
+def gradient_hessian(theta: np.ndarray, vectors: np.ndarray
                       ) -> tuple[np.ndarray, np.ndarray]:
     """Gradient and Hessian of the discrepancy in log-uniquenesses.
 
@@ -59,7 +59,7 @@ def _gradient_hessian(theta: np.ndarray, vectors: np.ndarray
     return gradient, hessian
 
 
-def _newton(corr: np.ndarray, phi: np.ndarray, low: float, tol: float, max_iter: int,
+def newton(corr: np.ndarray, phi: np.ndarray, low: float, tol: float, max_iter: int,
             fixed: np.ndarray | None = None
             ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Projected Newton on the uniquenesses in [exp(low), 1] for every matrix of the stack.
@@ -75,7 +75,7 @@ def _newton(corr: np.ndarray, phi: np.ndarray, low: float, tol: float, max_iter:
     n_fits, k = phi.shape
     psi = np.exp(phi)
     lower = float(np.exp(low))
-    theta, vectors = _spectrum(corr, phi)
+    theta, vectors = spectrum(corr, phi)
     value = _discrepancy(theta)
     done = np.zeros(n_fits, dtype=bool)
     bound = np.zeros(n_fits, dtype=bool)
@@ -86,7 +86,7 @@ def _newton(corr: np.ndarray, phi: np.ndarray, low: float, tol: float, max_iter:
         todo = np.flatnonzero(~done & ~failed)
         if not len(todo):
             break
-        log_gradient, log_hessian = _gradient_hessian(theta[todo], vectors[todo])
+        log_gradient, log_hessian = gradient_hessian(theta[todo], vectors[todo])
         if fixed is not None:  # a held uniqueness neither moves nor counts for convergence
             log_gradient = np.where(fixed[todo], 0.0, log_gradient)
         current = psi[todo]
@@ -184,7 +184,7 @@ def _line_search(corr: np.ndarray, psi: np.ndarray, theta: np.ndarray, vectors: 
     for _ in range(_MAX_HALVINGS):
         rows = todo[searching]
         trial = np.clip(psi[rows] + step[searching, None] * direction[searching], lower, 1.0)
-        trial_theta, trial_vectors = _spectrum(corr[rows], np.log(trial))
+        trial_theta, trial_vectors = spectrum(corr[rows], np.log(trial))
         trial_value = _discrepancy(trial_theta)
         change = np.einsum("bi,bi->b", gradient[searching], trial - psi[rows])
         slack = 1e-13 * (1 + np.abs(value[rows]))

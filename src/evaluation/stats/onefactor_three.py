@@ -4,10 +4,10 @@ Three items are just identified (three loadings and three uniquenesses for three
 and three unit variances), which gives :func:`evaluation.stats.onefactor.one_factor_ml_batch` two
 short cuts for ``k = 3``:
 
-* :func:`_three_items`: where :math:`r_{12} r_{13} r_{23} > 0` and the closed form lies
+* :func:`three_items`: where :math:`r_{12} r_{13} r_{23} > 0` and the closed form lies
   inside the bounds, the model reproduces R exactly; that is the ML solution (discrepancy 0),
   no iteration needed.
-* :func:`_three_item_corners`: where :math:`r_{12} r_{13} r_{23} > 0` but a closed-form
+* :func:`three_item_corners`: where :math:`r_{12} r_{13} r_{23} > 0` but a closed-form
   uniqueness lies below the bound (a Heywood case), the solution has a uniqueness at the
   bound; each of the three corners is fitted by Newton with that uniqueness held, and the
   best valid one is kept.
@@ -33,16 +33,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from evaluation.stats.onefactor_newton import _gradient_hessian, _newton, _spectrum
+from evaluation.stats.onefactor_newton import gradient_hessian, newton, spectrum
 
 
-def _three_items(corr: np.ndarray, lower: float) -> tuple[np.ndarray, np.ndarray]:
+def three_items(corr: np.ndarray, lower: float) -> tuple[np.ndarray, np.ndarray]:
     """Closed-form loadings of three items, and where they fit inside the bounds.
 
     With :math:`r_{12} r_{13} r_{23} > 0` the model reproduces R exactly with
     :math:`\\lambda_1^2 = r_{12} r_{13} / r_{23}` (and so on); this is the ML solution when
     every :math:`\\lambda_i^2` lies in :math:`[0, 1 - lower]`. Elsewhere (Heywood cases, a
-    negative product) :func:`_three_item_corners` or the Newton fit is used.
+    negative product) :func:`three_item_corners` or the Newton fit is used.
     """
     r12, r13, r23 = corr[:, 0, 1], corr[:, 0, 2], corr[:, 1, 2]
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -54,7 +54,7 @@ def _three_items(corr: np.ndarray, lower: float) -> tuple[np.ndarray, np.ndarray
     return loadings, exact
 
 
-def _three_item_corners(corr: np.ndarray, lower: float, tol: float, max_iter: int
+def three_item_corners(corr: np.ndarray, lower: float, tol: float, max_iter: int
                         ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The best Heywood corner of three sign-consistent items without an exact fit in bounds.
 
@@ -81,11 +81,11 @@ def _three_item_corners(corr: np.ndarray, lower: float, tol: float, max_iter: in
         start[:, item] = lower
         fixed = np.zeros((n_fits, 3), dtype=bool)
         fixed[:, item] = True
-        corner, done, at_bound, corner_steps, corner_value = _newton(
+        corner, done, at_bound, corner_steps, corner_value = newton(
             corr, np.log(np.clip(start, lower, 1.0)), low, tol, max_iter, fixed=fixed)
         steps += corner_steps
         every &= done
-        gradient, _ = _gradient_hessian(*_spectrum(corr, np.log(corner)))
+        gradient, _ = gradient_hessian(*spectrum(corr, np.log(corner)))
         better = done & (gradient[:, item] > -tol) & (corner_value < value)
         psi[better], value[better], bound[better] = (
             corner[better], corner_value[better], at_bound[better])
