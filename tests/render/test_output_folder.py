@@ -166,3 +166,15 @@ def test_the_cli_refuses_a_foreign_output_folder_with_a_usage_error(project: Pat
     assert main(["run", str(project), "--out", str(own)]) == 2
     assert "was not written by transfer-evaluation" in capsys.readouterr().err
     assert (own / "index.html").read_text() == "mine"
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_the_incomplete_page_is_a_self_contained_page_with_one_heading(language: str) -> None:
+    from evaluation.render import htmlcheck, incomplete_index_html
+
+    page = incomplete_index_html(language)
+    assert f'<html lang="{language}">' in page
+    assert "Content-Security-Policy" in page
+    assert htmlcheck.heading_problems(page) == []
+    assert htmlcheck.external_urls(page) == []
+    assert page.count("<h1>") == 1

@@ -102,8 +102,11 @@ def incomplete_index_html(language: str) -> str:
     """The index page while a run writes (or after it was stopped): says the folder is
     incomplete; self-contained, loads nothing."""
     title, body = INCOMPLETE[check_language(language)]
+    style = ("body{font-family:system-ui,sans-serif;max-width:40rem;margin:3rem auto;"
+             "padding:0 1rem;line-height:1.5}h1{color:#8a1c1c}")
+    csp = ("default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; "
+           "form-action 'none'")
     return (f'<!DOCTYPE html>\n<html lang="{language}">\n<head>\n<meta charset="utf-8">\n'
-            '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
-            'style-src \'unsafe-inline\'; base-uri \'none\'; form-action \'none\'">\n'
-            f'<title>{title}</title>\n</head>\n<body>\n<main>\n<h1>{title}</h1>\n'
-            f'<p>{body}</p>\n</main>\n</body>\n</html>\n')
+            f'<meta http-equiv="Content-Security-Policy" content="{csp}">\n'
+            f"<title>{title}</title>\n<style>{style}</style>\n</head>\n<body>\n<main>\n"
+            f"<h1>{title}</h1>\n<p>{body}</p>\n</main>\n</body>\n</html>\n")
