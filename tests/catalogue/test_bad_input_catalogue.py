@@ -173,6 +173,8 @@ for options, text in [
         ({"encoding": "utf-9"}, "unknown text encoding"),
         ({"delimiter": "x"}, "unusual delimiter"),
         ({"delimiter": ";;"}, "unusual delimiter"),
+        ({"delimiter": ";"}, "seems to use ',' as delimiter"),
+        ({"delimiter": "\t"}, "seems to use ',' as delimiter"),
         ({"blank": "valid"}, "an empty cell must mean a missing category"),
         ({"blank": "zero"}, "an empty cell must mean a missing category"),
         ({"sheet": 1.5}, "a sheet is a name or a number"),

@@ -90,3 +90,10 @@ def test_a_small_workbook_with_a_cell_far_outside_the_data_is_refused_before_loa
     assert path.stat().st_size < 20_000
     with pytest.raises(InputFileError, match="1,048,576 rows and 16,384 columns, more than"):
         read_raw(path)
+
+
+def test_a_wrong_delimiter_is_one_message_naming_the_likely_one(tmp_path: Path) -> None:
+    path = tmp_path / "survey.csv"
+    path.write_text(HEADER + "R1,K01,w1,4\n", encoding="utf-8")
+    with pytest.raises(InputFileError, match="seems to use ',' as delimiter"):
+        read_raw(path, delimiter=";")

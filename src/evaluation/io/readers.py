@@ -195,6 +195,12 @@ def read_csv(path: Path, *, encoding: str | None = None,
     except pd.errors.EmptyDataError:
         raise InputFileError(path, "the file has no header row") from None
     frame.columns = [str(c).strip() for c in frame.columns]
+    if len(frame.columns) == 1:
+        likely = sniff_delimiter(text)
+        if likely != sep:
+            raise InputFileError(path, f"the header is one single column when split by {sep!r}; "
+                                 f"the file seems to use {likely!r} as delimiter (set "
+                                 "'delimiter' in the project file or leave it out)")
     _check_header(path, frame)
     return RawTable(path=path, frame=frame, first_row=2, notes=notes)
 
