@@ -97,3 +97,11 @@ def test_a_wrong_delimiter_is_one_message_naming_the_likely_one(tmp_path: Path) 
     path.write_text(HEADER + "R1,K01,w1,4\n", encoding="utf-8")
     with pytest.raises(InputFileError, match="seems to use ',' as delimiter"):
         read_raw(path, delimiter=";")
+
+
+def test_an_unclosed_quote_is_named_by_the_row_where_it_opens(tmp_path: Path) -> None:
+    path = tmp_path / "survey.csv"
+    path.write_text(HEADER + 'R1,K01,w1,4\nR2,K01,w1,4\nR3,"K01,w1,4\nR4,K01,w1,4\n',
+                    encoding="utf-8")
+    with pytest.raises(InputFileError, match=r"row 4: a quote \(\"\) opens in this row"):
+        read_raw(path)

@@ -140,6 +140,19 @@ def decode_text(path: Path, data: bytes, encoding: str | None) -> tuple[str, lis
     return text, notes
 
 
+def _refuse_unclosed_quote(path: Path, text: str) -> None:
+    """A quote that is opened and never closed: name the row where it opens."""
+    inside, opened = False, 0
+    for number, line in enumerate(text.split("\n"), start=1):
+        if line.count('"') % 2:
+            inside = not inside
+            opened = number if inside else opened
+    if inside:
+        raise InputFileError(path, 'a quote (") opens in this row and is never closed, so the '
+                             "rest of the file would be one cell; close or remove it",
+                             row=opened)
+
+
 def _refuse_nul(path: Path, text: str, sep: str) -> None:
     """A NUL character anywhere is a damaged cell: name its row and column."""
     at = text.find("\x00")
@@ -180,6 +193,7 @@ def read_csv(path: Path, *, encoding: str | None = None,
                              message="lines end in CR only (old Mac export); read as lines"))
     sep = delimiter or sniff_delimiter(text)
     _refuse_nul(path, text, sep)
+    _refuse_unclosed_quote(path, text)
     lines = text.count("\n")
     if lines > MAX_ROWS:
         raise InputFileError(path, f"the file has about {lines:,} rows, more than the limit of "
