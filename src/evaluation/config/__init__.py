@@ -5,6 +5,7 @@
                     problems at once
 ``project``         the project file (:class:`Project`, :func:`load_project`): sites, waves,
                     files, privacy
+``settings``        the known settings of a project file and the checks of reading options
 ``vocabulary``      controlled vocabularies shared across the package (actor types and sectors)
 ``yamlio``          safe YAML loading that refuses duplicate keys
 

@@ -9,7 +9,6 @@ project folder. The format is described in ``docs/project.md``.
 
 from __future__ import annotations
 
-import codecs
 import datetime as dt
 import difflib
 import re
@@ -17,52 +16,30 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from evaluation import columns as C
 from evaluation.config.codebook import Codebook, Label, code_key
 from evaluation.config.codebook_load import load_codebook
+from evaluation.config.settings import (
+    BRANDING_KEYS,
+    COMMON_ENVIRONMENT,
+    COMMON_ENVIRONMENT_PREFIXES,
+    KEY_ENV,
+    OUTPUT_KEYS,
+    PRIVACY_KEYS,
+    PROJECT_KEYS,
+    SAFE_KEY,
+    SURVEY_FILE_KEYS,
+    is_image,
+    survey_option_problems,
+)
 from evaluation.config.yamlio import load_yaml
 from evaluation.errors import ConfigError, Problem
 from evaluation.language import LANGUAGES
-
-PROJECT_KEYS = frozenset({"name", "synthetic", "report_date"})
-PRIVACY_KEYS = frozenset({"min_group_size", "open_benchmarking", "free_text",
-                          "min_raters_per_organisation", "pseudonym_key_env"})
-BRANDING_KEYS = frozenset({"project_name", "logo", "colours"})
-OUTPUT_KEYS = frozenset({"editions"})
-SURVEY_FILE_KEYS = frozenset({"path", "format", "wave", "site", "encoding", "delimiter", "sheet",
-                              "missing_codes", "blank"})
-DELIMITERS = (",", ";", "\t", "|")
-KEY_ENV = re.compile(r"[A-Z][A-Z0-9_]{2,63}")
-#: Environment variables the system or tools set: never a pseudonym key.
-COMMON_ENVIRONMENT = frozenset({
-    "PATH", "HOME", "USER", "LOGNAME", "SHELL", "PWD", "OLDPWD", "LANG", "LANGUAGE", "TERM",
-    "HOSTNAME", "TMPDIR", "TEMP", "TMP", "TZ", "EDITOR", "VISUAL", "PAGER", "DISPLAY", "MAIL",
-    "SHLVL", "VIRTUAL_ENV", "USERNAME", "COMPUTERNAME", "SSH_AUTH_SOCK", "MANPATH", "INFOPATH",
-})
-COMMON_ENVIRONMENT_PREFIXES = ("LC_", "XDG_", "PYTHON", "CONDA", "JUPYTER", "SSH_", "GIT_")
-
-
-def _is_image(path: Path) -> bool:
-    """Whether the file starts as a PNG, JPEG, GIF or SVG file does."""
-    try:
-        head = path.read_bytes()[:512]
-    except OSError:
-        return False
-    if head.startswith((b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a")):
-        return True
-    text = head.lstrip(b"\xef\xbb\xbf").lstrip().lower()
-    return text.startswith(b"<svg") or (text.startswith(b"<?xml") and b"<svg" in head.lower())
-
-
-#: Keys that become file names (site reports): no path separators, no leading dot.
-SAFE_KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 
 __all__ = [
     "EDITIONS",
     "MIN_K_FLOOR",
     "PARTICIPATION_TABLES",
     "PROJECT_FILE",
-    "SAFE_KEY",
     "SURVEY_FORMATS",
     "Branding",
     "Privacy",
@@ -447,40 +424,8 @@ class _ProjectParser:
         return tables
 
     def survey_options(self, where: str, options: dict[str, Any]) -> None:
-        """The per-file reading options: a real codec, a usual delimiter, missing categories."""
-        encoding = options.get("encoding")
-        if encoding is not None:
-            try:
-                codecs.lookup(str(encoding))
-            except LookupError:
-                self.problem(f"{where}.encoding", "unknown text encoding", value=encoding,
-                             expected="e.g. utf-8, utf-16, cp1252, latin-1")
-        delimiter = options.get("delimiter")
-        if delimiter is not None and delimiter not in DELIMITERS:
-            self.problem(f"{where}.delimiter", "unusual delimiter", value=delimiter,
-                         expected="one of , ; | or a tab")
-        sheet = options.get("sheet")
-        if sheet is not None and (isinstance(sheet, bool) or not isinstance(sheet, (str, int))):
-            self.problem(f"{where}.sheet", "a sheet is a name or a number", value=sheet)
-        blank = options.get("blank")
-        if blank is not None and blank not in C.MISSING_CATEGORIES:
-            self.problem(f"{where}.blank", "an empty cell must mean a missing category",
-                         value=blank, expected=", ".join(C.MISSING_CATEGORIES))
-        codes = options.get("missing_codes")
-        if codes is None:
-            return
-        if not isinstance(codes, dict):
-            self.problem(f"{where}.missing_codes", "expected a mapping 'code: category'",
-                         value=codes)
-            return
-        for code, category in codes.items():
-            if category not in C.MISSING_CATEGORIES:
-                self.problem(f"{where}.missing_codes.{code}", "unknown missing category",
-                             value=category, expected=", ".join(C.MISSING_CATEGORIES))
-            if self.valid_codes and code_key(code) in self.valid_codes:
-                self.problem(f"{where}.missing_codes.{code}", "this code is a valid answer of "
-                             "the response scale; it cannot also mean missing", value=code,
-                             expected="a code outside the response scale, e.g. -9")
+        for problem in survey_option_problems(where, options, self.valid_codes):
+            self.problem(*problem[:2], **problem[2])
 
     def privacy(self, node: Any) -> Privacy:
         defaults = Privacy()
@@ -514,7 +459,7 @@ class _ProjectParser:
     def branding(self, node: Any, name: str) -> Branding:
         logo = node.get("logo")
         logo_path = self.path("branding.logo", logo) if logo else None
-        if logo_path is not None and not _is_image(logo_path):
+        if logo_path is not None and not is_image(logo_path):
             self.problem("branding.logo", "the logo is not a PNG, JPEG, GIF or SVG image",
                          value=logo)
             logo_path = None

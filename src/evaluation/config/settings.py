@@ -1,0 +1,101 @@
+"""The settings a project file may have, and the checks of the ones that are easy to get wrong.
+
+Known keys per section (for the did-you-mean of :meth:`ProjectParser.section`), the pattern of
+keys that become file names, environment variables that can never hold a pseudonym key, what
+a logo file must start with, and the checks of a survey file's reading options.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from pathlib import Path
+from typing import Any
+
+from evaluation import columns as C
+from evaluation.config.codebook import code_key
+
+__all__ = ["BRANDING_KEYS", "COMMON_ENVIRONMENT", "COMMON_ENVIRONMENT_PREFIXES", "DELIMITERS",
+           "KEY_ENV", "OUTPUT_KEYS", "PRIVACY_KEYS", "PROJECT_KEYS", "SAFE_KEY",
+           "SURVEY_FILE_KEYS", "is_image", "survey_option_problems"]
+
+PROJECT_KEYS = frozenset({"name", "synthetic", "report_date"})
+PRIVACY_KEYS = frozenset({"min_group_size", "open_benchmarking", "free_text",
+                          "min_raters_per_organisation", "pseudonym_key_env"})
+BRANDING_KEYS = frozenset({"project_name", "logo", "colours"})
+OUTPUT_KEYS = frozenset({"editions"})
+SURVEY_FILE_KEYS = frozenset({"path", "format", "wave", "site", "encoding", "delimiter", "sheet",
+                              "missing_codes", "blank"})
+DELIMITERS = (",", ";", "\t", "|")
+KEY_ENV = re.compile(r"[A-Z][A-Z0-9_]{2,63}")
+#: Environment variables the system or tools set: never a pseudonym key.
+COMMON_ENVIRONMENT = frozenset({
+    "PATH", "HOME", "USER", "LOGNAME", "SHELL", "PWD", "OLDPWD", "LANG", "LANGUAGE", "TERM",
+    "HOSTNAME", "TMPDIR", "TEMP", "TMP", "TZ", "EDITOR", "VISUAL", "PAGER", "DISPLAY", "MAIL",
+    "SHLVL", "VIRTUAL_ENV", "USERNAME", "COMPUTERNAME", "SSH_AUTH_SOCK", "MANPATH", "INFOPATH",
+})
+COMMON_ENVIRONMENT_PREFIXES = ("LC_", "XDG_", "PYTHON", "CONDA", "JUPYTER", "SSH_", "GIT_")
+
+
+def is_image(path: Path) -> bool:
+    """Whether the file starts as a PNG, JPEG, GIF or SVG file does."""
+    try:
+        head = path.read_bytes()[:512]
+    except OSError:
+        return False
+    if head.startswith((b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a")):
+        return True
+    text = head.lstrip(b"\xef\xbb\xbf").lstrip().lower()
+    return text.startswith(b"<svg") or (text.startswith(b"<?xml") and b"<svg" in head.lower())
+
+
+#: Keys that become file names (site reports): no path separators, no leading dot.
+SAFE_KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
+
+
+
+def survey_option_problems(where: str, options: dict[str, Any], valid_codes: set[str]
+                           ) -> list[tuple[str, str, dict[str, Any]]]:
+    """Problems of a survey file's reading options: a real codec, a usual delimiter, a sheet
+    name or number, missing categories, and no missing code that is a valid answer.
+
+    Each problem is ``(column, message, details)`` for the project parser to record.
+    """
+    found: list[tuple[str, str, dict[str, Any]]] = []
+
+    def add(column: str, message: str, **details: Any) -> None:
+        found.append((column, message, details))
+
+    encoding = options.get("encoding")
+    if encoding is not None:
+        try:
+            codecs.lookup(str(encoding))
+        except LookupError:
+            add(f"{where}.encoding", "unknown text encoding", value=encoding,
+                expected="e.g. utf-8, utf-16, cp1252, latin-1")
+    delimiter = options.get("delimiter")
+    if delimiter is not None and delimiter not in DELIMITERS:
+        add(f"{where}.delimiter", "unusual delimiter", value=delimiter,
+            expected="one of , ; | or a tab")
+    sheet = options.get("sheet")
+    if sheet is not None and (isinstance(sheet, bool) or not isinstance(sheet, (str, int))):
+        add(f"{where}.sheet", "a sheet is a name or a number", value=sheet)
+    blank = options.get("blank")
+    if blank is not None and blank not in C.MISSING_CATEGORIES:
+        add(f"{where}.blank", "an empty cell must mean a missing category", value=blank,
+            expected=", ".join(C.MISSING_CATEGORIES))
+    codes = options.get("missing_codes")
+    if codes is None:
+        return found
+    if not isinstance(codes, dict):
+        add(f"{where}.missing_codes", "expected a mapping 'code: category'", value=codes)
+        return found
+    for code, category in codes.items():
+        if category not in C.MISSING_CATEGORIES:
+            add(f"{where}.missing_codes.{code}", "unknown missing category", value=category,
+                expected=", ".join(C.MISSING_CATEGORIES))
+        if valid_codes and code_key(code) in valid_codes:
+            add(f"{where}.missing_codes.{code}", "this code is a valid answer of the response "
+                "scale; it cannot also mean missing", value=code,
+                expected="a code outside the response scale, e.g. -9")
+    return found
