@@ -140,7 +140,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     from evaluation.render import check_output_file
 
     project = load_project(args.project)
-    out = check_output_file(args.out, project_dir=project.folder, inputs=input_files(project))
+    out = check_output_file(args.out, project_dir=project.folder, inputs=input_files(project),
+                            overwrite=args.force)
     survey = load_survey(project)
     key = require_key(project.privacy, None, forbidden=[project.folder, out.parent])
     path = export_microdata(survey, out, k=project.privacy.min_group_size, key=key,
@@ -187,6 +188,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("export", help="pseudonymised, k-anonymous microdata for evaluators")
     p.add_argument("project", help="project folder or project.yml")
     p.add_argument("--out", required=True, help="CSV file to write (outside the project)")
+    p.add_argument("--force", action="store_true", help="replace the file if it exists")
     p.add_argument("--drop-small", action="store_true",
                    help="leave out groups still below k after generalisation (default: refuse)")
     p.set_defaults(func=cmd_export)

@@ -257,7 +257,7 @@ def run_pipeline(project_path: str | Path, out_dir: str | Path, *, jobs: int | N
     """Run the whole batch for a project; see the module docstring."""
     started = time.perf_counter()
     project = load_project(project_path)
-    out = Path(out_dir).resolve()
+    out = Path(out_dir).expanduser().resolve()
     summary = RunSummary(project=project, out_dir=out)
 
     validation = validate_project(project)
@@ -394,7 +394,7 @@ def prepared(project_path: str | Path, out_dir: str | Path
     """
     project = load_project(project_path)
     validation = validate_project(project)
-    out = Path(out_dir).resolve()
+    out = Path(out_dir).expanduser().resolve()
     if not validation.ok:
         yield project, out, None, validation
         return

@@ -299,6 +299,8 @@ CASES += [
     Case("export into the project", _nothing, "inside the project folder", 2,
          "export:export.csv"),
     Case("export into a missing folder", _nothing, "does not exist", 2, "export:nowhere"),
+    Case("export over an existing file", _nothing, "the file exists (pass --force", 2,
+         "export:afile"),
 ]
 
 

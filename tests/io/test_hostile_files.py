@@ -103,5 +103,5 @@ def test_an_unclosed_quote_is_named_by_the_row_where_it_opens(tmp_path: Path) ->
     path = tmp_path / "survey.csv"
     path.write_text(HEADER + 'R1,K01,w1,4\nR2,K01,w1,4\nR3,"K01,w1,4\nR4,K01,w1,4\n',
                     encoding="utf-8")
-    with pytest.raises(InputFileError, match=r"row 4: a quote \(\"\) opens in this row"):
+    with pytest.raises(InputFileError, match=r"row 4: a quote \(\"\) opens a cell in this row"):
         read_raw(path)

@@ -178,3 +178,25 @@ def test_the_incomplete_page_is_a_self_contained_page_with_one_heading(language:
     assert htmlcheck.heading_problems(page) == []
     assert htmlcheck.external_urls(page) == []
     assert page.count("<h1>") == 1
+
+
+def test_a_symbolic_link_inside_an_output_folder_stops_the_run(project: Path,
+                                                               tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    (out / "_run").mkdir(parents=True)
+    mark(out, complete=True, version="0")
+    (out / "_run" / "tables").symlink_to(project / "data")
+    before = _sha(project)
+    with pytest.raises(OutputFolderError, match="holds the symbolic link"):
+        _check(out, project)
+    assert main(["run", str(project), "--out", str(out)]) == 2
+    assert _sha(project) == before
+
+
+def test_an_existing_export_file_is_replaced_only_with_force(project: Path,
+                                                             tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("mine")
+    with pytest.raises(OutputFolderError, match="the file exists"):
+        check_output_file(tmp_path / "notes.txt", project_dir=project, inputs=[])
+    assert check_output_file(tmp_path / "notes.txt", project_dir=project, inputs=[],
+                             overwrite=True).name == "notes.txt"

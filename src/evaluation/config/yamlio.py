@@ -100,8 +100,9 @@ def load_yaml(path: str | Path) -> Any:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InputFileError(path, f"not UTF-8 text (byte {exc.start})") from None
-    loader = _UniqueKeyLoader(text)  # safe: a SafeLoader subclass
+    loader = None
     try:
+        loader = _UniqueKeyLoader(text)  # safe: a SafeLoader subclass
         node = loader.get_single_node()
         if node is None:
             return None
@@ -112,5 +113,11 @@ def load_yaml(path: str | Path) -> Any:
     except RecursionError:
         raise InputFileError(path, f"invalid YAML: nested deeper than {MAX_DEPTH} levels"
                              ) from None
+    except (ValueError, TypeError, KeyError, AttributeError) as exc:
+        # explicit tags with values they cannot hold (!!int abc, !!bool maybe, !!map [1]),
+        # integers beyond Python's digit limit
+        raise InputFileError(path, f"invalid YAML: a value cannot be read "
+                             f"({type(exc).__name__}: {exc})") from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()

@@ -140,16 +140,34 @@ def decode_text(path: Path, data: bytes, encoding: str | None) -> tuple[str, lis
     return text, notes
 
 
-def _refuse_unclosed_quote(path: Path, text: str) -> None:
-    """A quote that is opened and never closed: name the row where it opens."""
-    inside, opened = False, 0
-    for number, line in enumerate(text.split("\n"), start=1):
-        if line.count('"') % 2:
-            inside = not inside
-            opened = number if inside else opened
+def _refuse_unclosed_quote(path: Path, text: str, sep: str) -> None:
+    """A quoted field that is opened and never closed: name the row where it opens.
+
+    Only a quote at the start of a field opens one (``5" breit`` in the middle of a cell is
+    text, as the parser reads it); inside a quoted field, ``""`` is an escaped quote.
+    """
+    inside, opened, at_field_start = False, 0, True
+    row = 1
+    i, size = 0, len(text)
+    while i < size:
+        ch = text[i]
+        if inside:
+            if ch == '"':
+                if i + 1 < size and text[i + 1] == '"':
+                    i += 1  # an escaped quote
+                else:
+                    inside = False
+            elif ch == "\n":
+                row += 1
+        elif ch == '"' and at_field_start:
+            inside, opened = True, row
+        elif ch == "\n":
+            row += 1
+        at_field_start = (not inside) and ch in (sep, "\n")
+        i += 1
     if inside:
-        raise InputFileError(path, 'a quote (") opens in this row and is never closed, so the '
-                             "rest of the file would be one cell; close or remove it",
+        raise InputFileError(path, 'a quote (") opens a cell in this row and is never closed, '
+                             "so the rest of the file would be one cell; close or remove it",
                              row=opened)
 
 
@@ -193,7 +211,7 @@ def read_csv(path: Path, *, encoding: str | None = None,
                              message="lines end in CR only (old Mac export); read as lines"))
     sep = delimiter or sniff_delimiter(text)
     _refuse_nul(path, text, sep)
-    _refuse_unclosed_quote(path, text)
+    _refuse_unclosed_quote(path, text, sep)
     lines = text.count("\n")
     if lines > MAX_ROWS:
         raise InputFileError(path, f"the file has about {lines:,} rows, more than the limit of "
@@ -211,7 +229,7 @@ def read_csv(path: Path, *, encoding: str | None = None,
     frame.columns = [str(c).strip() for c in frame.columns]
     if len(frame.columns) == 1:
         likely = sniff_delimiter(text)
-        if likely != sep:
+        if likely != sep and likely in text.split("\n", 1)[0]:
             raise InputFileError(path, f"the header is one single column when split by {sep!r}; "
                                  f"the file seems to use {likely!r} as delimiter (set "
                                  "'delimiter' in the project file or leave it out)")
@@ -223,11 +241,16 @@ def _ragged_rows(path: Path, text: str, sep: str, *, limit: int = 50) -> list[Pr
     """Rows with fewer or more fields than the header (a truncated file, a lost delimiter)."""
     # one huge cell must not stop the check (the csv module's default limit is 128 KiB)
     csv.field_size_limit(min(max(csv.field_size_limit(), len(text) + 1), 2**31 - 1))
-    reader = csv.reader(io.StringIO(text), delimiter=sep)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
     problems: list[Problem] = []
     width = None
     record = 0
-    for fields in reader:
+    try:
+        rows = list(reader)
+    except csv.Error as exc:  # e.g. a lone carriage return inside a line
+        return [Problem(file=str(path), message=f"cannot be split into rows ({exc}); save "
+                        "the file again as CSV with ordinary line ends")]
+    for fields in rows:
         if not fields or fields == [""]:
             continue  # blank lines are skipped, as the parser does
         record += 1

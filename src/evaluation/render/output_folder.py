@@ -65,6 +65,16 @@ def _protected(target: Path, *, project_dir: Path, inputs: Iterable[Path]) -> st
     return None
 
 
+def _first_symlink(folder: Path) -> Path | None:
+    """The first symbolic link below ``folder`` (links are never followed), or ``None``."""
+    for root, dirs, files in os.walk(folder, followlinks=False):
+        for name in sorted(dirs + files):
+            path = Path(root) / name
+            if path.is_symlink():
+                return path
+    return None
+
+
 def is_ours(folder: Path) -> bool:
     """Whether ``folder`` carries our marker, or is the output of a run from before it."""
     if (folder / MARKER).is_file():
@@ -89,20 +99,29 @@ def check_output_folder(out: str | Path, *, project_dir: Path, inputs: Iterable[
     if why is None and target.is_dir() and any(target.iterdir()) and not is_ours(target):
         why = ("it is not empty and was not written by transfer-evaluation (no "
                f"{MARKER}); nothing in it is replaced or deleted")
+    if why is None and target.is_dir():
+        link = _first_symlink(target)
+        if link is not None:
+            why = (f"it holds the symbolic link {link}; a run writes and deletes only real "
+                   "files and folders inside its output folder")
     if why is not None:
         raise OutputFolderError(f"cannot write the outputs into {target}: {why}. Choose a new "
                                 "or empty folder with --out.")
     return target
 
 
-def check_output_file(out: str | Path, *, project_dir: Path, inputs: Iterable[Path]) -> Path:
-    """The resolved path of a single output file, or :class:`OutputFolderError`."""
+def check_output_file(out: str | Path, *, project_dir: Path, inputs: Iterable[Path],
+                      overwrite: bool = False) -> Path:
+    """The resolved path of a single output file, or :class:`OutputFolderError`; an existing
+    file is replaced only with ``overwrite``."""
     target = Path(out).expanduser().resolve()
     why = _protected(target, project_dir=project_dir, inputs=inputs)
     if why is None and target.is_dir():
         why = "it is a folder, not a file"
     if why is None and not target.parent.is_dir():
         why = f"the folder {target.parent} does not exist"
+    if why is None and (target.exists() or target.is_symlink()) and not overwrite:
+        why = "the file exists (pass --force to replace it)"
     if why is not None:
         raise OutputFolderError(f"cannot write {target}: {why}. Choose a file outside the "
                                 "project folder with --out.")
@@ -129,7 +148,7 @@ def mark(folder: Path, *, complete: bool, version: str) -> None:
 def locked(folder: Path) -> Iterator[None]:
     """Hold the folder's lock; :class:`OutputFolderError` if another run holds it."""
     folder.mkdir(parents=True, exist_ok=True)
-    fd = os.open(folder / LOCK_FILE, os.O_CREAT | os.O_RDWR, 0o644)
+    fd = os.open(folder / LOCK_FILE, os.O_CREAT | os.O_RDWR | os.O_NOFOLLOW, 0o644)
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -66,9 +66,18 @@ def frame_from_json(text: str | bytes) -> tuple[str, pd.DataFrame]:
     """The token and the table :func:`frame_to_json` wrote."""
     stored = json.loads(text)
     n = int(stored["n"])
+    columns, dtypes, data = stored["columns"], stored["dtypes"], stored["data"]
+    if not (len(columns) == len(dtypes) == len(data)) or len(set(columns)) != len(columns):
+        raise RunFolderError("the table's columns, dtypes and data do not match")
     out: dict[str, pd.Series] = {}
-    for column, dtype, values in zip(stored["columns"], stored["dtypes"], stored["data"],
-                                     strict=True):
+    for column, dtype, values in zip(columns, dtypes, data, strict=True):
+        if not isinstance(column, str) or not isinstance(values, list) or len(values) != n:
+            raise RunFolderError(f"column {column!r}: expected {n} values")
+        if dtype == "bool" and not all(isinstance(v, bool) for v in values):
+            raise RunFolderError(f"column {column!r}: a bool column holds other values")
+        if dtype == "object" and not all(v is None or isinstance(v, (str, int, float, bool))
+                                         for v in values):
+            raise RunFolderError(f"column {column!r}: a text column holds other values")
         if dtype == "float64":
             series = pd.Series(np.array(values, dtype=float), dtype="float64")
         elif dtype in ("int64", "bool"):

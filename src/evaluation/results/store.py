@@ -32,7 +32,7 @@ import pandas as pd
 from evaluation.atomic import write_atomic
 from evaluation.errors import RunFolderError
 from evaluation.results.frames import frame_from_json, frame_to_json
-from evaluation.results.registry import check_tables, table_spec
+from evaluation.results.registry import TABLES, check_tables, table_spec
 from evaluation.spreadsheet import spreadsheet_safe
 
 __all__ = [
@@ -108,7 +108,8 @@ class LazyTables(MutableMapping[str, pd.DataFrame]):
         path = self._folder / f"{name}.json"
         try:
             token, table = frame_from_json(path.read_bytes())
-        except (OSError, ValueError, TypeError, KeyError) as exc:
+        except (OSError, ValueError, TypeError, KeyError, OverflowError, RecursionError,
+                RunFolderError) as exc:
             raise RunFolderError(f"{path}: table {name!r} cannot be read ({exc}); run "
                                  "`transfer-eval run PROJECT` again") from exc
         if token != self._token:
@@ -197,13 +198,14 @@ def cached_key(run_dir: Path) -> dict[str, Any] | None:
         key = json.loads(path.read_text(encoding="utf-8"))
         stored = json.loads((run_dir / RESULTS_FILE).read_text(encoding="utf-8"))
         hashes = stored["sha256"]
-        if stored.get("format") != RESULTS_FORMAT or set(hashes) != set(stored["tables"]):
+        if (stored.get("format") != RESULTS_FORMAT or set(hashes) != set(stored["tables"])
+                or not set(hashes) <= set(TABLES)):
             return None
         for name, digest in hashes.items():
             frame = run_dir / FRAMES_DIR / f"{name}.json"
             if hashlib.sha256(frame.read_bytes()).hexdigest() != digest:
                 return None
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
         return None
     return key if isinstance(key, dict) else None
 
@@ -221,12 +223,20 @@ def load_results(run_dir: str | Path) -> Results:
                              "first or pass the run folder of a finished run")
     try:
         stored = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise RunFolderError(f"{path}: cannot be read ({exc}); run `transfer-eval run "
-                             "PROJECT` again") from exc
-    if not isinstance(stored, dict) or stored.get("format") != RESULTS_FORMAT:
+    except (OSError, ValueError, RecursionError) as exc:
+        raise RunFolderError(f"{path}: cannot be read ({type(exc).__name__}); run "
+                             "`transfer-eval run PROJECT` again") from exc
+    if (not isinstance(stored, dict) or stored.get("format") != RESULTS_FORMAT
+            or not isinstance(stored.get("meta"), dict)
+            or not isinstance(stored.get("objects"), dict)
+            or not isinstance(stored.get("tables"), list)):
         raise RunFolderError(f"{path}: not a results file of this version of the package; "
                              "run `transfer-eval run PROJECT` again")
+    unknown = [name for name in stored["tables"] if name not in TABLES]
+    if unknown:
+        raise RunFolderError(f"{path}: names tables that are not registered "
+                             f"({', '.join(map(repr, unknown[:5]))}); run "
+                             "`transfer-eval run PROJECT` again")
     return Results(meta=stored["meta"], objects=stored["objects"],
                    tables=LazyTables(folder / FRAMES_DIR, stored["tables"],
                                      token=stored.get("token", "")))
