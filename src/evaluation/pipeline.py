@@ -68,6 +68,7 @@ from evaluation.render import (
     render_html,
     source_date,
     versions,
+    was_completed,
 )
 from evaluation.results import RESULTS_FORMAT, Results, cached_key, load_results, save_results
 from evaluation.spreadsheet import spreadsheet_safe
@@ -389,8 +390,11 @@ def prepared(project_path: str | Path, out_dir: str | Path
     shared start of the subcommands that write only part of the outputs.
 
     ``results`` is ``None`` when validation found errors; nothing is written then. The output
-    folder is checked as for :func:`run_pipeline`, marked incomplete while the block runs and
-    complete when it ends without an exception.
+    folder is checked as for :func:`run_pipeline` and marked incomplete while the block runs.
+    When the results were reused, the folder keeps the state it had (complete or not); when
+    they had to be computed again (the data changed), the reports already there no longer match
+    them, so the manifest is removed and the index says the folder is incomplete until a full
+    run.
     """
     project = load_project(project_path)
     validation = validate_project(project)
@@ -400,10 +404,15 @@ def prepared(project_path: str | Path, out_dir: str | Path
         return
     out = check_output_folder(out, project_dir=project.folder, inputs=input_files(project))
     with locked(out):
+        was_complete = was_completed(out)
         mark(out, complete=False, version=__version__)
-        results, _ = load_or_compute(project, validation, out / RUN_DIR, cache_key(project))
+        results, reused = load_or_compute(project, validation, out / RUN_DIR,
+                                          cache_key(project))
+        if not reused:
+            _start_writing(out, project)  # earlier reports no longer match these results
         yield project, out, results, validation
-        mark(out, complete=True, version=__version__)
+        if reused:
+            mark(out, complete=was_complete, version=__version__)
 
 
 def write_digest(project: Project, out: Path, results: Results) -> dict[str, Any]:

@@ -200,3 +200,22 @@ def test_an_existing_export_file_is_replaced_only_with_force(project: Path,
         check_output_file(tmp_path / "notes.txt", project_dir=project, inputs=[])
     assert check_output_file(tmp_path / "notes.txt", project_dir=project, inputs=[],
                              overwrite=True).name == "notes.txt"
+
+
+def test_partial_outputs_over_changed_data_leave_the_folder_marked_incomplete(
+        project: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    (out / "_run").mkdir(parents=True)
+    mark(out, complete=True, version="0")
+    (out / "manifest.json").write_text('{"old": true}')
+    (out / "index.html").write_text("old overview")
+    # the results must be computed (nothing to reuse): earlier reports no longer match
+    assert main(["partners", str(project), "--out", str(out)]) == 0
+    assert (out / "learning_partners" / "tandems.csv").is_file()
+    assert not (out / "manifest.json").exists()
+    assert json.loads((out / MARKER).read_text())["complete"] is False
+    assert "Lauf unvollständig" in (out / "index.html").read_text(encoding="utf-8")
+    # with the results reused, a partial command leaves the folder as it was: incomplete
+    # until a full run, which then marks it complete
+    assert main(["partners", str(project), "--out", str(out)]) == 0
+    assert json.loads((out / MARKER).read_text())["complete"] is False

@@ -31,7 +31,7 @@ __getattr__, __dir__, __all__ = lazy_loader.attach(
         ],
         "output_folder": [
             "LOCK_FILE", "MARKER", "check_output_file", "check_output_folder", "inside",
-            "is_ours", "locked", "mark",
+            "is_ours", "locked", "mark", "was_completed",
         ],
         "page": [
             "EDITIONS", "LABELS", "TEMPLATE_DIR", "TEMPLATE_NAME", "page_context",

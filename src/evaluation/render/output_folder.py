@@ -90,6 +90,14 @@ def is_ours(folder: Path) -> bool:
             and (folder / "_run" / "run.json").is_file())
 
 
+def was_completed(folder: Path) -> bool:
+    """Whether the last run that wrote ``folder`` finished (an empty folder: no)."""
+    try:
+        return bool(json.loads((folder / MARKER).read_text(encoding="utf-8")).get("complete"))
+    except (OSError, ValueError, AttributeError):
+        return is_ours(folder)  # a folder from before the marker existed: its manifest
+
+
 def check_output_folder(out: str | Path, *, project_dir: Path, inputs: Iterable[Path]) -> Path:
     """The resolved output folder, or :class:`OutputFolderError` saying why it is refused."""
     target = Path(out).expanduser().resolve()
