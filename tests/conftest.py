@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import copy
+import hashlib
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +14,33 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "surveys" / "example"
 DEFAULT_INSTRUMENT = ROOT / "surveys" / "instruments" / "default.yml"
+
+
+def copy_example(folder: Path) -> Path:
+    """Copy the example project, with the instrument library beside it, into ``folder``;
+    return the copied project folder (``folder/surveys/example``)."""
+    project = folder / "surveys" / "example"
+    shutil.copytree(EXAMPLE, project)
+    shutil.copytree(EXAMPLE.parent / "instruments", folder / "surveys" / "instruments")
+    return project
+
+
+def tree_sha256(folder: Path) -> dict[str, str]:
+    """The SHA-256 of every file below ``folder``, by its path relative to ``folder``."""
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def report_sha256(folder: Path) -> dict[str, str]:
+    """:func:`tree_sha256` of an output folder without its run folder and lock file."""
+    return {k: v for k, v in tree_sha256(folder).items()
+            if not k.startswith("_run") and not k.endswith(".lock")}
+
+
+@pytest.fixture
+def example_copy(tmp_path: Path) -> Path:
+    """A copy of the example project in the test's own folder (see :func:`copy_example`)."""
+    return copy_example(tmp_path)
 
 SMALL_CODEBOOK: dict[str, Any] = {
     "codebook": "small",

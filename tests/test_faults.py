@@ -6,7 +6,6 @@ a small tmpfs in a private mount namespace (``unshare -m``), which needs root.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -18,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import EXAMPLE
+from tests.conftest import report_sha256, tree_sha256
 
 pytestmark = pytest.mark.slow
 
@@ -27,21 +26,12 @@ ROOT_AND_UNSHARE = os.geteuid() == 0 and shutil.which("unshare") is not None
 
 
 @pytest.fixture
-def project(tmp_path: Path) -> Path:
-    copy = tmp_path / "surveys" / "example"
-    shutil.copytree(EXAMPLE, copy)
-    shutil.copytree(EXAMPLE.parent / "instruments", tmp_path / "surveys" / "instruments")
-    return copy
+def project(example_copy: Path) -> Path:
+    return example_copy
 
 
-def _sha(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def _reports(folder: Path) -> dict[str, str]:
-    return {k: v for k, v in _sha(folder).items()
-            if not k.startswith("_run") and not k.endswith(".lock")}
 
 
 def _says_incomplete(out: Path) -> None:
@@ -57,7 +47,7 @@ def test_a_full_disk_ends_in_one_line_and_a_folder_marked_incomplete(project: Pa
                                                                      size: str) -> None:
     disk = tmp_path / "disk"
     disk.mkdir()
-    inputs = _sha(project)
+    inputs = tree_sha256(project)
     script = (f"mount -t tmpfs -o size={size} tmpfs {disk} && "
               f"{COMMAND} run {project} --out {disk}/out; code=$?; "
               f"cp -a {disk}/out {tmp_path}/seen; exit $code")
@@ -69,7 +59,7 @@ def test_a_full_disk_ends_in_one_line_and_a_folder_marked_incomplete(project: Pa
     assert "No space left on device" in last
     assert "Traceback" not in done.stderr + done.stdout
     _says_incomplete(tmp_path / "seen")
-    assert _sha(project) == inputs
+    assert tree_sha256(project) == inputs
 
 
 def test_a_run_killed_half_way_is_marked_incomplete_and_a_rerun_completes_it(
@@ -94,7 +84,7 @@ def test_a_run_killed_half_way_is_marked_incomplete_and_a_rerun_completes_it(
     clean = subprocess.run([COMMAND, "run", str(project), "--out", str(tmp_path / "clean")],
                            capture_output=True, text=True, timeout=900, check=False)
     assert clean.returncode == 0
-    assert _reports(out) == _reports(tmp_path / "clean")
+    assert report_sha256(out) == report_sha256(tmp_path / "clean")
 
 
 def test_a_second_run_into_a_folder_being_written_stops_at_once(project: Path,

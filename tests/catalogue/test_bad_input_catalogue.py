@@ -9,8 +9,6 @@ traceback is shown, and that every input file keeps its SHA-256 (the planted one
 
 from __future__ import annotations
 
-import hashlib
-import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +18,7 @@ import pytest
 import yaml
 
 from evaluation.cli import main
-from tests.conftest import EXAMPLE
+from tests.conftest import copy_example, tree_sha256
 
 pytestmark = pytest.mark.slow
 
@@ -304,9 +302,6 @@ CASES += [
 ]
 
 
-def _sha(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def _args(case: Case, project: Path, tmp_path: Path) -> list[str]:
@@ -330,22 +325,20 @@ def test_the_catalogue_has_at_least_150_cases() -> None:
 @pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
 def test_a_bad_input_ends_in_a_clear_message_and_changes_nothing(
         case: Case, tmp_path: Path, capsys, monkeypatch) -> None:
-    project = tmp_path / "surveys" / "example"
-    shutil.copytree(EXAMPLE, project)
-    shutil.copytree(EXAMPLE.parent / "instruments", tmp_path / "surveys" / "instruments")
+    project = copy_example(tmp_path)
     (tmp_path / "foreign").mkdir()
     (tmp_path / "foreign" / "index.html").write_text("mine")
     (tmp_path / "afile").write_text("mine")
     monkeypatch.setenv("TRANSFER_EVAL_KEY", "catalogue-key-0123456789abcdef")
     case.plant(project)
-    before = _sha(tmp_path / "surveys")
-    foreign = _sha(tmp_path / "foreign")
+    before = tree_sha256(tmp_path / "surveys")
+    foreign = tree_sha256(tmp_path / "foreign")
     code = main(_args(case, project, tmp_path))
     out = capsys.readouterr()
     text = out.out + out.err
     assert code == case.code, text[-2000:]
     assert case.expected in text, text[-2000:]
     assert "Traceback" not in text
-    assert _sha(tmp_path / "surveys") == before  # raw inputs and project files unchanged
-    assert _sha(tmp_path / "foreign") == foreign
+    assert tree_sha256(tmp_path / "surveys") == before  # raw inputs and project files unchanged
+    assert tree_sha256(tmp_path / "foreign") == foreign
     assert (tmp_path / "afile").read_text() == "mine"

@@ -3,9 +3,7 @@ separate processes, then `transfer-eval run PROJECT --scheduler ADDRESS`."""
 
 from __future__ import annotations
 
-import hashlib
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -13,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import EXAMPLE
+from tests.conftest import copy_example, report_sha256
 
 distributed = pytest.importorskip(
     "distributed", reason="dask.distributed is not installed (the optional `dask` extra)")
@@ -65,32 +63,24 @@ def _run(*args: str) -> subprocess.CompletedProcess[str]:
                           timeout=900, env=env, check=False)
 
 
-def _reports(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file() and "_run" not in p.parts
-            and not p.name.endswith(".lock")}
 
 
 def test_the_cli_on_separate_scheduler_and_worker_processes_matches_the_local_run(
         scheduler, tmp_path):
-    project = tmp_path / "surveys" / "example"
-    shutil.copytree(EXAMPLE, project)
-    shutil.copytree(EXAMPLE.parent / "instruments", tmp_path / "surveys" / "instruments")
+    project = copy_example(tmp_path)
     on_cluster = _run("run", str(project), "--out", str(tmp_path / "cluster"), "--scheduler",
                       scheduler)
     assert on_cluster.returncode == 0, on_cluster.stderr
     assert "39 of 39 reports written" in on_cluster.stdout
     local = _run("run", str(project), "--out", str(tmp_path / "local"))
     assert local.returncode == 0, local.stderr
-    cluster_files, local_files = _reports(tmp_path / "cluster"), _reports(tmp_path / "local")
+    cluster_files = report_sha256(tmp_path / "cluster")
     assert len(cluster_files) == 42  # 39 reports, index, manifest, marker
-    assert cluster_files == local_files
+    assert cluster_files == report_sha256(tmp_path / "local")
 
 
 def test_an_unreachable_scheduler_is_one_clear_line(tmp_path):
-    project = tmp_path / "surveys" / "example"
-    shutil.copytree(EXAMPLE, project)
-    shutil.copytree(EXAMPLE.parent / "instruments", tmp_path / "surveys" / "instruments")
+    project = copy_example(tmp_path)
     done = _run("run", str(project), "--out", str(tmp_path / "out"), "--scheduler",
                 f"tcp://127.0.0.1:{_free_port()}")
     assert done.returncode == 1

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -12,15 +10,12 @@ import pytest
 from evaluation.config import load_project
 from evaluation.errors import DataValidationError
 from evaluation.io import load_participation
-from tests.conftest import EXAMPLE
+from tests.conftest import tree_sha256
 
 
 @pytest.fixture
-def project(tmp_path: Path) -> Path:
-    copy = tmp_path / "surveys" / "example"
-    shutil.copytree(EXAMPLE, copy)
-    shutil.copytree(EXAMPLE.parent / "instruments", tmp_path / "surveys" / "instruments")
-    return copy
+def project(example_copy: Path) -> Path:
+    return example_copy
 
 
 def _edit(path: Path, row: int, column: str, value: str) -> None:
@@ -31,11 +26,10 @@ def _edit(path: Path, row: int, column: str, value: str) -> None:
 
 def _problems(project: Path) -> list[tuple[str, int, str, str]]:
     data = project / "data"
-    before = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in data.iterdir()}
+    before = tree_sha256(data)
     with pytest.raises(DataValidationError) as caught:
         load_participation(load_project(project))
-    assert before == {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
-                      for p in data.iterdir()}
+    assert tree_sha256(data) == before
     return [(Path(p.file).name, p.row, p.column, p.message) for p in caught.value.problems
             if p.severity == "error"]
 

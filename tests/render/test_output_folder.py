@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import copy
-import hashlib
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -22,20 +20,12 @@ from evaluation.render import (
     locked,
     mark,
 )
-from tests.conftest import EXAMPLE, SMALL_CODEBOOK, write_project
-
-
-def _sha(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+from tests.conftest import SMALL_CODEBOOK, tree_sha256, write_project
 
 
 @pytest.fixture
-def project(tmp_path: Path) -> Path:
-    copy = tmp_path / "surveys" / "example"
-    shutil.copytree(EXAMPLE, copy)
-    shutil.copytree(EXAMPLE.parent / "instruments", tmp_path / "surveys" / "instruments")
-    return copy
+def project(example_copy: Path) -> Path:
+    return example_copy
 
 
 def _check(out: Path, project: Path) -> Path:
@@ -64,10 +54,10 @@ def test_a_foreign_folder_with_files_is_refused_and_left_as_it_was(project: Path
     own.mkdir()
     (own / "index.html").write_text("my own page")
     (own / "manifest.json").write_text("{}")
-    before = _sha(own)
+    before = tree_sha256(own)
     with pytest.raises(OutputFolderError, match="not empty and was not written by"):
         _check(own, project)
-    assert _sha(own) == before
+    assert tree_sha256(own) == before
 
 
 def test_a_file_given_as_output_folder_is_refused(project: Path, tmp_path: Path) -> None:
@@ -150,11 +140,11 @@ def test_the_cli_refuses_to_export_over_a_raw_survey_file(project: Path,
                                                          monkeypatch: pytest.MonkeyPatch,
                                                          capsys) -> None:
     monkeypatch.setenv("TRANSFER_EVAL_KEY", "0123456789abcdef0123456789abcdef")
-    before = _sha(project)
+    before = tree_sha256(project)
     code = main(["export", str(project), "--out", str(project / "data" / "survey_w1.csv")])
     assert code == 2
     assert "inside the project folder" in capsys.readouterr().err
-    assert _sha(project) == before
+    assert tree_sha256(project) == before
 
 
 def test_the_cli_refuses_a_foreign_output_folder_with_a_usage_error(project: Path,
@@ -186,11 +176,11 @@ def test_a_symbolic_link_inside_an_output_folder_stops_the_run(project: Path,
     (out / "_run").mkdir(parents=True)
     mark(out, complete=True, version="0")
     (out / "_run" / "tables").symlink_to(project / "data")
-    before = _sha(project)
+    before = tree_sha256(project)
     with pytest.raises(OutputFolderError, match="holds the symbolic link"):
         _check(out, project)
     assert main(["run", str(project), "--out", str(out)]) == 2
-    assert _sha(project) == before
+    assert tree_sha256(project) == before
 
 
 def test_an_existing_export_file_is_replaced_only_with_force(project: Path,
