@@ -90,22 +90,21 @@ def read_raw(path: str | Path, *, kind: str = "auto", encoding: str | None = Non
     raise InputFileError(path, f"unknown file kind {kind!r}")
 
 
-def _known_codec(encoding: str | None) -> bool:
+def _codec_name(encoding: str | None) -> str:
+    """The codec's canonical name (``utf-16``, ``cp1252``), or ``""`` when there is none."""
     if not encoding:
-        return False
+        return ""
     try:
-        codecs.lookup(encoding)
+        return codecs.lookup(encoding).name
     except LookupError:
-        return False
-    return True
+        return ""
 
 
 def decode_text(path: Path, data: bytes, encoding: str | None) -> tuple[str, list[Problem]]:
     """Decode bytes of a text export; detect UTF-8 (with or without BOM), UTF-16, cp1252."""
     notes: list[Problem] = []
-    wide = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or (
-        encoding is not None and codecs.lookup(encoding).name.startswith(("utf-16", "utf-32"))
-        if _known_codec(encoding) else False)
+    wide = (data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+            or _codec_name(encoding).startswith(("utf-16", "utf-32")))
     head = data[:4096]
     controls = sum(1 for byte in head if byte < 32 and byte not in (9, 10, 13))
     if not wide and b"\x00" in head and controls * 20 >= len(head):  # 5 % control bytes

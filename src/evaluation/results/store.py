@@ -185,42 +185,9 @@ def save_results(results: Results, run_dir: Path, *, key: dict[str, Any]) -> Non
     write_atomic(run_dir / RUN_FILE, json.dumps(key, indent=2, sort_keys=True) + "\n")
 
 
-def cached_key(run_dir: Path) -> dict[str, Any] | None:
-    """The cache key of a complete run folder whose files are intact, or ``None``.
-
-    Intact: ``results.json`` is of this format and every table file has the SHA-256 recorded
-    there, so a changed or planted file is never reused (it is computed again).
-    """
-    path = run_dir / RUN_FILE
-    if not path.is_file() or not (run_dir / RESULTS_FILE).is_file():
-        return None
-    try:
-        key = json.loads(path.read_text(encoding="utf-8"))
-        stored = json.loads((run_dir / RESULTS_FILE).read_text(encoding="utf-8"))
-        hashes = stored["sha256"]
-        if (stored.get("format") != RESULTS_FORMAT or set(hashes) != set(stored["tables"])
-                or not set(hashes) <= set(TABLES)):
-            return None
-        for name, digest in hashes.items():
-            frame = run_dir / FRAMES_DIR / f"{name}.json"
-            if hashlib.sha256(frame.read_bytes()).hexdigest() != digest:
-                return None
-    except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
-        return None
-    return key if isinstance(key, dict) else None
-
-
-def load_results(run_dir: str | Path) -> Results:
-    """Load the results of a run folder (what report notebooks call first).
-
-    Metadata and objects are read at once, each table when it is first used (see
-    :class:`LazyTables`).
-    """
-    folder = Path(run_dir)
-    path = folder / RESULTS_FILE
-    if not path.is_file():
-        raise RunFolderError(f"{path}: no computed results; run `transfer-eval run PROJECT` "
-                             "first or pass the run folder of a finished run")
+def _stored_results(path: Path) -> dict[str, Any]:
+    """The parsed ``results.json`` at ``path``, checked: this format, plain metadata and
+    objects, a list of registered table names; :class:`RunFolderError` otherwise."""
     try:
         stored = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError, RecursionError) as exc:
@@ -237,6 +204,47 @@ def load_results(run_dir: str | Path) -> Results:
         raise RunFolderError(f"{path}: names tables that are not registered "
                              f"({', '.join(map(repr, unknown[:5]))}); run "
                              "`transfer-eval run PROJECT` again")
+    return stored
+
+
+def cached_key(run_dir: Path) -> dict[str, Any] | None:
+    """The cache key of a complete run folder whose files are intact, or ``None``.
+
+    Intact: ``results.json`` passes the checks of :func:`load_results` and every table file
+    has the SHA-256 recorded there, so a changed or planted file is never reused (it is
+    computed again).
+    """
+    path = run_dir / RUN_FILE
+    if not path.is_file() or not (run_dir / RESULTS_FILE).is_file():
+        return None
+    try:
+        key = json.loads(path.read_text(encoding="utf-8"))
+        stored = _stored_results(run_dir / RESULTS_FILE)
+        hashes = stored["sha256"]
+        if set(hashes) != set(stored["tables"]):
+            return None
+        for name, digest in hashes.items():
+            frame = run_dir / FRAMES_DIR / f"{name}.json"
+            if hashlib.sha256(frame.read_bytes()).hexdigest() != digest:
+                return None
+    except (RunFolderError, OSError, ValueError, KeyError, TypeError, AttributeError,
+            RecursionError):
+        return None
+    return key if isinstance(key, dict) else None
+
+
+def load_results(run_dir: str | Path) -> Results:
+    """Load the results of a run folder (what report notebooks call first).
+
+    Metadata and objects are read at once, each table when it is first used (see
+    :class:`LazyTables`).
+    """
+    folder = Path(run_dir)
+    path = folder / RESULTS_FILE
+    if not path.is_file():
+        raise RunFolderError(f"{path}: no computed results; run `transfer-eval run PROJECT` "
+                             "first or pass the run folder of a finished run")
+    stored = _stored_results(path)
     return Results(meta=stored["meta"], objects=stored["objects"],
                    tables=LazyTables(folder / FRAMES_DIR, stored["tables"],
                                      token=stored.get("token", "")))
