@@ -28,6 +28,7 @@ from evaluation.config.codebook import (
     normalise_column,
     normalise_text,
 )
+from evaluation.config.settings import did_you_mean
 from evaluation.config.yamlio import load_yaml
 from evaluation.errors import CodebookError, Problem
 from evaluation.language import LANGUAGES
@@ -47,6 +48,16 @@ class _Checker:
                 expected: str | None = None) -> None:
         self.problems.append(Problem(file=self.source, column=where, message=message,
                                      value=value, expected=expected))
+
+    def mapping(self, where: str, node: Any) -> dict[Any, Any]:
+        """``node`` as a mapping: empty for an absent node, empty with a problem for any other
+        type, so that every later step reads a mapping."""
+        if node is None:
+            return {}
+        if not isinstance(node, dict):
+            self.problem(where, "expected a mapping (lines of 'key: value')", value=node)
+            return {}
+        return node
 
     def label(self, where: str, node: Any) -> Label:
         if not isinstance(node, dict):
@@ -72,7 +83,8 @@ class _Checker:
                  "columns", "ignore"}
         for key in data:
             if key not in known:
-                self.problem(str(key), "unknown top-level section", value=key,
+                self.problem(str(key), f"unknown top-level section{did_you_mean(key, known)}",
+                             value=key,
                              expected=", ".join(sorted(known)))
         name = str(data.get("codebook") or "")
         if not name:
@@ -131,7 +143,7 @@ class _Checker:
                          value=f"{smin}..{smax}")
             return 1, 5, {}
         labels: dict[int, Label] = {}
-        raw = node.get("labels") or {}
+        raw = self.mapping("response_scale.labels", node.get("labels"))
         for value, text in raw.items():
             if not isinstance(value, int) or not smin <= value <= smax:
                 self.problem("response_scale.labels", "label for a value outside the scale",
@@ -146,9 +158,9 @@ class _Checker:
 
     def missing(self, node: Any, smin: int, smax: int
                 ) -> tuple[dict[str, str], str, dict[str, Label]]:
-        node = node or {}
+        node = self.mapping("missing", node)
         codes: dict[str, str] = {}
-        for code, category in (node.get("codes") or {}).items():
+        for code, category in self.mapping("missing.codes", node.get("codes")).items():
             if category not in C.MISSING_CATEGORIES:
                 self.problem("missing.codes", "unknown missing category", value=category,
                              expected=", ".join(C.MISSING_CATEGORIES))
@@ -173,7 +185,7 @@ class _Checker:
             C.NOT_SHOWN: Label(de="nicht gezeigt", en="not shown"),
             C.FAULTY: Label(de="fehlerhafte Daten", en="faulty data"),
         }
-        for category, text in (node.get("labels") or {}).items():
+        for category, text in self.mapping("missing.labels", node.get("labels")).items():
             if category not in C.MISSING_CATEGORIES:
                 self.problem("missing.labels", "unknown missing category", value=category)
                 continue
@@ -226,7 +238,8 @@ class _Checker:
                     self.problem(where, "a reverse flag on a scale, not on an item",
                                  value=extra, expected="reverse: true inside an item")
                 else:
-                    self.problem(where, "unknown key in scale", value=extra,
+                    self.problem(where, "unknown key in scale"
+                                 + did_you_mean(extra, {"label", "items"}), value=extra,
                                  expected="label, items")
             keys = []
             for item_key, item_spec in members.items():
@@ -260,7 +273,9 @@ class _Checker:
             self.problem(where, "reverse must be true or false", value=reverse)
             reverse = False
         for extra in set(spec) - {"de", "en", "reverse"}:
-            self.problem(where, "unknown key in item", value=extra, expected="de, en, reverse")
+            hint = did_you_mean(extra, {"de", "en", "reverse"})
+            self.problem(where, f"unknown key in item{hint}", value=extra,
+                         expected="de, en, reverse")
         label = self.label(where, {k: spec.get(k) for k in LANGUAGES})
         return Item(key=key, label=label, kind=kind, scale=scale, reverse=reverse)
 
@@ -289,16 +304,17 @@ class _Checker:
             if level not in ("respondent", "municipality", "numeric"):
                 self.problem(f"attributes.{level}", "unknown attribute level", value=level,
                              expected="respondent, municipality, numeric")
-        for key, spec in (node.get("numeric") or {}).items():
+        for key, spec in self.mapping("attributes.numeric", node.get("numeric")).items():
             where = f"attributes.numeric.{key}"
-            lo, hi = (spec or {}).get("min"), (spec or {}).get("max")
+            spec = self.mapping(where, spec)
+            lo, hi = spec.get("min"), spec.get("max")
             if not all(isinstance(v, (int, float)) for v in (lo, hi)) or lo >= hi:
                 self.problem(where, "numeric attribute needs min < max", value=f"{lo}..{hi}")
                 lo, hi = float("-inf"), float("inf")
             numeric[key] = NumericAttribute(key=key, label=self.label(where, spec.get("label")),
                                             min=float(lo), max=float(hi))
         for level in ("respondent", "municipality"):
-            for key, spec in (node.get(level) or {}).items():
+            for key, spec in self.mapping(f"attributes.{level}", node.get(level)).items():
                 where = f"attributes.{level}.{key}"
                 if key in attributes or key in numeric:
                     self.problem(where, "attribute defined twice", value=key)
@@ -314,7 +330,7 @@ class _Checker:
                 seen: dict[str, str] = {}
                 for vkey, vspec in spec["values"].items():
                     vwhere = f"{where}.values.{vkey}"
-                    vspec = vspec or {}
+                    vspec = self.mapping(vwhere, vspec)
                     code = vspec.get("code")
                     if code is not None and (not isinstance(code, int) or isinstance(code, bool)):
                         self.problem(vwhere, "code must be an integer", value=code)
@@ -344,7 +360,7 @@ class _Checker:
         claimed: dict[str, str] = {}
         for column, target in node.items():
             name = normalise_column(column)
-            if target not in targets:
+            if not isinstance(target, str) or target not in targets:
                 self.problem("columns", f"column {column!r} maps to an unknown key",
                              value=target, expected="an item, attribute, or respondent/site/wave")
                 continue

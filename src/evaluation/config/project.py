@@ -10,13 +10,12 @@ project folder. The format is described in ``docs/project.md``.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from evaluation.config.codebook import Codebook, Label, code_key
+from evaluation.config.codebook import Codebook, Label, code_key, normalise_text
 from evaluation.config.codebook_load import load_codebook
 from evaluation.config.settings import (
     BRANDING_KEYS,
@@ -28,6 +27,7 @@ from evaluation.config.settings import (
     PROJECT_KEYS,
     SAFE_KEY,
     SURVEY_FILE_KEYS,
+    did_you_mean,
     is_image,
     survey_option_problems,
 )
@@ -169,19 +169,19 @@ class _ProjectParser:
         self.problems.append(Problem(file=str(self.file), column=where, message=message,
                                      value=value, expected=expected))
 
-    def section(self, where: str, node: Any, known: set[str] | frozenset[str]) -> dict[Any, Any]:
-        """``node`` as a mapping; a problem for a non-mapping and for every unknown key, with
-        the known key it most likely misspells."""
+    def section(self, where: str, node: Any,
+                known: set[str] | frozenset[str] | None) -> dict[Any, Any]:
+        """``node`` as a mapping; a problem for a non-mapping and (unless ``known`` is None)
+        for every unknown key, with the known key it most likely misspells."""
         if node is None:
             return {}
         if not isinstance(node, dict):
             self.problem(where, "expected a mapping (lines of 'key: value')", value=node)
             return {}
-        for key in node:
+        for key in node if known is not None else ():
             if str(key) not in known:
-                close = difflib.get_close_matches(str(key), sorted(known), n=1, cutoff=0.75)
-                hint = f"; did you mean {close[0]!r}?" if close else ""
-                self.problem(f"{where}.{key}", f"unknown setting{hint}", value=key,
+                self.problem(f"{where}.{key}", f"unknown setting{did_you_mean(key, known)}",
+                             value=key,
                              expected=", ".join(sorted(known)))
         return node
 
@@ -212,7 +212,7 @@ class _ProjectParser:
                  "participation", "privacy", "branding", "outputs", "scheduler"}
         for key in data:
             if key not in known:
-                self.problem(str(key), "unknown section", value=key,
+                self.problem(str(key), f"unknown section{did_you_mean(key, known)}", value=key,
                              expected=", ".join(sorted(known)))
         meta = self.section("project", data.get("project"), PROJECT_KEYS)
         name = str(meta.get("name") or self.folder.name)
@@ -316,7 +316,10 @@ class _ProjectParser:
             if key in {w.key for w in waves}:
                 self.problem(where, "wave listed twice", value=key)
                 continue
-            raw_label = spec.get("label") or {"de": key, "en": key}
+            raw_label = spec.get("label") or {}
+            if isinstance(raw_label, str):
+                raw_label = {"de": raw_label, "en": raw_label}
+            raw_label = self.section(f"{where}.label", raw_label, frozenset(LANGUAGES))
             label = Label(de=str(raw_label.get("de", key)), en=str(raw_label.get("en", key)))
             waves.append(Wave(key=key, label=label, date=self.date(f"{where}.date",
                                                                     spec.get("date"))))
@@ -347,7 +350,6 @@ class _ProjectParser:
                 raw = spec.get(attr)
                 if raw is None:
                     continue
-                from evaluation.config.codebook import normalise_text
                 found = attribute.lookup().get(normalise_text(raw))
                 if found is None:
                     self.problem(f"{where}.{attr}", "unknown value", value=raw,
@@ -356,10 +358,11 @@ class _ProjectParser:
                     values[attr] = found
             known = {"key", "name", "invited", *attrs}
             for extra in (set(spec) - known) if codebook is not None else ():
-                self.problem(where, "unknown site field", value=extra,
+                self.problem(where, f"unknown site field{did_you_mean(extra, known)}", value=extra,
                              expected=", ".join(sorted(known)))
             invited: dict[str, int] = {}
-            for wave, count in (spec.get("invited") or {}).items():
+            for wave, count in self.section(f"{where}.invited", spec.get("invited"),
+                                            None).items():
                 if str(wave) not in waves:
                     self.problem(f"{where}.invited", "unknown wave", value=wave,
                                  expected=", ".join(sorted(waves)))

@@ -8,6 +8,7 @@ a logo file must start with, and the checks of a survey file's reading options.
 from __future__ import annotations
 
 import codecs
+import difflib
 import re
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ from evaluation.config.codebook import code_key
 
 __all__ = ["BRANDING_KEYS", "COMMON_ENVIRONMENT", "COMMON_ENVIRONMENT_PREFIXES", "DELIMITERS",
            "KEY_ENV", "OUTPUT_KEYS", "PRIVACY_KEYS", "PROJECT_KEYS", "SAFE_KEY",
-           "SURVEY_FILE_KEYS", "is_image", "survey_option_problems"]
+           "SURVEY_FILE_KEYS", "did_you_mean", "is_image", "survey_option_problems"]
 
 PROJECT_KEYS = frozenset({"name", "synthetic", "report_date"})
 PRIVACY_KEYS = frozenset({"min_group_size", "open_benchmarking", "free_text",
@@ -35,6 +36,17 @@ COMMON_ENVIRONMENT = frozenset({
     "SHLVL", "VIRTUAL_ENV", "USERNAME", "COMPUTERNAME", "SSH_AUTH_SOCK", "MANPATH", "INFOPATH",
 })
 COMMON_ENVIRONMENT_PREFIXES = ("LC_", "XDG_", "PYTHON", "CONDA", "JUPYTER", "SSH_", "GIT_")
+
+
+def did_you_mean(key: object, known: set[str] | frozenset[str]) -> str:
+    """``"; did you mean 'x'?"`` for the known key that ``key`` most likely misspells (case
+    and spacing ignored), or ``""``."""
+    text = str(key).strip().lower()
+    lowered = {name.lower(): name for name in known}
+    if text in lowered and lowered[text] != str(key):
+        return f"; did you mean {lowered[text]!r}?"
+    close = difflib.get_close_matches(text, sorted(lowered), n=1, cutoff=0.75)
+    return f"; did you mean {lowered[close[0]]!r}?" if close else ""
 
 
 def is_image(path: Path) -> bool:
