@@ -15,14 +15,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from statsmodels.stats.multitest import multipletests
 
+from evaluation import columns as C
 from evaluation.analysis import compute_results
 from evaluation.config import load_project
 from evaluation.io import validate_project
 from evaluation.peers import partners as peers
 from evaluation.pipeline import results_meta
-from evaluation.report import digest, digest_findings
+from evaluation.report import digest
+from evaluation.results import Results
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "surveys" / "example"
 #: verbs that claim an effect; the digest may only speak of associations
@@ -132,10 +133,19 @@ def test_the_digest_is_the_same_every_time(example):
     pd.testing.assert_frame_equal(digest.findings(example, "de"), digest.findings(example, "de"))
 
 
-def test_holm_agrees_with_statsmodels():
-    p = np.array([0.01, 0.04, 0.03, 0.2, 0.0005, 0.04])
-    expected = multipletests(p, method="holm")[1]
-    np.testing.assert_allclose(digest_findings.holm_adjusted(p), expected, rtol=0, atol=1e-15)
+def test_a_scale_the_wave_model_could_not_carry_is_not_counted_as_a_test(example):
+    model = example.tables["wave_model"].copy()
+    first = model[C.SCALE].iloc[0]
+    model.loc[model[C.SCALE] == first, [C.PVALUE, C.CI_LOW, C.CI_HIGH, C.ESTIMATE]] = np.nan
+    changed = Results(tables={**example.tables, "wave_model": model}, meta=example.meta,
+                      objects=example.objects)
+
+    def tests_counted(results: Results) -> int:
+        table = digest.findings(results, "de")
+        text = " ".join(table.loc[table["finding_key"] == "pooled_change", "text"])
+        return int(re.search(r"(?:für|keinem der) (\d+) (?:Tests|Erfolgsfaktoren)", text)[1])
+
+    assert tests_counted(changed) == tests_counted(example) - 1
 
 
 def test_an_unknown_language_is_refused(example):

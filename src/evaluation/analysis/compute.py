@@ -42,7 +42,7 @@ from evaluation.io import (
 from evaluation.network import analyse_networks, network_record
 from evaluation.participation import analyse_ideas, analyse_participation
 from evaluation.privacy import pool_rows
-from evaluation.results import Results
+from evaluation.results import Results, empty_table
 
 __all__ = [
     "OUTCOME_FOR_DRIVERS",
@@ -137,14 +137,16 @@ def compute_results(project: Project, survey: SurveyData, participation: Partici
 
     log.info("aggregation diagnostics")
     scale_items = {key: list(s.items) for key, s in book.scales.items() if len(s.items) > 1}
-    t["aggregation"] = _concat([guarded(results, "aggregation", None, lambda: aggregation_table(
-        pooled, survey_pool.responses, scale_items=scale_items,
-        n_options=book.scale_max - book.scale_min + 1))])
+    t["aggregation"] = _concat("aggregation", [guarded(
+        results, "aggregation", None, lambda: aggregation_table(
+            pooled, survey_pool.responses, scale_items=scale_items,
+            n_options=book.scale_max - book.scale_min + 1))])
 
     log.info("group differences (eye level)")
-    t["eye_level"] = _concat([guarded(results, "eye_level", w, lambda w=w: eye_level(
-        pooled[pooled[C.WAVE] == w], respondents[respondents[C.WAVE] == w],
-        min_group_n=k).assign(**{C.WAVE: w})) for w in waves])
+    t["eye_level"] = _concat("eye_level", [guarded(
+        results, "eye_level", w, lambda w=w: eye_level(
+            pooled[pooled[C.WAVE] == w], respondents[respondents[C.WAVE] == w],
+            min_group_n=k).assign(**{C.WAVE: w})) for w in waves])
 
     log.info("change across waves")
     changes, paired, attrition = [], [], []
@@ -153,24 +155,25 @@ def compute_results(project: Project, survey: SurveyData, participation: Partici
         changes.append(wave_change(sub, waves=(a, b), min_n=k))
         paired.append(paired_change(sub, waves=(a, b)))
         attrition.append(attrition_table(respondents, waves=(a, b)))
-    t["change"] = pd.concat(changes, ignore_index=True) if changes else pd.DataFrame()
-    t["paired_change"] = pd.concat(paired, ignore_index=True) if paired else pd.DataFrame()
-    t["attrition"] = pd.concat(attrition, ignore_index=True) if attrition else pd.DataFrame()
+    t["change"] = _concat("change", changes)
+    t["paired_change"] = _concat("paired_change", paired)
+    t["attrition"] = _concat("attrition", attrition)
     if len(waves) > 1:
-        t["wave_model"] = _concat([guarded(results, "wave_model", None,
-                                           lambda: wave_model(pooled))])
+        t["wave_model"] = _concat("wave_model", [guarded(results, "wave_model", None,
+                                                         lambda: wave_model(pooled))])
 
     log.info("drivers of %s", OUTCOME_FOR_DRIVERS)
     if OUTCOME_FOR_DRIVERS in book.scales:
         def drivers_of(wave: str) -> pd.DataFrame:
             wide = wide_scores(pooled[pooled[C.WAVE] == wave])
-            model = driver_model(wide, outcome=OUTCOME_FOR_DRIVERS, factors=list(book.factors))
+            factors = varying_factors(results, wave, wide, list(book.factors))
+            model = driver_model(wide, outcome=OUTCOME_FOR_DRIVERS, factors=factors)
             return model.coefficients.assign(**{C.WAVE: wave, C.N: model.n,
                                                 "outcome": model.outcome,
                                                 "converged": model.converged})
 
-        t["drivers"] = _concat([guarded(results, "drivers", w, lambda w=w: drivers_of(w))
-                                for w in waves])
+        t["drivers"] = _concat("drivers", [guarded(results, "drivers", w,
+                                                   lambda w=w: drivers_of(w)) for w in waves])
 
     log.info("challenges")
     t["challenges"] = challenge_table(survey, book.challenges, shown)
@@ -225,9 +228,30 @@ def guarded(results: Results, name: str, wave: str | None, compute: Any) -> Any:
         return None
 
 
-def _concat(parts: list[pd.DataFrame | None]) -> pd.DataFrame:
+def _concat(name: str, parts: list[pd.DataFrame | None]) -> pd.DataFrame:
+    """The parts that could be computed, one below the other; the registered table ``name``
+    without rows when none could."""
     frames = [p for p in parts if p is not None]
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    return pd.concat(frames, ignore_index=True) if frames else empty_table(name)
+
+
+def varying_factors(results: Results, wave: str, wide: pd.DataFrame,
+                    factors: list[str]) -> list[str]:
+    """The factors that vary among the respondents of ``wave``; a factor on which every
+    respondent has the same score cannot enter a regression, so it is left out of the driver
+    model, and ``meta["skipped"]`` says so."""
+    keep = []
+    for factor in factors:
+        values = wide[factor].dropna() if factor in wide else pd.Series(dtype=float)
+        if len(values) > 1 and values.nunique() == 1:
+            reason = (f"factor {factor!r} has the same score ({values.iloc[0]:g}) for every "
+                      f"respondent of wave {wave}; it is left out of the driver model")
+            log.warning("drivers (%s): %s", wave, reason)
+            results.meta.setdefault("skipped", []).append(
+                {"analysis": "drivers", "wave": wave, "reason": reason})
+            continue
+        keep.append(factor)
+    return keep
 
 
 def challenge_table(survey: SurveyData, challenges: tuple[str, ...],

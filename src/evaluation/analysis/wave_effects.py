@@ -67,7 +67,9 @@ def wave_model(
         One row per ``by`` group and non-reference wave: ``term`` (the wave),
         ``estimate`` (difference to the reference wave, adjusted for sites), ``se,
         statistic`` (z), ``pvalue, ci_low, ci_high``, ``n, n_groups, site_variance,
-        residual_variance, converged, boundary, method``.
+        residual_variance, converged, boundary, method``. Where the data cannot carry the
+        model (an outcome without variance, one site) the row holds no estimate and
+        ``method`` reads ``"not computable: <reason>"``.
 
     Notes
     -----
@@ -112,7 +114,12 @@ def wave_model(
             fit = fit_random_intercept(part[value].reset_index(drop=True), exog,
                                        part[site].reset_index(drop=True), reml=reml)
         except (InsufficientDataError, ModelFitError) as exc:
-            log.info("wave model %s skipped: %s", head, exc)
+            log.info("wave model %s not computable: %s", head, exc)
+            rows.extend({**head, C.TERM: w, C.ESTIMATE: np.nan, C.SE: np.nan,
+                         C.STATISTIC: np.nan, C.PVALUE: np.nan, C.CI_LOW: np.nan,
+                         C.CI_HIGH: np.nan, C.N: len(part), C.N_GROUPS: part[site].nunique(),
+                         SITE_VARIANCE: np.nan, RESIDUAL_VARIANCE: np.nan, CONVERGED: False,
+                         BOUNDARY: False, C.METHOD: f"not computable: {exc}"} for w in others)
             continue
         table = wald_table(fit, confidence=confidence, terms=[str(w) for w in others])
         for record, w in zip(table.to_dict("records"), others, strict=True):

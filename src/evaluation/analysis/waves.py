@@ -245,6 +245,8 @@ def paired_change(
 
     Notes
     -----
+    When every difference is zero there is nothing to rank: V is 0 and the p-value and
+    effect size are NaN ("not computable"), as R's ``wilcox.test`` gives.
     Differences :math:`d = y_{to} - y_{from}`; zero differences are dropped (Wilcoxon's
     convention, SciPy ``zero_method="wilcox"``, as R), the others ranked by :math:`|d|`
     with average ranks for ties. With :math:`T_+` and :math:`T_-` the rank sums of the
@@ -303,8 +305,8 @@ def _paired_row(before: np.ndarray, after: np.ndarray, *, min_n: int,
         return row
     row.update({MEAN_FROM: float(before.mean()), MEAN_TO: float(after.mean()),
                 C.DIFFERENCE: float(d.mean()), MEDIAN_DIFFERENCE: float(np.median(d))})
-    if len(nonzero) == 0:
-        row.update({C.STATISTIC: 0.0, C.PVALUE: 1.0, C.EFFECT_SIZE: 0.0})
+    if len(nonzero) == 0:  # nothing changed: no test (R: V = 0, p-value NaN)
+        row.update({C.STATISTIC: 0.0, C.PVALUE: np.nan, C.EFFECT_SIZE: np.nan})
         return row
     ranks = stats.rankdata(np.abs(nonzero))
     t_plus = float(ranks[nonzero > 0].sum())

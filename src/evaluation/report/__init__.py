@@ -36,7 +36,7 @@ __getattr__, __dir__, __all__ = lazy_loader.attach(
             "findings",
         ],
         "digest_findings": [
-            "FINDERS", "holm_adjusted",
+            "FINDERS",
         ],
         "digest_wording": [
             "EVIDENCE_LABELS", "UNITS", "DigestContext", "finding_record",

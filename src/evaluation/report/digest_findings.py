@@ -39,20 +39,12 @@ import pandas as pd
 
 from evaluation import columns as C
 from evaluation.report.digest_wording import DigestContext, finding_record
+from evaluation.stats import adjust_pvalues
 
-__all__ = ["FINDERS", "holm_adjusted"]
+__all__ = ["FINDERS"]
 
 MIN_NETWORK_SITES = 3
 HOLM_ALPHA = 0.05
-
-
-def holm_adjusted(p: np.ndarray) -> np.ndarray:
-    """Holm-adjusted p-values (Holm 1979): monotone step-down, capped at 1."""
-    adjusted, running, m = np.empty(len(p)), 0.0, len(p)
-    for rank, idx in enumerate(np.argsort(p, kind="stable")):
-        running = max(running, min(1.0, (m - rank) * p[idx]))
-        adjusted[idx] = running
-    return adjusted
 
 
 # ----------------------------------------------------------------------------- findings
@@ -148,9 +140,11 @@ def _pooled_change(ctx: DigestContext) -> dict[str, Any] | None:
     if model is None or model.empty or len(ctx.waves) < 2:
         return None
     rows = model[(model["term"] == ctx.wave) & model[C.SCALE].isin(ctx.factors)].copy()
+    # a scale the model could not carry (no variance) is no test: not counted, not reported
+    rows = rows[rows[C.PVALUE].notna()]
     if rows.empty:
         return None
-    rows["p_holm"] = holm_adjusted(rows[C.PVALUE].to_numpy(dtype=float))
+    rows["p_holm"] = adjust_pvalues(rows[C.PVALUE].to_numpy(dtype=float), "holm")
     up = rows[rows[C.CI_LOW] > 0].sort_values(C.ESTIMATE, ascending=False)
     down = rows[rows[C.CI_HIGH] < 0].sort_values(C.ESTIMATE)
     clear = pd.concat([up, down])

@@ -24,6 +24,7 @@ VERDICTS = {
     "usable_with_care": ("mit Vorsicht nutzbar", "usable with care"),
     "unreliable": ("unzuverlässig", "unreliable"),
     "no_site_differences": ("keine Standortunterschiede", "no site differences"),
+    "not_estimable": ("nicht berechenbar", "not computable"),
 }
 VERDICT_NOTES = {
     "meaningful": ("Die Standorte unterscheiden sich deutlich, und ihre Mittelwerte sind "
@@ -39,6 +40,11 @@ VERDICT_NOTES = {
                    "sites; site means are not reliable enough for comparisons."),
     "no_site_differences": ("Kein Hinweis auf Unterschiede zwischen den Standorten.",
                             "No indication of differences between sites."),
+    "not_estimable": ("Die Antworten streuen nicht oder zu wenig (zum Beispiel dieselbe "
+                      "Antwort von allen), daher lässt sich nicht sagen, wie sehr sich die "
+                      "Standorte unterscheiden.",
+                      "The answers do not vary or vary too little (for example, everyone gave "
+                      "the same answer), so how much sites differ cannot be said."),
 }
 ATTRIBUTES = {"employment": ("haupt-/ehrenamtlich", "paid/volunteer"),
               "actor_type": ("Akteursgruppe", "actor type")}
@@ -188,12 +194,15 @@ def reliability(results: Results, view: SiteView, language: str = "de") -> str:
         f"α {view.site}": [own.loc[k, "alpha"] if k in own.index else None for k in keys],
     })
     parts.append(html_table(table, caption=_t(
-        "Reliabilität der Skalen im Pool (Bootstrap-KI) und im Standort",
-        "Reliability of the scales in the pool (bootstrap CI) and at the site", language),
+        "Reliabilität der Skalen im Pool und im Standort (α mit Feldt-Intervall, ω mit "
+        "Bootstrap-Intervall)",
+        "Reliability of the scales in the pool and at the site (α with Feldt interval, ω with "
+        "bootstrap interval)", language),
         language=language, index=False, row_header=_t("Skala", "Scale", language),
-        note=_t("– = nicht berechenbar (zu wenige vollständige Fälle oder Modell nicht "
-                "konvergiert).", "– = not computable (too few complete cases or model did "
-                "not converge).", language)
+        note=_t("– = nicht berechenbar (zu wenige vollständige Fälle, keine Streuung der "
+                "Antworten oder Modell nicht konvergiert).", "– = not computable (too few "
+                "complete cases, no spread in the answers, or model did not converge).",
+                language)
         + (_t(" * Heywood-Fall: ein Item hat im Ein-Faktor-Modell eine Einzigartigkeit an der "
               "Untergrenze 0,005 (wie psych::fa); ω zusammen mit α lesen.",
               " * Heywood case: one item's uniqueness in the one-factor model is at the lower "

@@ -157,7 +157,7 @@ def site_means(results: Results, wave: str, language: str = "de") -> str:
 
 
 def reliability_overview(results: Results, language: str = "de") -> str:
-    """Alpha with bootstrap CI per scale and wave (pool)."""
+    """Alpha with its Feldt interval per scale and wave (pool)."""
     labels = full_labels(results)
     rel = results.tables.get("reliability", pd.DataFrame())
     rel = rel[(rel["level"] == "pool") & (rel["n_items"] > 1)] if not rel.empty else rel
@@ -182,8 +182,8 @@ def reliability_overview(results: Results, language: str = "de") -> str:
         heading(2, _t("Reliabilität über die Wellen", "Reliability across waves", language),
                 anchor="reliability-waves"),
         html_table(pd.DataFrame(data), caption=_t(
-            "Cronbachs α mit 95-%-Bootstrap-Intervall (Pool)",
-            "Cronbach's α with 95% bootstrap interval (pool)", language), language=language,
+            "Cronbachs α mit 95-%-Intervall nach Feldt (Pool)",
+            "Cronbach's α with 95% Feldt interval (pool)", language), language=language,
             index=False, row_header=_t("Skala", "Scale", language))])
 
 

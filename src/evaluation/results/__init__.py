@@ -14,7 +14,7 @@ __getattr__, __dir__, __all__ = lazy_loader.attach(
     __name__,
     submod_attrs={
         "registry": [
-            "LEVELS", "TABLES", "TableSpec", "check_tables", "table_spec",
+            "LEVELS", "TABLES", "TableSpec", "check_tables", "empty_table", "table_spec",
         ],
         "store": [
             "FRAMES_DIR", "RESULTS_FILE", "RESULTS_FORMAT", "RUN_FILE", "TABLES_DIR",

@@ -23,7 +23,7 @@ import pandas as pd
 
 from evaluation.errors import RunFolderError
 
-__all__ = ["LEVELS", "TABLES", "TableSpec", "check_tables", "table_spec"]
+__all__ = ["LEVELS", "TABLES", "TableSpec", "check_tables", "empty_table", "table_spec"]
 
 LEVELS = ("respondent", "organisation", "site", "pool", "item", "scale", "idea", "goal",
           "event", "group")
@@ -179,6 +179,11 @@ def table_spec(name: str) -> TableSpec:
     except KeyError:
         raise RunFolderError(f"no table {name!r} is registered; the registered tables are "
                              f"{', '.join(sorted(TABLES))}") from None
+
+
+def empty_table(name: str) -> pd.DataFrame:
+    """The registered table ``name`` without rows (an analysis the data could not carry)."""
+    return pd.DataFrame(columns=list(table_spec(name).columns))
 
 
 def check_tables(tables: Mapping[str, pd.DataFrame], *, names: Iterable[str] | None = None

@@ -78,7 +78,8 @@ __getattr__, __dir__, __all__ = lazy_loader.attach(
             "group_codes", "rwg_from_variances", "rwg_j",
         ],
         "welch": [
-            "DIRECT_SHARE", "Moments", "complement_moments", "group_moments", "group_rows",
+            "CONSTANT_TOLERANCE", "DIRECT_SHARE", "Moments", "complement_moments",
+            "group_moments", "group_rows",
             "mean_ci", "renumber", "sorted_codes", "stable_order", "t_intervals", "welch_arrays",
             "welch_difference",
         ],

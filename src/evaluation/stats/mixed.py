@@ -122,7 +122,8 @@ def fit_random_intercept(
     Raises
     ------
     InsufficientDataError
-        With fewer than two sites or no residual degrees of freedom.
+        With fewer than two sites, no residual degrees of freedom, or an outcome that has
+        the same value in every row.
     ModelFitError
         When every optimiser fails with an exception.
 
@@ -137,6 +138,11 @@ def fit_random_intercept(
             f"a random-intercept model needs at least two sites and more rows than "
             f"parameters; got {n} row(s), {n_groups} site(s), {exog.shape[1]} fixed effect(s)"
         )
+    outcome = np.asarray(endog, dtype=float)
+    if np.ptp(outcome) == 0:
+        raise InsufficientDataError(
+            f"the outcome is {outcome[0]:g} in every one of the {n} rows: there is no variance "
+            "to model")
     if profiled:
         codes = pd.factorize(np.asarray(groups))[0]
         fit = None

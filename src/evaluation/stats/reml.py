@@ -238,6 +238,10 @@ def variance_components_of(values: np.ndarray, codes: np.ndarray, n_codes: int, 
         raise InsufficientDataError(
             f"a random-intercept model needs at least two sites and more rows than "
             f"parameters; got {n} row(s), {n_groups} site(s), 1 fixed effect(s)")
+    if np.ptp(values) == 0:
+        raise InsufficientDataError(
+            f"every one of the {n} values is {values[0]:g}: there is no variance to divide "
+            "between and within sites")
     if method == "profiled":
         fit = profiled_random_intercept(sizes[present], means[present], within, reml=reml)
         if fit is not None:

@@ -32,6 +32,9 @@ from evaluation.stats.checks import check_confidence
 #: :func:`complement_moments` recomputes a complement directly when its sum of squares is
 #: below this share of the sums it is obtained from by subtraction (see its Notes).
 DIRECT_SHARE = 1e-2
+#: R's ``t.test`` stops with "data are essentially constant" when the standard error is below
+#: this multiple of the mean's size (``10 * .Machine$double.eps``); we give no interval then.
+CONSTANT_TOLERANCE = 10 * np.finfo(float).eps
 
 
 def mean_ci(values: Sequence[float] | np.ndarray | pd.Series, *, confidence: float = 0.95
@@ -39,7 +42,9 @@ def mean_ci(values: Sequence[float] | np.ndarray | pd.Series, *, confidence: flo
     """Mean, sd, se and the t confidence interval of a sample (NaN dropped).
 
     ``mean ± t_(n-1, 1-alpha/2) · sd/√n``, as ``t.test(x)$conf.int`` in R. Returns
-    ``(mean, sd, se, ci_low, ci_high)``; sd, se and the interval are NaN for n < 2.
+    ``(mean, sd, se, ci_low, ci_high)``; sd, se and the interval are NaN for n < 2, and the
+    interval is NaN for data that are essentially constant (R's rule,
+    ``se < 10 · eps · |mean|``, where ``t.test`` stops).
     """
     check_confidence(confidence)
     x = np.asarray(values, dtype=float)
@@ -52,6 +57,8 @@ def mean_ci(values: Sequence[float] | np.ndarray | pd.Series, *, confidence: flo
         return mean, np.nan, np.nan, np.nan, np.nan
     sd = float(x.std(ddof=1))
     se = sd / np.sqrt(n)
+    if se < CONSTANT_TOLERANCE * abs(mean) or se == 0:
+        return mean, sd, se, np.nan, np.nan
     half = stats.t.ppf(0.5 + confidence / 2, n - 1) * se
     return mean, sd, se, mean - half, mean + half
 
@@ -82,8 +89,8 @@ def welch_difference(x: Sequence[float] | np.ndarray | pd.Series,
     va, vb = a.var(ddof=1) / len(a), b.var(ddof=1) / len(b)
     diff = float(a.mean() - b.mean())
     se = float(np.sqrt(va + vb))
-    if se == 0:  # both samples constant: no test, no interval
-        return diff, np.nan, np.nan, np.nan, np.nan, np.nan
+    if se == 0 or se < CONSTANT_TOLERANCE * max(abs(a.mean()), abs(b.mean())):
+        return diff, np.nan, np.nan, np.nan, np.nan, np.nan  # constant: no test, no interval
     df = float((va + vb) ** 2 / (va**2 / (len(a) - 1) + vb**2 / (len(b) - 1)))
     t = diff / se
     half = float(stats.t.ppf(0.5 + confidence / 2, df) * se)
@@ -244,7 +251,8 @@ def complement_moments(values: np.ndarray, codes: np.ndarray, n_groups: int, *,
 
 def t_intervals(moments: Moments, *, confidence: float = 0.95
                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """``sd, se, ci_low, ci_high`` of every group's mean, as :func:`mean_ci` (NaN for n < 2)."""
+    """``sd, se, ci_low, ci_high`` of every group's mean, as :func:`mean_ci` (NaN for n < 2,
+    no interval for constant data)."""
     check_confidence(confidence)
     ok = (moments.n >= 2) & np.isfinite(moments.var)
     sd = np.full(len(moments.n), np.nan)
@@ -253,6 +261,7 @@ def t_intervals(moments: Moments, *, confidence: float = 0.95
     high = np.full(len(moments.n), np.nan)
     sd[ok] = np.sqrt(moments.var[ok])
     se[ok] = sd[ok] / np.sqrt(moments.n[ok])
+    ok &= ~((se == 0) | (se < CONSTANT_TOLERANCE * np.abs(moments.mean)))
     half = stats.t.ppf(0.5 + confidence / 2, moments.n[ok] - 1) * se[ok]
     low[ok] = moments.mean[ok] - half
     high[ok] = moments.mean[ok] + half
@@ -277,7 +286,8 @@ def welch_arrays(a: Moments, b: Moments, *, confidence: float = 0.95
     d = a.mean[ok] - b.mean[ok]
     se = np.sqrt(va + vb)
     diff[ok] = d
-    exact = se == 0  # both samples constant: no test, no interval (NaN)
+    scale = np.maximum(np.abs(a.mean[ok]), np.abs(b.mean[ok]))
+    exact = (se == 0) | (se < CONSTANT_TOLERANCE * scale)  # constant: no test, no interval
     where = np.flatnonzero(ok)
     tested = where[~exact]
     va, vb, d, se = va[~exact], vb[~exact], d[~exact], se[~exact]
@@ -296,6 +306,7 @@ def welch_arrays(a: Moments, b: Moments, *, confidence: float = 0.95
     return diff, low, high, t, df, pvalue
 
 
-__all__ = ["DIRECT_SHARE", "Moments", "complement_moments", "group_moments", "group_rows",
+__all__ = ["CONSTANT_TOLERANCE", "DIRECT_SHARE", "Moments", "complement_moments",
+           "group_moments", "group_rows",
            "mean_ci", "renumber", "sorted_codes", "stable_order", "t_intervals", "welch_arrays",
            "welch_difference"]
