@@ -17,8 +17,12 @@ import pandas as pd
 import pytest
 
 from evaluation import columns as C
-from evaluation.analysis import aggregation_table, paired_change, wave_model
+from evaluation.analysis import aggregation_table, compute_results, paired_change, wave_model
+from evaluation.config import load_project
 from evaluation.errors import InsufficientDataError
+from evaluation.io import validate_project
+from evaluation.report import digest
+from evaluation.results import check_tables
 from evaluation.stats import (
     fit_random_intercept,
     group_moments,
@@ -28,6 +32,7 @@ from evaluation.stats import (
     welch_arrays,
     welch_difference,
 )
+from tests.conftest import copy_example
 
 
 def _constant_scores(value: float = 3.0) -> pd.DataFrame:
@@ -108,3 +113,27 @@ def test_the_aggregation_verdict_of_a_constant_scale_is_not_estimable():
     assert row[C.VERDICT] == "not_estimable"
     assert np.isnan(row["icc1"])
     assert np.isnan(row["icc_reml"])
+
+
+def test_a_project_with_a_scale_everybody_answered_alike_computes_and_says_why(tmp_path):
+    project_folder = copy_example(tmp_path)
+    items = ("transparency_1", "transparency_2", "transparency_3")
+    for path in sorted((project_folder / "data").glob("survey_w*.csv")):
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        for item in items:
+            frame[item] = frame[item].where(~frame[item].isin(list("12345")), "3")
+        frame.to_csv(path, index=False)
+    project = load_project(project_folder)
+    validation = validate_project(project)
+    results = compute_results(project, validation.survey, validation.participation, n_boot=0)
+    check_tables(results.tables)
+    model = results.tables["wave_model"].query("scale == 'transparency'")
+    assert model[C.PVALUE].isna().all()
+    assert model[C.METHOD].str.startswith("not computable").all()
+    assert "transparency" not in set(results.tables["drivers"]["factor"])
+    reasons = [s["reason"] for s in results.meta["skipped"] if s["analysis"] == "drivers"]
+    assert len(reasons) == 3
+    assert all("'transparency' has the same score (3)" in r for r in reasons)
+    findings = digest.findings(results, "de")
+    assert not findings["text"].str.contains("Transparenz und Kommunikation [+-]",
+                                             regex=True).any()
