@@ -148,7 +148,7 @@ class DaskExecutor:
                         summary, detail, _ = error_summary(exc)
                         log.warning("task %s failed on the cluster: %s", tasks[i].key, summary)
                         results[i] = TaskResult(key=tasks[i].key, ok=False, detail=detail,
-                                                error=f"the Dask worker failed: {summary}")
+                                                error=_cluster_failure(exc, summary))
                     bar.update(1)
                     future.release()
         finally:
@@ -176,6 +176,14 @@ class DaskExecutor:
         state = dict(self.__dict__)
         state["_client"], state["_own_client"] = None, False
         return state
+
+
+def _cluster_failure(exc: BaseException, summary: str) -> str:
+    """The one line a user reads for a task the cluster could not finish."""
+    if type(exc).__name__ == "KilledWorker":
+        return ("the Dask worker running this report stopped before it was done (KilledWorker); "
+                "the other reports are not affected; run again to make this one")
+    return f"the Dask worker failed: {summary}"
 
 
 def _default_worker_executor() -> Executor:
