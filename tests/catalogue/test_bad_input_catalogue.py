@@ -75,6 +75,22 @@ def _cell(file: str, row: int, column: str, value: str) -> Callable[[Path], None
     return plant
 
 
+def _together(*plants: Callable[[Path], None]) -> Callable[[Path], None]:
+    def plant(folder: Path) -> None:
+        for one in plants:
+            one(folder)
+    return plant
+
+
+def _mixed_encoding(data: bytes, *, utf8_rows: tuple[int, ...], cp1252_row: int) -> bytes:
+    """Put a 'ü' into the respondent of some rows in UTF-8 and of one in Windows-1252."""
+    lines = data.split(b"\n")
+    for row in utf8_rows:
+        lines[row - 1] = lines[row - 1].replace(b"R", "Rü".encode(), 1)
+    lines[cp1252_row - 1] = lines[cp1252_row - 1].replace(b"R", "Rü".encode("cp1252"), 1)
+    return b"\n".join(lines)
+
+
 def _bytes(file: str, change: Callable[[bytes], bytes]) -> Callable[[Path], None]:
     def plant(folder: Path) -> None:
         path = folder / "data" / file
@@ -242,6 +258,14 @@ CASES += [
     Case("wrong declared encoding", _bytes("survey_w1.csv",
                                            lambda b: b.replace(b"R0116", "R\xe4116".encode(
                                                "latin-1"), 1)), "not valid"),
+    Case("mixed encodings, UTF-8 declared",
+         _bytes("survey_w1.csv", lambda b: _mixed_encoding(b, utf8_rows=(2, 3), cp1252_row=7)),
+         "row 7: text is not valid utf-8 (byte 0xfc"),
+    Case("mixed encodings, none declared",
+         _together(_survey_option(encoding=None),
+                   _bytes("survey_w1.csv",
+                          lambda b: _mixed_encoding(b, utf8_rows=(2, 3), cp1252_row=7))),
+         "2 row(s) with non-ASCII characters are UTF-8, but row(s) 7 (byte 0xfc at position"),
 ]
 
 # -- participation tables ---------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from evaluation.config import load_project
@@ -57,6 +58,40 @@ def test_a_file_with_more_rows_than_the_limit_is_refused_before_parsing(tmp_path
         handle.write("respondent,trust_1\n")
         handle.write("R,1\n" * (MAX_ROWS + 1))
     with pytest.raises(InputFileError, match="more than the limit"):
+        read_raw(path)
+
+
+def test_a_sav_file_with_more_cases_than_the_limit_is_refused_from_its_header(tmp_path,
+                                                                           monkeypatch):
+    import pyreadstat
+
+    from evaluation.io import readers
+
+    path = tmp_path / "wide.sav"
+    pyreadstat.write_sav(pd.DataFrame({"respondent": ["R1", "R2", "R3", "R4"],
+                                       "trust_1": [1.0, 2.0, 3.0, 4.0]}), str(path))
+    monkeypatch.setattr(readers, "MAX_ROWS", 3)
+    loaded = []
+    real = pyreadstat.read_sav
+
+    def spy(*args, **kwargs):
+        loaded.append(kwargs.get("metadataonly", False))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(pyreadstat, "read_sav", spy)
+    with pytest.raises(InputFileError, match="has 4 cases and 2 variables, more than the limit"):
+        read_raw(path)
+    assert loaded == [True]  # the header only; the data were never loaded
+
+
+def test_a_file_larger_than_the_byte_limit_is_refused_before_it_is_opened(tmp_path,
+                                                                          monkeypatch):
+    from evaluation.io import readers
+
+    path = tmp_path / "survey.xlsx"
+    path.write_bytes(b"PK" + b"\0" * 2000)
+    monkeypatch.setattr(readers, "MAX_BYTES", 1024)
+    with pytest.raises(InputFileError, match="more than the limit of 0 MiB per input file"):
         read_raw(path)
 
 

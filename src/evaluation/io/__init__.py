@@ -30,8 +30,8 @@ __getattr__, __dir__, __all__ = lazy_loader.attach(
             "read_table",
         ],
         "readers": [
-            "DELIMITERS", "MAX_ROWS", "TEXT_SUFFIXES", "RawTable", "decode_text", "read_csv",
-            "read_raw", "read_sav", "read_xlsx", "sniff_delimiter",
+            "DELIMITERS", "MAX_BYTES", "MAX_ROWS", "TEXT_SUFFIXES", "RawTable", "decode_text",
+            "read_csv", "read_raw", "read_sav", "read_xlsx", "sniff_delimiter",
         ],
         "survey_data": [
             "SOSCI_MISSING", "SOSCI_TIME_COLUMN", "STATUS_DTYPE", "SYSTEM_COLUMNS", "Dialect",

@@ -24,6 +24,7 @@ from evaluation.errors import InputFileError, Problem
 
 __all__ = [
     "DELIMITERS",
+    "MAX_BYTES",
     "MAX_ROWS",
     "TEXT_SUFFIXES",
     "RawTable",
@@ -41,6 +42,8 @@ DELIMITERS = (";", ",", "\t")
 #: more data rows than this in one file are refused before parsing (memory safety); survey
 #: exports of network actors have hundreds or thousands of rows, not millions
 MAX_ROWS = 500_000
+#: Largest input file read at all (any format), checked before it is opened.
+MAX_BYTES = 512 * 2**20
 TEXT_SUFFIXES = (".csv", ".txt", ".tsv", ".dat")
 
 
@@ -68,8 +71,13 @@ def read_raw(path: str | Path, *, kind: str = "auto", encoding: str | None = Non
     path = Path(path)
     if not path.is_file():
         raise InputFileError(path, "file not found")
-    if path.stat().st_size == 0:
+    size = path.stat().st_size
+    if size == 0:
         raise InputFileError(path, "the file is empty")
+    if size > MAX_BYTES:
+        raise InputFileError(path, f"the file has {size / 2**20:,.0f} MiB, more than the limit "
+                             f"of {MAX_BYTES // 2**20:,} MiB per input file; split the export "
+                             "by wave or site")
     if kind == "auto":
         suffix = path.suffix.lower()
         if suffix in (".xlsx", ".xlsm"):
@@ -128,6 +136,7 @@ def decode_text(path: Path, data: bytes, encoding: str | None) -> tuple[str, lis
         return data.decode("utf-8-sig"), notes
     except UnicodeDecodeError:
         pass
+    _refuse_mixed_encoding(path, data)
     try:
         text = data.decode("cp1252")
         used = "Windows-1252"
@@ -137,6 +146,30 @@ def decode_text(path: Path, data: bytes, encoding: str | None) -> tuple[str, lis
     notes.append(Problem(file=str(path), severity="warning",
                          message=f"not UTF-8; read as {used} (German Excel export)"))
     return text, notes
+
+
+def _refuse_mixed_encoding(path: Path, data: bytes) -> None:
+    """Rows with UTF-8 umlauts and rows that are not UTF-8 in one file (rows appended by
+    another program): no single encoding reads both, so name the rows that are not UTF-8."""
+    utf8_rows, other_rows = 0, []
+    for number, line in enumerate(data.split(b"\n"), start=1):
+        if line.isascii():
+            continue
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            other_rows.append((number, line[exc.start], exc.start))
+        else:
+            utf8_rows += 1
+    if utf8_rows and other_rows:
+        shown = ", ".join(f"{row} (byte 0x{byte:02x} at position {at + 1})"
+                          for row, byte, at in other_rows[:5])
+        more = f" and {len(other_rows) - 5} more" if len(other_rows) > 5 else ""
+        raise InputFileError(
+            path, f"the file mixes text encodings: {utf8_rows} row(s) with non-ASCII "
+            f"characters are UTF-8, but row(s) {shown}{more} are not (likely Windows-1252, "
+            "e.g. rows pasted from another export); save the whole file as UTF-8",
+            row=other_rows[0][0])
 
 
 def _refuse_unclosed_quote(path: Path, text: str, sep: str) -> None:
@@ -341,8 +374,18 @@ def read_sav(path: Path) -> RawTable:
     import pyreadstat
 
     try:
+        # the header first: rows and columns are checked before any data is loaded
+        _, head = pyreadstat.read_sav(str(path), metadataonly=True)
+        rows, cols = head.number_rows, head.number_columns
+        if (rows is not None and rows > MAX_ROWS) or (cols is not None and cols > MAX_COLUMNS):
+            raise InputFileError(path, f"the file has {rows:,} cases and {cols:,} variables, "
+                                 f"more than the limit of {MAX_ROWS:,} rows and "
+                                 f"{MAX_COLUMNS:,} columns per survey file; split the export "
+                                 "by wave or site")
         frame, meta = pyreadstat.read_sav(str(path), user_missing=True,
                                           apply_value_formats=False)
+    except InputFileError:
+        raise
     except Exception as exc:  # pyreadstat.ReadstatError and friends
         raise InputFileError(path, f"cannot read as an SPSS .sav file: {exc}") from None
     user_missing: dict[str, set[Any]] = {}
