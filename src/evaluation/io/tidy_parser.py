@@ -9,6 +9,7 @@ a missing category (``no_answer``, ``cannot_judge``, ``not_shown``, ``faulty``) 
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import numpy as np
@@ -197,10 +198,8 @@ class TidyParser:
         labels = self.raw.value_labels.get(column, {})
         user_missing = self.raw.user_missing.get(column, set())
         smin, smax = self.book.scale_min, self.book.scale_max
-        missing_by_label = {normalise_text(lbl.de): cat
-                            for cat, lbl in self.book.missing_labels.items()}
-        missing_by_label.update({normalise_text(lbl.en): cat
-                                 for cat, lbl in self.book.missing_labels.items()})
+        missing_by_label = self.missing_by_label
+        self.check_value_labels(column, labels)
 
         def classify(value: Any) -> tuple[float, str | None]:
             text = _cell_text(value)
@@ -220,6 +219,12 @@ class TidyParser:
             number = _to_number(text)
             if number is not None and number.is_integer() and smin <= number <= smax:
                 return number, C.VALID
+            # an export of label texts ("trifft voll zu", "keine Angabe") instead of codes
+            named = normalise_text(text)
+            if named in self.code_by_label:
+                return float(self.code_by_label[named]), C.VALID
+            if named in missing_by_label:
+                return np.nan, missing_by_label[named]
             return np.nan, _UNKNOWN
 
         uniques = series.unique()
@@ -237,6 +242,45 @@ class TidyParser:
                          value=series.iloc[pos], expected="a code listed under missing.codes")
         statuses = np.where((statuses == _UNKNOWN) | pd.isna(statuses), C.FAULTY, statuses)
         return values, statuses
+
+    @functools.cached_property
+    def code_by_label(self) -> dict[str, int]:
+        """Answer code of every response-scale label of the codebook, German and English."""
+        table: dict[str, int] = {}
+        for code, label in self.book.scale_labels.items():
+            for text in (label.de, label.en):
+                table.setdefault(normalise_text(text), code)
+        return table
+
+    @functools.cached_property
+    def missing_by_label(self) -> dict[str, str]:
+        """Missing category of every missing label of the codebook, German and English."""
+        table: dict[str, str] = {}
+        for category, label in self.book.missing_labels.items():
+            for text in (label.de, label.en):
+                table.setdefault(normalise_text(text), category)
+        return table
+
+    def check_value_labels(self, column: str, labels: dict[Any, str]) -> None:
+        """The file's value labels of an item column (SPSS) against the codebook's: a label
+        the codebook gives to another code means the column is coded the other way round (or
+        shifted), and every answer would be read wrongly; one problem per column."""
+        moved = {}
+        for value, text in labels.items():
+            number = _to_number(_cell_text(value))
+            meant = self.code_by_label.get(normalise_text(text))
+            if number is not None and meant is not None and number != meant:
+                moved[int(number) if number.is_integer() else number] = (text, meant)
+        if not moved:
+            return
+        in_file = "; ".join(f"{code} = {text!r}" for code, (text, _) in sorted(moved.items()))
+        in_book = "; ".join(f"{meant} = {self.book.scale_labels[meant].de!r}"
+                            for _, (_, meant) in sorted(moved.items()))
+        self.problem("the file's value labels give the answers other codes than the codebook "
+                     f"(file: {in_file}; codebook: {in_book}); every answer of this column "
+                     "would be read wrongly", column=column, value=in_file,
+                     expected="recode the column to the codebook's codes, or correct the "
+                     "codebook's response_scale if the file is right")
 
     def duplicates(self, respondents: pd.DataFrame) -> None:
         key = respondents[[C.WAVE, C.RESPONDENT]]
