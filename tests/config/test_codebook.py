@@ -155,3 +155,18 @@ def test_yaml_tags_that_run_code_are_refused(tmp_path):
                     encoding="utf-8")
     with pytest.raises(InputFileError, match="invalid YAML"):
         load_codebook(path)
+
+
+def test_item_keys_may_be_upper_case_as_survey_tools_name_their_variables(codebook_dict):
+    scale = codebook_dict["factors"]["trust"]["items"]
+    scale["TR01_01"] = scale.pop("trust_1")
+    codebook_dict["columns"]["TR[SQ001]"] = "TR01_01"
+    book = parse_codebook(codebook_dict)
+    assert book.items["TR01_01"].scale == "trust"
+    assert book.target_of("tr01_01") == "TR01_01"
+
+
+def test_item_keys_that_differ_only_in_case_are_refused(codebook_dict):
+    codebook_dict["factors"]["benefit"]["items"]["TRUST_1"] = {"de": "x", "en": "x"}
+    with pytest.raises(CodebookError, match="'trust_1' and 'TRUST_1' differ only in case"):
+        parse_codebook(codebook_dict)

@@ -165,3 +165,16 @@ def test_a_repeated_key_in_a_project_file_is_refused(tmp_path, codebook_dict):
                                         encoding="utf-8")
     with pytest.raises(InputFileError, match="duplicate key 'instrument'"):
         load_project(folder)
+
+
+def test_a_one_wave_project_needs_no_wave_settings(tmp_path, codebook_dict):
+    folder = write_project(tmp_path / "p", codebook_dict, [{"path": "data.csv"}])
+    config = yaml.safe_load((folder / "project.yml").read_text(encoding="utf-8"))
+    del config["waves"]
+    for site in config["sites"]:
+        site.pop("invited", None)
+    (folder / "project.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
+    (folder / "data.csv").write_text("respondent,site\n", encoding="utf-8")
+    project = load_project(folder)
+    assert [w.key for w in project.waves] == ["w1"]
+    assert project.survey_files[0].wave == "w1"

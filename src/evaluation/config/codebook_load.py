@@ -108,6 +108,13 @@ class _Checker:
         if not any(s.kind == "factor" for s in scales.values()):
             self.problem("factors", "the codebook defines no factor")
         self.challenges(data.get("challenges") or {}, items)
+        by_column: dict[str, str] = {}
+        for key in items:  # export columns are matched without regard to case
+            other = by_column.setdefault(normalise_column(key), key)
+            if other != key:
+                self.problem("items", f"item keys {other!r} and {key!r} differ only in case "
+                             "or brackets, so both would read the same column", value=key,
+                             expected="item keys that differ in more than case")
 
         attributes, numeric = self.attributes(data.get("attributes") or {})
         for key in (*attributes, *numeric):
@@ -258,9 +265,10 @@ class _Checker:
 
     def item(self, where: str, key: str, spec: Any, *, kind: str,
              scale: str | None) -> Item | None:
-        if not re.fullmatch(r"[a-z][a-z0-9_]*", key):
-            self.problem(where, "item keys are lower-case identifiers", value=key,
-                         expected="letters, digits and underscores, starting with a letter")
+        if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", key):
+            self.problem(where, "an item key is an identifier", value=key,
+                         expected="letters (any case), digits and underscores, starting with "
+                         "a letter, e.g. TR01_01 or trust_1")
         if not isinstance(spec, dict):
             self.problem(where, "an item needs German and English wording", value=spec)
             return None

@@ -66,6 +66,10 @@ class Wave:
     date: dt.date | None = None
 
 
+#: The wave of a project file without ``waves:`` (a survey of one wave).
+ONE_WAVE = Wave(key="w1", label=Label(de="Befragung", en="Survey"))
+
+
 @dataclass(frozen=True, kw_only=True)
 class Site:
     key: str
@@ -301,6 +305,8 @@ class _ProjectParser:
             return None, None
 
     def waves(self, node: Any) -> tuple[Wave, ...]:
+        if node is None:  # a one-wave survey needs no wave settings
+            return (ONE_WAVE,)
         if not isinstance(node, list) or not node:
             self.problem("waves", "a project needs a list of waves", value=node)
             return ()
@@ -394,6 +400,8 @@ class _ProjectParser:
                 self.problem(f"{where}.format", "unknown survey format", value=fmt,
                              expected=", ".join(SURVEY_FORMATS))
             wave = spec.get("wave")
+            if wave is None and len(waves) == 1:
+                wave = next(iter(waves))  # the one wave of the project
             if wave is not None and str(wave) not in waves:
                 self.problem(f"{where}.wave", "unknown wave", value=wave,
                              expected=", ".join(sorted(waves)))
