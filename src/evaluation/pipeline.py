@@ -167,6 +167,11 @@ def results_meta(project: Project, key: dict[str, Any]) -> dict[str, Any]:
         "instrument_path": str(project.instrument_path),
         "instrument": f"{book.name} {book.version}",
         "min_valid_share": book.min_valid_share,
+        "response_scale": {"min": book.scale_min, "max": book.scale_max,
+                           "labels": {str(code): {"de": label.de, "en": label.en}
+                                      for code, label in sorted(book.scale_labels.items())}},
+        "challenges": list(book.challenges),
+        "participation_tables": sorted(project.participation),
         "scales": [{"key": s.key, "kind": s.kind, "label_de": s.label.de,
                     "label_en": s.label.en, "items": list(s.items)}
                    for s in book.scales.values()],

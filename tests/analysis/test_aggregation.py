@@ -211,6 +211,13 @@ def test_verdict_follows_the_documented_thresholds(icc1: float, icc2: float,
     assert A.aggregation_verdict(icc1, icc2) == verdict
 
 
+def test_a_negligible_icc_with_a_significant_f_test_is_not_called_free_of_site_differences():
+    # the questionnaire issue: ICC(1) < .01 but F test p = .002 had read "no site differences"
+    # while the partner reports flagged a site on the same scale
+    assert A.aggregation_verdict(0.008, 0.45, pvalue=0.002) == A.UNRELIABLE
+    assert A.aggregation_verdict(0.008, 0.45, pvalue=0.30) == A.NO_SITE_DIFFERENCES
+
+
 def test_weak_agreement_is_said_in_both_languages() -> None:
     verdict = A.aggregation_verdict(0.2, 0.8)
     english = aggregation_reading(verdict, 0.3, "en")

@@ -64,17 +64,21 @@ from evaluation.stats import (
 
 log = logging.getLogger("evaluation")
 
+#: Level of the ANOVA F test below which a scale is never said to show no site differences.
+SITE_TEST_ALPHA = 0.05
+
 
 
 # ---------------------------------------------------------------------------------------------
 # the table per scale with its reading
 
 
-def aggregation_verdict(icc1: float, icc2: float) -> str:
-    """The verdict key for an ICC(1)/ICC(2) pair (thresholds in :func:`aggregation_table`)."""
+def aggregation_verdict(icc1: float, icc2: float, pvalue: float = np.nan) -> str:
+    """The verdict key for an ICC(1)/ICC(2) pair and the p-value of the ANOVA F test
+    (thresholds in :func:`aggregation_table`)."""
     if not (np.isfinite(icc1) and np.isfinite(icc2)):
         return NOT_ESTIMABLE
-    if icc1 < ICC1_NEGLIGIBLE:
+    if icc1 < ICC1_NEGLIGIBLE and not (np.isfinite(pvalue) and pvalue < SITE_TEST_ALPHA):
         return NO_SITE_DIFFERENCES
     if icc1 >= ICC1_SUBSTANTIAL and icc2 >= ICC2_RELIABLE:
         return MEANINGFUL
@@ -134,8 +138,13 @@ def aggregation_table(
     -----
     The reading uses these thresholds:
 
-    * ICC(1) < .01: sites hardly differ (``no_site_differences``); .01 is the "small" effect
-      of LeBreton & Senter (2008, Table 3), below it a grouping explains practically nothing.
+    * ICC(1) < .01 and the F test of the one-way ANOVA not significant (p >= .05): sites
+      hardly differ (``no_site_differences``); .01 is the "small" effect of LeBreton &
+      Senter (2008, Table 3), below it a grouping explains practically nothing. Where the F
+      test finds differences (p < .05) the scale is never called free of site differences,
+      because the partner reports flag single sites by a test of the same data; it then
+      falls to the ICC(2) rules below (usually ``unreliable``: the differences are real but
+      small against the spread within sites).
     * ICC(1) >= .05 and ICC(2) >= .70: ``meaningful``. Bliese (2000) reports ICC(1) values of
       .05 to .20 as typical of meaningful group effects; ICC(2) >= .70 is the conventional
       bar for reliable group means (LeBreton & Senter 2008, question 17).
@@ -207,7 +216,7 @@ def aggregation_table(
         row.update(_reml_columns(y, sites, len(site_keys)))
         row.update(_rwg_columns(variances, scale_items, row, by=by, scale=scale, group=group,
                                 n_options=n_options))
-        row[C.VERDICT] = aggregation_verdict(row[ICC1], row[ICC2])
+        row[C.VERDICT] = aggregation_verdict(row[ICC1], row[ICC2], row[C.PVALUE])
         rows.append(row)
     columns = [*by, C.N, C.N_GROUPS, ICC1, ICC2, C.STATISTIC, DF_BETWEEN, DF_WITHIN, C.PVALUE,
                ICC_REML, SITE_VARIANCE, RESIDUAL_VARIANCE, CONVERGED, RWG_MEAN, RWG_MEDIAN,

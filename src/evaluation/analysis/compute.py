@@ -176,7 +176,8 @@ def compute_results(project: Project, survey: SurveyData, participation: Partici
                                                    lambda w=w: drivers_of(w)) for w in waves])
 
     log.info("challenges")
-    t["challenges"] = challenge_table(survey, book.challenges, shown)
+    t["challenges"] = challenge_table(survey, book.challenges, shown,
+                                      agree_from=book.scale_max - 1)
 
     if participation.tables:
         log.info("networks, participation, ideas, goals")
@@ -255,14 +256,16 @@ def varying_factors(results: Results, wave: str, wide: pd.DataFrame,
 
 
 def challenge_table(survey: SurveyData, challenges: tuple[str, ...],
-                    shown: pd.DataFrame) -> pd.DataFrame:
-    """Mean and agreement share (4 or 5) of each challenge item per site and wave, and pool.
+                    shown: pd.DataFrame, *, agree_from: float = 4) -> pd.DataFrame:
+    """Mean and agreement share (answers from ``agree_from`` up: the two highest answers of
+    the response scale, 4 or 5 on a scale of 1 to 5) of each challenge item per site and
+    wave, and pool.
 
     Site-waves below k get NaN and ``suppressed``; they are left out of the pool rows.
     """
     resp = survey.responses
     sub = resp[resp[C.ITEM].isin(challenges) & (resp[C.STATUS] == C.VALID)]
-    sub = sub.assign(agree=sub[C.VALUE] >= 4)
+    sub = sub.assign(agree=sub[C.VALUE] >= agree_from)
     keep = shown.loc[shown["shown"], [C.SITE, C.WAVE]]
     sub_shown = sub.merge(keep, on=[C.SITE, C.WAVE], how="inner")
     per_site = sub_shown.groupby([C.WAVE, C.SITE, C.ITEM]).agg(

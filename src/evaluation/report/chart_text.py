@@ -28,10 +28,12 @@ def profile_alt_text(view: SiteView, language: str) -> str:
     de = check_language(language) == "de"
     rows = view.factors[~view.factors["suppressed"]]
     head = (f"Profil von {len(view.factors)} Skalen für {view.site_name} "
-            f"({view.labels.wave_label(view.wave, language)}), Mittelwerte auf der Skala 1 bis 5"
+            f"({view.labels.wave_label(view.wave, language)}), Mittelwerte auf der Skala "
+            f"{view.labels.range_text(language)}"
             if de else
             f"Profile of {len(view.factors)} scales for {view.site_name} "
-            f"({view.labels.wave_label(view.wave, language)}), means on the 1 to 5 scale")
+            f"({view.labels.wave_label(view.wave, language)}), means on the scale from "
+            f"{view.labels.range_text(language)}")
     parts = [head + (f", verglichen mit {view.n_pool_sites} anderen Kommunen."
                      if de else f", compared with {view.n_pool_sites} other municipalities.")
              if view.pool_shown else head + "."]

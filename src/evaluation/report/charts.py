@@ -109,14 +109,15 @@ def profile_chart(view: SiteView, *, language: str = "de", width: float = 7.6) -
         columns = ["ci_low", "ci_high", "mean"]
         if view.pool_shown:
             columns += ["q10", "q90", "benchmark"]
-        lo, hi = value_range(table[columns].to_numpy(dtype=float))
+        lo, hi = value_range(table[columns].to_numpy(dtype=float),
+                             low=view.labels.scale_min, high=view.labels.scale_max)
         ax.set_xlim(lo, hi)
         ax.set_ylim(-0.7, n_rows - 0.3)
         ax.set_xticks(np.arange(lo, hi + 0.01, 0.5))
         ax.set_xticklabels([fmt_number(x, 1, language) for x in np.arange(lo, hi + 0.01, 0.5)],
                            fontsize=9)
-        ax.set_xlabel("Mittelwert (1 = trifft gar nicht zu, 5 = trifft voll zu)" if de
-                      else "Mean (1 = not at all true, 5 = completely true)")
+        ax.set_xlabel(("Mittelwert ({})" if de else "Mean ({})").format(
+            view.labels.ends_text(language)))
         ax.grid(axis="x", color="#dddddd", linewidth=0.6, zorder=0)
         ax.set_axisbelow(True)
         _profile_legend(figure, ax, de, view.pool_shown)
@@ -187,13 +188,15 @@ def change_chart(view: SiteView, *, language: str = "de", width: float = 7.6) ->
             labels.append(text)
         ax.set_yticks(y)
         ax.set_yticklabels(labels, fontsize=9.5)
-        lo, hi = value_range(table[["mean_from", "mean_to"]].to_numpy(dtype=float))
+        lo, hi = value_range(table[["mean_from", "mean_to"]].to_numpy(dtype=float),
+                             low=view.labels.scale_min, high=view.labels.scale_max)
         ax.set_xlim(lo, hi)
         ax.set_ylim(-0.7, n_rows - 0.3)
         ax.set_xticks(np.arange(lo, hi + 0.01, 0.5))
         ax.set_xticklabels([fmt_number(x, 1, language) for x in np.arange(lo, hi + 0.01, 0.5)],
                            fontsize=9)
-        ax.set_xlabel("Mittelwert (Skala 1 bis 5)" if de else "Mean (scale 1 to 5)")
+        ax.set_xlabel(("Mittelwert (Skala {})" if de else "Mean (scale {})").format(
+            view.labels.range_text(language)))
         ax.grid(axis="x", color="#dddddd", linewidth=0.6)
         ax.set_axisbelow(True)
         from matplotlib.lines import Line2D
@@ -244,8 +247,8 @@ def challenges_chart(view: SiteView, *, language: str = "de", width: float = 7.6
                            fontsize=9.5)
         ax.set_xlim(0, 100)
         ax.set_ylim(-0.7, n_rows - 0.3)
-        ax.set_xlabel("Anteil „trifft eher zu“ oder „trifft voll zu“ (%)" if de
-                      else "Share 'rather true' or 'completely true' (%)")
+        ax.set_xlabel(("Anteil {} (%)" if de else "Share {} (%)").format(
+            view.labels.agree_text(language)))
         ax.grid(axis="x", color="#dddddd", linewidth=0.6)
         ax.set_axisbelow(True)
         from matplotlib.lines import Line2D

@@ -111,9 +111,9 @@ def _topics(ctx: DigestContext) -> dict[str, Any] | None:
     top = sorted(weak[weak == weak.max()].index)[:2] if not weak.empty else []
     parts = [f"{ctx.label(r.scale)} ({ctx.num(r.pool_mean)})" for r in now.itertuples()]
     parts[0] = (f"{ctx.label(now[C.SCALE].iloc[0])} ("
-                + ctx.say("Mittelwert {} auf der Skala von 1 bis 5)",
-                          "mean {} on the scale from 1 to 5)").format(
-                    ctx.num(now["pool_mean"].iloc[0])))
+                + ctx.say("Mittelwert {} auf der Skala von {})",
+                          "mean {} on the scale from {})").format(
+                    ctx.num(now["pool_mean"].iloc[0]), ctx.scale_range()))
     text = ctx.say(f"Am niedrigsten bewertet werden im Pool {ctx.join(parts)}.",
                    f"The lowest-rated factors in the pool are {ctx.join(parts)}.")
     if top:

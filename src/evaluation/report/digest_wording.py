@@ -41,6 +41,12 @@ class DigestContext:
     def say(self, de: str, en: str) -> str:
         return de if self.de else en
 
+    def scale_range(self) -> str:
+        """``1 bis 5`` / ``1 to 5``: the instrument's response scale."""
+        response = self.results.meta.get("response_scale") or {}
+        low, high = response.get("min", 1), response.get("max", 5)
+        return self.say(f"{low} bis {high}", f"{low} to {high}")
+
     def label(self, scale: str) -> str:
         text = self.labels.get(scale, {}).get(self.language, scale)
         return self.say(f"„{text}“", f"“{text}”")

@@ -211,6 +211,12 @@ def reliability(results: Results, view: SiteView, language: str = "de") -> str:
     return "\n".join(parts)
 
 
+def _df_text(between: float, within: float) -> str:
+    if pd.isna(between) or pd.isna(within):
+        return "\u2013"
+    return f"{int(between)}/{int(within)}"
+
+
 def aggregation(results: Results, wave: str, language: str = "de", *, level: int = 3) -> str:
     """ICC(1), ICC(2), rwg(j) per scale with a verdict and its reading."""
     agg = _wave_rows(results, "aggregation", wave)
@@ -223,8 +229,12 @@ def aggregation(results: Results, wave: str, language: str = "de", *, level: int
     keys = labels.scale_order(agg.index)
     table = pd.DataFrame({
         _t("Skala", "Scale", language): [labels.scale_label(k, language) for k in keys],
-        "ICC(1)": [agg.loc[k, "icc1"] for k in keys],
+        "ICC(1) ANOVA": [agg.loc[k, "icc1"] for k in keys],
         "ICC(2)": [agg.loc[k, "icc2"] for k in keys],
+        "F": [agg.loc[k, C.STATISTIC] for k in keys],
+        "df": [_df_text(agg.loc[k, "df_between"], agg.loc[k, "df_within"]) for k in keys],
+        "p": [fmt_pvalue(agg.loc[k, C.PVALUE], language, prefix=False) for k in keys],
+        "ICC REML": [agg.loc[k, "icc_reml"] for k in keys],
         "rwg(j)": [agg.loc[k, "rwg_mean"] for k in keys],
         _t("Urteil", "Verdict", language): [_pick(VERDICTS.get(str(agg.loc[k, "verdict"]),
                                                                (str(agg.loc[k, "verdict"]),) * 2),
@@ -233,7 +243,17 @@ def aggregation(results: Results, wave: str, language: str = "de", *, level: int
     parts.append(html_table(table, caption=_t(
         "Übereinstimmung innerhalb und Unterschiede zwischen Standorten",
         "Agreement within and differences between sites", language), language=language,
-        index=False, row_header=_t("Skala", "Scale", language)))
+        index=False, row_header=_t("Skala", "Scale", language), note=_t(
+            "ICC(1) und ICC(2) aus der einfaktoriellen Varianzanalyse (F-Test mit df zwischen/"
+            "innerhalb), ICC REML aus dem Mehrebenenmodell mit zufälligem Achsenabschnitt. "
+            "Urteil: keine Standortunterschiede nur bei ICC(1) < 0,01 und p ≥ 0,05; "
+            "aussagekräftig ab ICC(1) ≥ 0,05 und ICC(2) ≥ 0,70; mit Vorsicht nutzbar ab "
+            "ICC(2) ≥ 0,50; sonst unzuverlässig.",
+            "ICC(1) and ICC(2) from the one-way analysis of variance (F test with df between/"
+            "within), ICC REML from the random-intercept multilevel model. Verdict: no site "
+            "differences only where ICC(1) < 0.01 and p ≥ 0.05; meaningful from ICC(1) ≥ 0.05 "
+            "and ICC(2) ≥ 0.70; usable with care from ICC(2) ≥ 0.50; otherwise unreliable.",
+            language)))
     items = []
     for verdict in VERDICTS:
         scales = [labels.scale_label(k, language) for k in keys

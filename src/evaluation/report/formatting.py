@@ -43,6 +43,7 @@ from evaluation.language import check_language
 __all__ = [
     "MISSING",
     "NARROW_NBSP",
+    "count_word",
     "fmt_ci",
     "fmt_date",
     "fmt_int",
@@ -325,3 +326,18 @@ def html_table(
 def _is_numeric_column(series: Any) -> bool:
     kind = getattr(getattr(series, "dtype", None), "kind", "O")
     return kind in "iuf"
+
+
+_COUNT_WORDS = {
+    "de": ("", "ein", "beiden", "drei", "vier", "fünf", "sechs", "sieben", "acht", "neun",
+           "zehn", "elf", "zwölf"),
+    "en": ("", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+           "eleven", "twelve"),
+}
+
+
+def count_word(n: int, language: str) -> str:
+    """A count as a word after a definite article (``die beiden``, ``die drei``; ``the two``),
+    digits from 13 on."""
+    words = _COUNT_WORDS[check_language(language)]
+    return words[n] if 0 < n < len(words) else str(n)

@@ -84,6 +84,66 @@ class Labels:
     waves: tuple[Mapping[str, Any], ...] = ()
     sites: Mapping[str, str] = field(default_factory=dict)
     attributes: Mapping[str, Mapping[str, Mapping[str, str]]] = field(default_factory=dict)
+    #: The response scale of the instrument: lowest and highest answer code, and the label
+    #: of each code that has one (``{code: {"de": ..., "en": ...}}``).
+    scale_min: int = 1
+    scale_max: int = 5
+    answer_labels: Mapping[int, Mapping[str, str]] = field(default_factory=dict)
+    #: The participation tables the project has (``None``: not recorded, an older run).
+    participation_tables: tuple[str, ...] | None = None
+
+    def has_participation(self, *tables: str) -> bool:
+        """Whether the project has any of ``tables`` (any participation table without
+        arguments); true where an older run did not record it."""
+        if self.participation_tables is None:
+            return True
+        return bool(set(tables or self.participation_tables) & set(self.participation_tables))
+
+    @property
+    def has_challenges(self) -> bool:
+        return any(v.get("kind") == "challenge" for v in self.items.values())
+
+    # ------------------------------------------------------------------ response scale
+    def range_text(self, language: str) -> str:
+        """``1 bis 5`` / ``1 to 5``: the response scale as a caption says it."""
+        word = "bis" if check_language(language) == "de" else "to"
+        return f"{self.scale_min} {word} {self.scale_max}"
+
+    def answer_label(self, code: int, language: str) -> str:
+        """The label of answer ``code`` (empty where the codebook gives none)."""
+        return str((self.answer_labels.get(code) or {}).get(check_language(language), ""))
+
+    def ends_text(self, language: str) -> str:
+        """``1 = trifft gar nicht zu, 5 = trifft voll zu`` (or the range alone without
+        labels): what the ends of the axis mean."""
+        low, high = (self.answer_label(c, language) for c in (self.scale_min, self.scale_max))
+        if not (low and high):
+            return self.range_text(language)
+        return f"{self.scale_min} = {low}, {self.scale_max} = {high}"
+
+    def range_with_labels(self, language: str) -> str:
+        """``1 („trifft gar nicht zu“) bis 5 („trifft voll zu“)``: the range with the labels
+        of its ends, as the reading guide says it."""
+        de = check_language(language) == "de"
+        quote = ("\u201e{}\u201c" if de else "\u201c{}\u201d").format
+        ends = [f"{code} ({quote(label)})" if label else str(code)
+                for code, label in ((c, self.answer_label(c, language))
+                                    for c in (self.scale_min, self.scale_max))]
+        return f" {'bis' if de else 'to'} ".join(ends)
+
+    @property
+    def agree_codes(self) -> tuple[int, int]:
+        """The two highest answers, whose share is reported as agreement."""
+        return (self.scale_max - 1, self.scale_max)
+
+    def agree_text(self, language: str) -> str:
+        """``„trifft eher zu“ oder „trifft voll zu“`` (or ``4 oder 5``): what agreement means."""
+        word = "oder" if check_language(language) == "de" else "or"
+        labels = [self.answer_label(c, language) for c in self.agree_codes]
+        if all(labels):
+            quote = ("\u201e{}\u201c" if language == "de" else "\u201c{}\u201d").format
+            return f" {word} ".join(quote(t) for t in labels)
+        return f" {word} ".join(str(c) for c in self.agree_codes)
 
     # ------------------------------------------------------------------ scales and items
     def scale(self, key: str) -> ScaleInfo:
@@ -208,8 +268,14 @@ def labels_from_meta(meta: Mapping[str, Any], tables: Mapping[str, Any] | None =
     if not waves and tables is not None and "counts" in tables:
         waves = tuple({"key": str(w)} for w in sorted(tables["counts"]["wave"].unique()))
     sites = {str(s["key"]): str(s.get("name") or s["key"]) for s in meta.get("sites") or ()}
+    response = meta.get("response_scale") or {}
     return Labels(scales=scales, items=items, waves=waves, sites=sites,
-                  attributes=dict(meta.get("attribute_labels") or {}))
+                  attributes=dict(meta.get("attribute_labels") or {}),
+                  scale_min=int(response.get("min", 1)), scale_max=int(response.get("max", 5)),
+                  answer_labels={int(code): dict(label) for code, label
+                                 in (response.get("labels") or {}).items()},
+                  participation_tables=(tuple(meta["participation_tables"])
+                                        if "participation_tables" in meta else None))
 
 
 def min_group_size(meta: Mapping[str, Any]) -> int:

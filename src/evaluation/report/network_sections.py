@@ -53,7 +53,7 @@ def _metric_rows(view: SiteView, language: str) -> list[tuple[str, str]]:
 
 def network(view: SiteView, language: str = "de") -> str:
     """Network map (actor types only), network measures and participation in events."""
-    if not view.shown:
+    if not view.shown or not view.labels.has_participation("ties", "events", "attendance"):
         return ""
     de = language == "de"
     parts = [heading(2, text("network", language), anchor="network"),
@@ -127,7 +127,7 @@ def _status(value: object, language: str) -> str:
 
 def ideas(view: SiteView, language: str = "de") -> str:
     """Quick wins named first, the feasibility x impact matrix, all ideas, and goals."""
-    if not view.shown:
+    if not view.shown or not view.labels.has_participation("ideas", "idea_ratings", "goals"):
         return ""
     de = language == "de"
     k = 0 if de else 1

@@ -14,7 +14,14 @@ import pandas as pd
 from evaluation.language import check_language
 from evaluation.report.chart_store import draw
 from evaluation.report.charts import challenges_chart, change_chart, chart_html, profile_chart
-from evaluation.report.formatting import fmt_ci, fmt_int, fmt_number, fmt_percent, html_table
+from evaluation.report.formatting import (
+    count_word,
+    fmt_ci,
+    fmt_int,
+    fmt_number,
+    fmt_percent,
+    html_table,
+)
 from evaluation.report.fragments import (
     Fragment,
     bullet_list,
@@ -66,7 +73,10 @@ def title(view: SiteView, language: str = "de", *, meta_facts: bool = True) -> F
     heading_text = text("title", language, site=view.site_name)
     wave = view.labels.wave_label(view.wave, language)
     when = month_year(view.labels.wave_date(view.wave), language)
-    facts = [f"{text('survey', language)}: {wave}" + (f" ({when})" if when else "")]
+    if len(view.labels.waves) == 1:  # one wave: its month, not a wave name
+        facts = [f"{text('survey', language)}: {when}"] if when else []
+    else:
+        facts = [f"{text('survey', language)}: {wave}" + (f" ({when})" if when else "")]
     if not view.shown:
         facts.append(text("data_basis_hidden", language, k=view.k))
     elif view.invited:
@@ -101,12 +111,19 @@ def profile(view: SiteView, language: str = "de") -> str:
     de = language == "de"
     intro = ("Das Profil zeigt für jeden Bereich den Mittelwert Ihrer Kommune mit seinem "
              "95-%-Intervall, den Durchschnitt der anderen Kommunen (schwarzer Strich) und "
-             "die Spannweite ihrer Mittelwerte (grauer Balken). Die beiden Wirkungsskalen "
-             "stehen unten, unter der gepunkteten Linie." if de else
+             "die Spannweite ihrer Mittelwerte (grauer Balken)." if de else
              "The profile shows, for each area, your municipality's mean with its 95% "
              "interval, the average of the other municipalities (black tick) and the spread "
-             "of their means (grey bar). The two impact scales are at the bottom, below the "
-             "dotted line.")
+             "of their means (grey bar).")
+    n_outcomes = len(view.labels.outcome_keys)
+    if n_outcomes and len(view.labels.factor_keys):
+        intro += " " + (
+            ("Die Wirkungsskala steht" if n_outcomes == 1 else
+             f"Die {count_word(n_outcomes, 'de')} Wirkungsskalen stehen")
+            + " unten, unter der gepunkteten Linie." if de else
+            ("The impact scale is" if n_outcomes == 1 else
+             f"The {count_word(n_outcomes, 'en')} impact scales are")
+            + " at the bottom, below the dotted line.")
     parts.append(paragraph(intro))
     if not view.pool_shown:
         parts.append(note(text("no_pool", language)))
@@ -135,9 +152,10 @@ def factor_table(view: SiteView, language: str = "de") -> str:
                                       if view.pool_shown else [None] * len(rows)),
         text("assessment", language): [assessment(r, language) for _, r in rows.iterrows()],
     })
-    caption = (f"Mittelwerte (1 bis 5) in {view.site_name} und bei allen Befragten der anderen "
+    scale = view.labels.range_text(language)
+    caption = (f"Mittelwerte ({scale}) in {view.site_name} und bei allen Befragten der anderen "
                "Kommunen" if language == "de" else
-               f"Means (1 to 5) in {view.site_name} and among all respondents of the other "
+               f"Means ({scale}) in {view.site_name} and among all respondents of the other "
                "municipalities")
     table_note = (f"– = weniger als {view.k} Antworten oder kein Vergleich möglich." if
                   language == "de" else
@@ -149,7 +167,7 @@ def factor_table(view: SiteView, language: str = "de") -> str:
 
 def change(view: SiteView, language: str = "de") -> str:
     """Change since the earlier wave: chart and table, or why there is none."""
-    if not view.shown:
+    if not view.shown or len(view.labels.waves) == 1:  # one wave: nothing to compare
         return ""
     de = language == "de"
     if view.change_from is None:
@@ -206,7 +224,7 @@ def change(view: SiteView, language: str = "de") -> str:
 
 def challenges(view: SiteView, language: str = "de") -> str:
     """Agreement with the challenge statements, against the other municipalities."""
-    if not view.shown:
+    if not view.shown or not view.labels.has_challenges:
         return ""
     parts = [heading(2, text("challenges", language), anchor="challenges")]
     if view.challenges.empty:
@@ -231,9 +249,9 @@ def challenges(view: SiteView, language: str = "de") -> str:
         text("agree_others", language): [fmt_percent(s, 0, language) if view.pool_shown
                                          else None for s in rows["others_share_agree"]],
     })
-    caption = ("Anteil der Zustimmung („trifft eher zu“ oder „trifft voll zu“) in Prozent" if de
-               else "Share agreeing (\u201crather true\u201d or \u201ccompletely true\u201d), "
-               "in percent")
+    agree = view.labels.agree_text(language)
+    caption = (f"Anteil der Zustimmung ({agree}) in Prozent" if de
+               else f"Share agreeing ({agree}), in percent")
     parts.append(html_table(table, caption=caption, language=language, index=False,
                             row_header=text("challenge", language)))
     return "\n".join(parts)
@@ -253,14 +271,20 @@ def questions(view: SiteView, language: str = "de") -> str:
 def reading(view: SiteView, language: str = "de") -> str:
     """How to read this report."""
     return heading(2, text("reading", language), anchor="reading") + "\n" + paragraphs(
-        reading_guide(k=view.k, language=language))
+        reading_guide(k=view.k, language=language,
+                      answers=view.labels.range_with_labels(language)))
 
 
 def methods(view: SiteView, language: str = "de", *, instrument: str = "",
             min_valid_share: float | None = None) -> str:
     """Methods and data notes (scales, CI, k rule, pool without the site, synthetic data)."""
+    sizes = [len(s.items) for s in view.labels.scales if s.items] or [1, 5]
     notes = methods_notes(k=view.k, language=language, synthetic=view.synthetic,
-                          instrument=instrument, min_valid_share=min_valid_share)
+                          instrument=instrument, min_valid_share=min_valid_share,
+                          items=(min(sizes), max(sizes)), waves=len(view.labels.waves) > 1,
+                          network=view.labels.has_participation("ties"),
+                          ideas=view.labels.has_participation("ideas", "idea_ratings"),
+                          drivers=not view.drivers.empty)
     if view.shown and view.n is not None:
         wave = view.labels.wave_label(view.wave, language)
         pool = (f"Vergleichsgruppe in der {wave}: {view.n_pool_sites} andere Kommunen."

@@ -106,14 +106,15 @@ def text(key: str, language: str, **values: Any) -> str:
     return template.format(**values) if values else template
 
 
-def reading_guide(*, k: int, language: str) -> list[str]:
-    """Paragraphs of "how to read this report" (plain text, to be escaped by the caller)."""
+def reading_guide(*, k: int, language: str, answers: str = "1 to 5") -> list[str]:
+    """Paragraphs of "how to read this report" (plain text, to be escaped by the caller);
+    ``answers`` says how the answers range (see ``Labels.range_with_labels``)."""
     if check_language(language) == "de":
         return [
             "Die Ergebnisse stammen aus der Befragung der Akteure in Ihrem Netzwerk. Die "
-            "Antworten reichen von 1 („trifft gar nicht zu“) bis 5 („trifft voll zu“); höhere "
-            "Werte sind günstiger. Bei den Herausforderungen zeigt der Bericht, wie viele "
-            "Befragte einer Aussage eher oder voll zustimmen; dort ist weniger besser.",
+            f"Antworten reichen von {answers}; höhere Werte sind günstiger. Bei den "
+            "Herausforderungen zeigt der Bericht, wie viele Befragte einer Aussage eher oder "
+            "voll zustimmen; dort ist weniger besser.",
             "Im Profil zeigt der Punkt den Mittelwert Ihrer Kommune, die Linie durch den Punkt "
             "das 95-%-Intervall: den Bereich, in dem der wahre Wert mit hoher Sicherheit liegt. "
             "Je weniger Antworten, desto breiter ist das Intervall.",
@@ -131,8 +132,8 @@ def reading_guide(*, k: int, language: str) -> list[str]:
             "Beteiligten vor Ort.",
         ]
     return [
-        "The results come from the survey of the actors in your network. Answers range from 1 "
-        "(\u201cnot at all true\u201d) to 5 (\u201ccompletely true\u201d); higher values are "
+        "The results come from the survey of the actors in your network. Answers range from "
+        f"{answers}; higher values are "
         "better. For the challenges, the report shows how many respondents rather or fully "
         "agree with a statement; there, less is better.",
         "In the profile, the point shows your municipality's mean and the line through it the "
@@ -153,70 +154,116 @@ def reading_guide(*, k: int, language: str) -> list[str]:
 
 
 def methods_notes(*, k: int, language: str, synthetic: bool, instrument: str = "",
-                  min_valid_share: float | None = None) -> list[str]:
-    """Paragraphs of the methods and data notes (plain text, escaped by the caller)."""
+                  min_valid_share: float | None = None, items: tuple[int, int] = (1, 5),
+                  waves: bool = True, network: bool = True, ideas: bool = True,
+                  drivers: bool = True) -> list[str]:
+    """Paragraphs of the methods and data notes (plain text, escaped by the caller).
+
+    ``items`` is the fewest and most statements of a scale; ``waves``, ``network``, ``ideas``
+    and ``drivers`` say whether the report has change across waves, a network map, rated
+    ideas and the driver model, whose notes are left out otherwise.
+    """
+    notes = _methods_notes(k=k, language=language, min_valid_share=min_valid_share,
+                           items=items)
+    keep = {"waves": waves, "network": network, "ideas": ideas, "drivers": drivers}
+    notes = [note for topic, note in notes if keep.get(topic, True)]
+    de = check_language(language) == "de"
+    if instrument:
+        notes.append(f"Fragebogen: {instrument}." if de else f"Questionnaire: {instrument}.")
+    if synthetic:
+        notes.append("Synthetische Daten: Alle Angaben in diesem Bericht sind mit einem "
+                     "Zufallsgenerator erzeugt. Ähnlichkeiten mit echten Kommunen, "
+                     "Organisationen oder Personen sind zufällig." if de else
+                     "Synthetic data: everything in this report was produced by a random "
+                     "generator. Any resemblance to real municipalities, organisations or "
+                     "persons is coincidental.")
+    return notes
+
+
+def _statements(items: tuple[int, int], language: str) -> str:
+    low, high = items
+    words = {"de": ("einer", "einer", "zwei", "drei", "vier", "fünf", "sechs", "sieben", "acht",
+                    "neun", "zehn"),
+             "en": ("one", "one", "two", "three", "four", "five", "six", "seven", "eight",
+                    "nine", "ten")}[language]
+
+    def word(n: int) -> str:
+        return words[n] if 0 < n < len(words) else str(n)
+
+    if language == "de":
+        if low == high:
+            return f"mit {word(low)} Aussage" if low == 1 else f"mit {word(low)} Aussagen"
+        return f"mit {word(low)} bis {word(high)} Aussagen"
+    if low == high:
+        return f"with {word(low)} statement" + ("" if low == 1 else "s")
+    return f"with {word(low)} to {word(high)} statements"
+
+
+def _methods_notes(*, k: int, language: str, min_valid_share: float | None,
+                   items: tuple[int, int]) -> list[tuple[str, str]]:
+    """Every note with its topic (``scales``, ``waves``, ``network``, ...)."""
     share = min_valid_share if min_valid_share is not None else 2 / 3
     de = check_language(language) == "de"
     share_text = ("zwei Drittel" if abs(share - 2 / 3) < 0.01 else f"{round(share * 100)} %") \
         if de else ("two thirds" if abs(share - 2 / 3) < 0.01 else f"{round(share * 100)}%")
     if de:
-        notes = [
-            "Skalen: Jeder Bereich wird mit einer bis fünf Aussagen gemessen; verneinte "
-            "Aussagen werden vor der Auswertung umgepolt. Ein Wert wird für eine Person "
-            f"berechnet, wenn sie mindestens {share_text} der Aussagen beantwortet hat. „Kann "
-            "ich nicht beurteilen“ zählt als fehlende Antwort, nicht als niedrige Bewertung.",
-            "Vergleich: Verglichen wird mit allen Befragten der anderen Kommunen in derselben "
+        return [
+            ("scales",
+             f"Skalen: Jeder Bereich wird {_statements(items, 'de')} gemessen; verneinte "
+             "Aussagen werden vor der Auswertung umgepolt. Ein Wert wird für eine Person "
+             f"berechnet, wenn sie mindestens {share_text} der Aussagen beantwortet hat. „Kann "
+             "ich nicht beurteilen“ zählt als fehlende Antwort, nicht als niedrige Bewertung."),
+            ("comparison",
+             "Vergleich: Verglichen wird mit allen Befragten der anderen Kommunen in derselben "
             "Welle, ohne Ihre eigene Kommune. Das 95-%-Intervall des Unterschieds stammt aus "
-            "einem t-Test nach Welch; schließt es null aus, ist der Bereich markiert.",
-            f"Schutz der Befragten: Für weniger als {k} Antworten wird kein Ergebnis gezeigt. "
+             "einem t-Test nach Welch; schließt es null aus, ist der Bereich markiert."),
+            ("privacy",
+             f"Schutz der Befragten: Für weniger als {k} Antworten wird kein Ergebnis gezeigt. "
             "Kommunen unter dieser Grenze gehen auch nicht in die Vergleichswerte ein. Andere "
-            "Kommunen werden nie genannt.",
-            "Veränderungen vergleichen die Mittelwerte zweier Wellen; es haben nicht unbedingt "
+             "Kommunen werden nie genannt."),
+            ("waves",
+             "Veränderungen vergleichen die Mittelwerte zweier Wellen; es haben nicht unbedingt "
             "dieselben Personen geantwortet. Als deutlich gilt eine Veränderung, deren "
-            "95-%-Intervall null ausschließt.",
-            "Netzwerk: Die Karte beruht auf der Frage, mit welchen Organisationen man "
+             "95-%-Intervall null ausschließt."),
+            ("network",
+             "Netzwerk: Die Karte beruht auf der Frage, mit welchen Organisationen man "
             "zusammenarbeitet. Organisationen ohne eigene Antwort erscheinen nur durch die "
             "Nennungen anderer; wie viele geantwortet haben, steht jeweils dabei. Namen von "
-            "Organisationen zeigt der Bericht nicht.",
-            "Ideen wurden in Ideenwerkstätten von mehreren Organisationen nach Umsetzbarkeit "
+             "Organisationen zeigt der Bericht nicht."),
+            ("ideas",
+             "Ideen wurden in Ideenwerkstätten von mehreren Organisationen nach Umsetzbarkeit "
             "und Wirkung (1 bis 5) bewertet. Schnelle Erfolge haben in beiden Bewertungen "
-            "einen Mittelwert von mindestens 3,5.",
-            "Zusammenhänge zwischen Erfolgsfaktoren und der wahrgenommenen Wirkung stammen aus "
+             "einen Mittelwert von mindestens 3,5."),
+            ("drivers",
+             "Zusammenhänge zwischen Erfolgsfaktoren und der wahrgenommenen Wirkung stammen aus "
             "einem Mehrebenenmodell über alle Kommunen. Sie beschreiben Zusammenhänge, keine "
-            "Ursachen.",
+             "Ursachen."),
         ]
-        if instrument:
-            notes.append(f"Fragebogen: {instrument}.")
-        if synthetic:
-            notes.append("Synthetische Daten: Alle Angaben in diesem Bericht sind mit einem "
-                         "Zufallsgenerator erzeugt. Ähnlichkeiten mit echten Kommunen, "
-                         "Organisationen oder Personen sind zufällig.")
-        return notes
-    notes = [
-        "Scales: each area is measured with one to five statements; negatively worded "
+    return [
+        ("scales",
+         f"Scales: each area is measured {_statements(items, 'en')}; negatively worded "
         "statements are reversed before the analysis. A person's value is computed when they "
         f"answered at least {share_text} of the statements. \u201cCannot judge\u201d counts as "
-        "a missing answer, not as a low rating.",
-        "Comparison: the benchmark is all respondents of the other municipalities in the same "
+         "a missing answer, not as a low rating."),
+        ("comparison",
+         "Comparison: the benchmark is all respondents of the other municipalities in the same "
         "wave, without your own municipality. The 95% interval of the difference comes from "
-        "Welch's t test; where it excludes zero, the area is marked.",
-        f"Protection of respondents: no result is shown for fewer than {k} answers. "
+         "Welch's t test; where it excludes zero, the area is marked."),
+        ("privacy",
+         f"Protection of respondents: no result is shown for fewer than {k} answers. "
         "Municipalities below this limit do not enter the benchmark either. Other "
-        "municipalities are never named.",
-        "Changes compare the means of two waves; the respondents need not be the same people. "
-        "A change counts as clear where its 95% interval excludes zero.",
-        "Network: the map is based on the question which organisations one works with. "
+         "municipalities are never named."),
+        ("waves",
+         "Changes compare the means of two waves; the respondents need not be the same people. "
+         "A change counts as clear where its 95% interval excludes zero."),
+        ("network",
+         "Network: the map is based on the question which organisations one works with. "
         "Organisations that did not answer appear only through others naming them; how many "
-        "answered is given each time. The report shows no organisation names.",
-        "Ideas were rated in idea workshops by several organisations for feasibility and "
-        "impact (1 to 5). Quick wins have a mean of at least 3.5 on both.",
-        "Associations between success factors and the perceived impact come from a multilevel "
-        "model across all municipalities. They describe associations, not causes.",
+         "answered is given each time. The report shows no organisation names."),
+        ("ideas",
+         "Ideas were rated in idea workshops by several organisations for feasibility and "
+         "impact (1 to 5). Quick wins have a mean of at least 3.5 on both."),
+        ("drivers",
+         "Associations between success factors and the perceived impact come from a multilevel "
+         "model across all municipalities. They describe associations, not causes."),
     ]
-    if instrument:
-        notes.append(f"Questionnaire: {instrument}.")
-    if synthetic:
-        notes.append("Synthetic data: everything in this report was produced by a random "
-                     "generator. Any resemblance to real municipalities, organisations or "
-                     "persons is coincidental.")
-    return notes

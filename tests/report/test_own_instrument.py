@@ -1,0 +1,109 @@
+"""Reports come from the instrument and the data present: an evaluator's own questionnaire on a
+7-point scale, one wave, no challenges and no participation data."""
+
+from __future__ import annotations
+
+import copy
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+
+from evaluation.analysis import compute_results
+from evaluation.config import load_project
+from evaluation.io import validate_project
+from evaluation.pipeline import results_meta
+from evaluation.report import build_site_view, network_sections, sections
+from evaluation.report.chart_text import profile_alt_text
+from evaluation.report.charts import profile_chart
+from tests.conftest import SMALL_CODEBOOK, write_project
+
+SEVEN = {1: ("stimme überhaupt nicht zu", "strongly disagree"), 2: ("stimme nicht zu", "disagree"),
+         3: ("stimme eher nicht zu", "rather disagree"), 4: ("weder noch", "neither"),
+         5: ("stimme eher zu", "rather agree"), 6: ("stimme zu", "agree"),
+         7: ("stimme voll und ganz zu", "strongly agree")}
+ITEMS = ("trust_1", "trust_2", "trust_3", "benefit_1", "benefit_2", "synergy_1")
+
+
+@pytest.fixture(scope="module")
+def results(tmp_path_factory):
+    book = copy.deepcopy(SMALL_CODEBOOK)
+    book["response_scale"] = {"min": 1, "max": 7, "labels": {
+        code: {"de": de, "en": en} for code, (de, en) in SEVEN.items()}}
+    book["answer_codes"] = {}
+    book.pop("challenges")
+    folder = tmp_path_factory.mktemp("own") / "project"
+    rng = np.random.default_rng(7)
+    rows = []
+    for site in ("K01", "K02"):
+        for i in range(12):
+            rows.append({"respondent": f"{site}-{i:02d}", "site": site, "actor_type": "mso",
+                         "employment": "paid", "years_in_network": 2,
+                         **{item: int(rng.integers(3, 8)) for item in ITEMS}})
+    (folder / "data").mkdir(parents=True)
+    pd.DataFrame(rows).to_csv(folder / "data" / "survey.csv", index=False)
+    write_project(folder, book, [{"path": "data/survey.csv"}])
+    config = yaml.safe_load((folder / "project.yml").read_text(encoding="utf-8"))
+    del config["waves"]  # one wave: no wave settings
+    for site in config["sites"]:
+        site.pop("invited", None)
+    (folder / "project.yml").write_text(yaml.safe_dump(config, allow_unicode=True),
+                                        encoding="utf-8")
+    project = load_project(folder)
+    assert [w.key for w in project.waves] == ["w1"]
+    validation = validate_project(project)
+    computed = compute_results(project, validation.survey, validation.participation, n_boot=0)
+    computed.meta.update(results_meta(project, {"data_sha256": "x" * 64}))
+    return computed
+
+
+@pytest.fixture(scope="module")
+def view(results):
+    return build_site_view(results, "K01", "w1")
+
+
+def _text(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", str(html)))
+
+
+def test_captions_axes_and_reading_guide_give_the_instruments_own_scale(view):
+    assert "Mittelwerte (1 bis 7)" in _text(sections.factor_table(view, "de"))
+    assert "Means (1 to 7)" in _text(sections.factor_table(view, "en"))
+    guide = _text(sections.reading(view, "de"))
+    assert "von 1 („stimme überhaupt nicht zu“) bis 7 („stimme voll und ganz zu“)" in guide
+    assert "Skala 1 bis 7" in profile_alt_text(view, "de")
+    svg = profile_chart(view, language="de").svg
+    assert "1 = stimme überhaupt nicht zu, 7 = stimme voll und ganz zu" in svg
+    for language in ("de", "en"):
+        page = " ".join(_text(part(view, language)) for part in (
+            sections.factor_table, sections.reading, sections.profile))
+        assert "1 bis 5" not in page
+        assert "1 to 5" not in page
+        assert "trifft voll zu" not in page
+
+
+def test_sections_without_data_in_the_project_are_left_out_not_shown_empty(view):
+    for language in ("de", "en"):
+        assert sections.change(view, language) == ""
+        assert sections.challenges(view, language) == ""
+        assert network_sections.network(view, language) == ""
+        assert network_sections.ideas(view, language) == ""
+
+
+def test_the_methods_describe_only_what_the_report_has(view):
+    methods = _text(sections.methods(view, "de"))
+    assert "mit einer bis drei Aussagen" in methods
+    for absent in ("Netzwerk:", "Ideen wurden", "Veränderungen vergleichen"):
+        assert absent not in methods
+
+
+def test_a_one_wave_report_names_no_wave_in_its_title(view):
+    title = _text(sections.title(view, "de"))
+    assert "Befragung: Befragung" not in title
+    assert "Datenbasis" in title or "Antworten" in title
+
+
+def test_the_profile_names_one_impact_scale_in_the_singular(view):
+    assert "Die Wirkungsskala steht unten" in _text(sections.profile(view, "de"))
