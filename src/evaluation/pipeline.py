@@ -173,7 +173,8 @@ def results_meta(project: Project, key: dict[str, Any]) -> dict[str, Any]:
         "challenges": list(book.challenges),
         "participation_tables": sorted(project.participation),
         "scales": [{"key": s.key, "kind": s.kind, "label_de": s.label.de,
-                    "label_en": s.label.en, "items": list(s.items)}
+                    "label_en": s.label.en, "items": list(s.items),
+                    "higher_is_better": s.higher_is_better}
                    for s in book.scales.values()],
         "items": {k: {"de": i.label.de, "en": i.label.en, "scale": i.scale,
                       "reverse": i.reverse, "kind": i.kind} for k, i in book.items.items()},

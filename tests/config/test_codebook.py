@@ -170,3 +170,13 @@ def test_item_keys_that_differ_only_in_case_are_refused(codebook_dict):
     codebook_dict["factors"]["benefit"]["items"]["TRUST_1"] = {"de": "x", "en": "x"}
     with pytest.raises(CodebookError, match="'trust_1' and 'TRUST_1' differ only in case"):
         parse_codebook(codebook_dict)
+
+
+def test_a_scale_direction_is_read_and_a_misspelt_one_refused(codebook_dict):
+    codebook_dict["factors"]["benefit"]["direction"] = "lower_is_better"
+    book = parse_codebook(codebook_dict)
+    assert not book.scales["benefit"].higher_is_better
+    assert book.scales["trust"].higher_is_better
+    codebook_dict["factors"]["benefit"]["direction"] = "lower"
+    with pytest.raises(CodebookError, match="unknown direction"):
+        parse_codebook(codebook_dict)

@@ -24,6 +24,7 @@ SEVEN = {1: ("stimme überhaupt nicht zu", "strongly disagree"), 2: ("stimme nic
          3: ("stimme eher nicht zu", "rather disagree"), 4: ("weder noch", "neither"),
          5: ("stimme eher zu", "rather agree"), 6: ("stimme zu", "agree"),
          7: ("stimme voll und ganz zu", "strongly agree")}
+SITES = {"K01": "Lindenau", "K02": "Birkenfeld", "K03": "Ahornstadt", "K04": "Eschweiler"}
 ITEMS = ("trust_1", "trust_2", "trust_3", "benefit_1", "benefit_2", "synergy_1")
 
 
@@ -34,21 +35,29 @@ def results(tmp_path_factory):
         code: {"de": de, "en": en} for code, (de, en) in SEVEN.items()}}
     book["answer_codes"] = {}
     book.pop("challenges")
+    book["factors"]["strain"] = {
+        "label": {"de": "Belastung", "en": "Strain"}, "direction": "lower_is_better",
+        "items": {"strain_1": {"de": "Die Netzwerkarbeit belastet mich.",
+                               "en": "Network work is a strain on me."},
+                  "strain_2": {"de": "Es gibt zu viele Termine.", "en": "There are too many "
+                               "meetings."}}}
     folder = tmp_path_factory.mktemp("own") / "project"
     rng = np.random.default_rng(7)
     rows = []
-    for site in ("K01", "K02"):
+    for site in SITES:
         for i in range(12):
             rows.append({"respondent": f"{site}-{i:02d}", "site": site, "actor_type": "mso",
                          "employment": "paid", "years_in_network": 2,
-                         **{item: int(rng.integers(3, 8)) for item in ITEMS}})
+                         **{item: int(rng.integers(3, 8)) for item in ITEMS},
+                         # K01 is clearly more strained than K02: above average, unfavourable
+                         **{item: int(rng.integers(6, 8) if site == "K01" else
+                                      rng.integers(1, 3)) for item in ("strain_1", "strain_2")}})
     (folder / "data").mkdir(parents=True)
     pd.DataFrame(rows).to_csv(folder / "data" / "survey.csv", index=False)
     write_project(folder, book, [{"path": "data/survey.csv"}])
     config = yaml.safe_load((folder / "project.yml").read_text(encoding="utf-8"))
     del config["waves"]  # one wave: no wave settings
-    for site in config["sites"]:
-        site.pop("invited", None)
+    config["sites"] = [{"key": key, "name": name} for key, name in SITES.items()]
     (folder / "project.yml").write_text(yaml.safe_dump(config, allow_unicode=True),
                                         encoding="utf-8")
     project = load_project(folder)
@@ -107,3 +116,25 @@ def test_a_one_wave_report_names_no_wave_in_its_title(view):
 
 def test_the_profile_names_one_impact_scale_in_the_singular(view):
     assert "Die Wirkungsskala steht unten" in _text(sections.profile(view, "de"))
+
+
+def test_a_scale_on_which_lower_is_better_is_flagged_read_and_asked_about_that_way(results,
+                                                                                 view):
+    row = results.tables["site_vs_pool"].query("scale == 'strain' and site == 'K01'").iloc[0]
+    assert row["difference"] > 0
+    assert row["flag"] == "weakness"
+    table = _text(sections.factor_table(view, "de"))
+    assert "Belastung 12" in table
+    assert "▼ über dem Durchschnitt (hier ungünstig)" in table
+    messages = _text(sections.messages(view, "de"))
+    assert "Bei „Belastung“ liegt" in messages
+    assert "über dem Durchschnitt der anderen Kommunen" in messages
+    assert "Hier sind niedrigere Werte günstiger; das ist ungünstig." in messages
+    assert "außer bei „Belastung“: dort sind niedrigere Werte günstiger" in _text(
+        sections.reading(view, "de"))
+    assert "„Belastung“ zu verringern" in _text(sections.questions(view, "de"))
+    svg = profile_chart(view, language="de").svg
+    assert "niedriger = besser" in svg
+    assert "ungünstiger als der Durchschnitt der anderen" in svg
+    other = build_site_view(results, "K02", "w1")  # among the less strained sites
+    assert "▲ unter dem Durchschnitt (hier günstig)" in _text(sections.factor_table(other, "de"))

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -79,9 +80,11 @@ def pool_scores(scores: pd.DataFrame, shown: pd.DataFrame, *, k: int) -> pd.Data
     return pool_rows(rows, k=k, by=[C.WAVE, C.SCALE], value=C.SCORE)
 
 
-def compare_sites(scores: pd.DataFrame, pooled: pd.DataFrame, *, k: int) -> pd.DataFrame:
-    """Site against pool for every wave and scale; small sites suppressed and kept out."""
-    table = site_vs_pool(pooled, min_n=k)
+def compare_sites(scores: pd.DataFrame, pooled: pd.DataFrame, *, k: int,
+                  higher_is_better: bool | Mapping[str, bool] = True) -> pd.DataFrame:
+    """Site against pool for every wave and scale; small sites suppressed and kept out.
+    ``higher_is_better`` (one for all, or per scale) decides which side is a strength."""
+    table = site_vs_pool(pooled, min_n=k, higher_is_better=higher_is_better)
     present = scores[[C.SITE, C.WAVE, C.SCALE]].drop_duplicates()
     done = table[[C.SITE, C.WAVE, C.SCALE]].drop_duplicates()
     hidden = present.merge(done, how="left", indicator=True)
@@ -125,7 +128,9 @@ def compute_results(project: Project, survey: SurveyData, participation: Partici
 
     log.info("site against pool")
     pooled = pool_scores(scores, shown, k=k)
-    t["site_vs_pool"] = compare_sites(scores, pooled, k=k)
+    t["site_vs_pool"] = compare_sites(
+        scores, pooled, k=k,
+        higher_is_better={key: s.higher_is_better for key, s in book.scales.items()})
 
     log.info("item analysis and reliability")
     t["items"] = pd.concat(

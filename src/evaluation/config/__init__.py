@@ -25,7 +25,7 @@ __getattr__, __dir__, __all__ = lazy_loader.attach(
             "normalise_text",
         ],
         "codebook_load": [
-            "load_codebook", "parse_codebook",
+            "HIGHER_IS_BETTER", "LOWER_IS_BETTER", "load_codebook", "parse_codebook",
         ],
         "project": [
             "EDITIONS", "MIN_K_FLOOR", "PARTICIPATION_TABLES", "PROJECT_FILE", "SURVEY_FORMATS",

@@ -60,6 +60,9 @@ class Scale:
     kind: str  # "factor" or "outcome"
     label: Label
     items: tuple[str, ...]
+    #: False for a scale on which a lower score is the better one (``direction:
+    #: lower_is_better``, e.g. a scale of strain or conflict).
+    higher_is_better: bool = True
 
 
 @dataclass(frozen=True, kw_only=True)

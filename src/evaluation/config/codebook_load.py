@@ -34,9 +34,16 @@ from evaluation.errors import CodebookError, Problem
 from evaluation.language import LANGUAGES
 
 __all__ = [
+    "HIGHER_IS_BETTER",
+    "LOWER_IS_BETTER",
     "load_codebook",
     "parse_codebook",
 ]
+
+
+HIGHER_IS_BETTER = "higher_is_better"
+LOWER_IS_BETTER = "lower_is_better"
+SCALE_KEYS = frozenset({"label", "items", "direction"})
 
 
 class _Checker:
@@ -240,14 +247,19 @@ class _Checker:
             if not isinstance(members, dict) or not members:
                 self.problem(f"{where}.items", "a scale needs at least one item")
                 members = {}
-            for extra in set(spec) - {"label", "items"}:
+            for extra in set(spec) - SCALE_KEYS:
                 if extra == "reverse":
                     self.problem(where, "a reverse flag on a scale, not on an item",
                                  value=extra, expected="reverse: true inside an item")
                 else:
                     self.problem(where, "unknown key in scale"
-                                 + did_you_mean(extra, {"label", "items"}), value=extra,
-                                 expected="label, items")
+                                 + did_you_mean(extra, SCALE_KEYS), value=extra,
+                                 expected=", ".join(sorted(SCALE_KEYS)))
+            direction = spec.get("direction", HIGHER_IS_BETTER)
+            if direction not in (HIGHER_IS_BETTER, LOWER_IS_BETTER):
+                self.problem(f"{where}.direction", "unknown direction", value=direction,
+                             expected=f"{HIGHER_IS_BETTER} (default) or {LOWER_IS_BETTER}")
+                direction = HIGHER_IS_BETTER
             keys = []
             for item_key, item_spec in members.items():
                 item = self.item(f"{where}.items.{item_key}", str(item_key), item_spec,
@@ -261,7 +273,8 @@ class _Checker:
                     continue
                 items[item.key] = item
                 keys.append(item.key)
-            scales[str(key)] = Scale(key=str(key), kind=kind, label=label, items=tuple(keys))
+            scales[str(key)] = Scale(key=str(key), kind=kind, label=label, items=tuple(keys),
+                                     higher_is_better=direction == HIGHER_IS_BETTER)
 
     def item(self, where: str, key: str, spec: Any, *, kind: str,
              scale: str | None) -> Item | None:

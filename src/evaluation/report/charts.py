@@ -92,7 +92,10 @@ def profile_chart(view: SiteView, *, language: str = "de", width: float = 7.6) -
                     color=colour, markeredgecolor="#000000", markeredgewidth=0.6, zorder=4)
         labels = []
         for _, row in table.iterrows():
-            text = _wrap(_label(row, language), 38)
+            name = _label(row, language)
+            if not row.get("higher_is_better", True):
+                name += " (niedriger = besser)" if de else " (lower = better)"
+            text = _wrap(name, 38)
             if row["flag"] == "strength":
                 text += " \u25b2"
             elif row["flag"] == "weakness":
@@ -120,13 +123,18 @@ def profile_chart(view: SiteView, *, language: str = "de", width: float = 7.6) -
             view.labels.ends_text(language)))
         ax.grid(axis="x", color="#dddddd", linewidth=0.6, zorder=0)
         ax.set_axisbelow(True)
-        _profile_legend(figure, ax, de, view.pool_shown)
+        _profile_legend(figure, ax, de, view.pool_shown,
+                        favourable=not table.get("higher_is_better",
+                                                 pd.Series([True])).astype(bool).all())
         svg = svg_text(figure)
     return Chart(svg=svg, alt_de=profile_alt_text(view, "de"),
                  alt_en=profile_alt_text(view, "en"))
 
 
-def _profile_legend(figure: Any, ax: Any, de: bool, pool: bool) -> None:
+def _profile_legend(figure: Any, ax: Any, de: bool, pool: bool, *,
+                    favourable: bool = False) -> None:
+    """The profile's legend; ``favourable`` names the marks by favourable/unfavourable (an
+    instrument with a scale on which lower is better), else by above/below."""
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
@@ -135,11 +143,17 @@ def _profile_legend(figure: Any, ax: Any, de: bool, pool: bool) -> None:
                label="Ihre Kommune: Mittelwert mit 95-%-Intervall" if de
                else "Your municipality: mean with 95% interval"),
         Line2D([], [], marker="^", color=BLUE, markeredgecolor="#000000", linewidth=2.2,
-               markersize=9, label="\u25b2 über dem Durchschnitt der anderen" if de
-               else "\u25b2 above the average of the others"),
+               markersize=9, label=(
+                   ("\u25b2 günstiger als der Durchschnitt der anderen" if de
+                    else "\u25b2 better than the average of the others") if favourable else
+                   ("\u25b2 über dem Durchschnitt der anderen" if de
+                    else "\u25b2 above the average of the others"))),
         Line2D([], [], marker="v", color=VERMILLION, markeredgecolor="#000000", linewidth=2.2,
-               markersize=9, label="\u25bc unter dem Durchschnitt der anderen" if de
-               else "\u25bc below the average of the others"),
+               markersize=9, label=(
+                   ("\u25bc ungünstiger als der Durchschnitt der anderen" if de
+                    else "\u25bc worse than the average of the others") if favourable else
+                   ("\u25bc unter dem Durchschnitt der anderen" if de
+                    else "\u25bc below the average of the others"))),
     ]
     if pool:
         handles += [

@@ -98,6 +98,8 @@ def _drivers(ctx: DigestContext) -> dict[str, Any] | None:
 def _topics(ctx: DigestContext) -> dict[str, Any] | None:
     svp = ctx.t["site_vs_pool"]
     rows = svp[svp[C.SCALE].isin(ctx.factors) & ~svp["suppressed"].astype(bool)]
+    # "lowest rated" compares scales on which higher is better; the others rank the other way
+    rows = rows[~rows[C.SCALE].isin(ctx.lower_better)]
     pool = rows.groupby([C.WAVE, C.SCALE])[["pool_mean", "pool_n"]].first().reset_index()
     now = pool[pool[C.WAVE] == ctx.wave].sort_values(["pool_mean", C.SCALE]).head(2)
     if now.empty:

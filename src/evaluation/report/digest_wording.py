@@ -37,6 +37,9 @@ class DigestContext:
         self.k = int(results.meta.get("min_group_size") or 5)
         self.factors = [s for s, v in self.labels.items() if v["kind"] == "factor"] or sorted(
             set(self.t["site_vs_pool"][C.SCALE]) - {"synergy", "satisfaction"})
+        #: factors on which a lower score is the better one (never "lowest rated")
+        self.lower_better = {str(s["key"]) for s in results.meta.get("scales") or ()
+                             if not s.get("higher_is_better", True)}
 
     def say(self, de: str, en: str) -> str:
         return de if self.de else en

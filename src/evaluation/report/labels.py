@@ -70,6 +70,7 @@ class ScaleInfo:
     label_de: str
     label_en: str
     items: tuple[str, ...] = ()
+    higher_is_better: bool = True
 
     def label(self, language: str) -> str:
         return self.label_de if check_language(language) == "de" else self.label_en
@@ -232,7 +233,8 @@ def _from_codebook(path: str | Path) -> tuple[tuple[ScaleInfo, ...], dict[str, A
 
     book = load_codebook(path)
     scales = tuple(ScaleInfo(key=s.key, kind=s.kind, label_de=s.label.de, label_en=s.label.en,
-                             items=tuple(s.items)) for s in book.scales.values())
+                             items=tuple(s.items), higher_is_better=s.higher_is_better)
+                   for s in book.scales.values())
     items = {k: {"de": i.label.de, "en": i.label.en, "scale": i.scale, "reverse": i.reverse,
                  "kind": i.kind} for k, i in book.items.items()}
     return scales, items
@@ -245,7 +247,9 @@ def labels_from_meta(meta: Mapping[str, Any], tables: Mapping[str, Any] | None =
         ScaleInfo(key=str(s["key"]), kind=str(s.get("kind", "factor")),
                   label_de=str(s.get("label_de") or s["key"]),
                   label_en=str(s.get("label_en") or s["key"]),
-                  items=tuple(s.get("items", ()))) for s in meta.get("scales") or ())
+                  items=tuple(s.get("items", ())),
+                  higher_is_better=bool(s.get("higher_is_better", True)))
+        for s in meta.get("scales") or ())
     items: dict[str, Any] = dict(meta.get("items") or {})
     if not scales:
         path = meta.get("instrument_path")

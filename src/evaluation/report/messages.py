@@ -79,31 +79,51 @@ def comparison_messages(view: SiteView, language: str) -> list[Message]:
             else f"No area has at least {view.k} valid answers; the report therefore shows no "
             "means and no comparison with other municipalities."))]
     out = []
-    strengths = rows[rows["flag"] == "strength"].sort_values(
-        "difference", ascending=False, kind="stable")
-    weaknesses = rows[rows["flag"] == "weakness"].sort_values("difference", kind="stable")
+    if "higher_is_better" not in rows:
+        rows["higher_is_better"] = True
+    # the favourable side first: most above the average, or (lower is better) most below
+    rows["_gain"] = rows["difference"].where(rows["higher_is_better"].astype(bool),
+                                             -rows["difference"])
+    strengths = rows[rows["flag"] == "strength"].sort_values("_gain", ascending=False,
+                                                             kind="stable")
+    weaknesses = rows[rows["flag"] == "weakness"].sort_values("_gain", kind="stable")
     for kind, sub in (("strength", strengths), ("weakness", weaknesses)):
         if sub.empty:
             continue
-        first = sub.iloc[0]
-        example = (f"{_num(first['mean'], language)} gegenüber "
-                   f"{_num(first['benchmark'], language)}" if de else
-                   f"{_num(first['mean'], language)} against "
-                   f"{_num(first['benchmark'], language)}")
-        where = "über" if kind == "strength" else "unter"
-        if de:
-            text = (f"Bei {_names(sub, 'de')} liegt {view.site_name} {where} dem Durchschnitt "
-                    f"der anderen Kommunen (zum Beispiel {example}). Der Unterschied ist größer "
-                    "als die statistische Unsicherheit.")
-            if kind == "weakness":
-                text += " Hier kann sich der Austausch mit anderen Kommunen besonders lohnen."
-        else:
-            place = "above" if kind == "strength" else "below"
-            text = (f"On {_names(sub, 'en')}, {view.site_name} lies {place} the average of the "
-                    f"other municipalities (for example {example}). The difference is larger "
-                    "than the statistical uncertainty.")
-            if kind == "weakness":
-                text += " An exchange with other municipalities may be especially useful here."
+        higher = sub[sub["higher_is_better"].astype(bool)]
+        lower = sub[~sub["higher_is_better"].astype(bool)]
+        sentences = []
+        for part, reversed_scale in ((higher, False), (lower, True)):
+            if part.empty:
+                continue
+            first = part.iloc[0]
+            example = (f"{_num(first['mean'], language)} gegenüber "
+                       f"{_num(first['benchmark'], language)}" if de else
+                       f"{_num(first['mean'], language)} against "
+                       f"{_num(first['benchmark'], language)}")
+            above = (kind == "strength") != reversed_scale
+            if de:
+                sentence = (f"Bei {_names(part, 'de')} liegt {view.site_name} "
+                            f"{'über' if above else 'unter'} dem Durchschnitt der anderen "
+                            f"Kommunen (zum Beispiel {example}).")
+                if reversed_scale:
+                    verdict = "gut" if kind == "strength" else "ungünstig"
+                    sentence += f" Hier sind niedrigere Werte günstiger; das ist {verdict}."
+            else:
+                sentence = (f"On {_names(part, 'en')}, {view.site_name} lies "
+                            f"{'above' if above else 'below'} the average of the other "
+                            f"municipalities (for example {example}).")
+                if reversed_scale:
+                    sentence += (" Here lower values are better; this is "
+                                 f"{'good' if kind == 'strength' else 'unfavourable'}.")
+            sentences.append(sentence)
+        text = " ".join(sentences) + (
+            " Der Unterschied ist größer als die statistische Unsicherheit." if de else
+            " The difference is larger than the statistical uncertainty.")
+        if kind == "weakness":
+            text += (" Hier kann sich der Austausch mit anderen Kommunen besonders lohnen."
+                     if de else
+                     " An exchange with other municipalities may be especially useful here.")
         out.append(Message(kind=kind, text=text))
     if not out:
         out.append(Message(kind="no_difference", text=(

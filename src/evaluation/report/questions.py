@@ -113,8 +113,10 @@ def weakest_factors(view: SiteView, n: int = N_WEAK) -> pd.DataFrame:
     if rows.empty:
         return rows
     rows["_weak"] = rows["flag"] != "weakness"
-    gap = rows["difference"] if view.pool_shown else rows["mean"]
-    rows["_gap"] = gap.astype(float)
+    gap = (rows["difference"] if view.pool_shown else rows["mean"]).astype(float)
+    if "higher_is_better" in rows:  # on a lower-is-better scale, high values are the gap
+        gap = gap.where(rows["higher_is_better"].astype(bool), -gap)
+    rows["_gap"] = gap
     rows = rows.sort_values(["_weak", "_gap", "scale"], kind="stable")
     if view.pool_shown:  # only areas at or below the benchmark count as weak
         rows = rows[(rows["flag"] == "weakness") | (rows["_gap"] <= 0)]
@@ -134,8 +136,12 @@ def peer_questions(view: SiteView, language: str = "de") -> list[str]:
         pair = FACTOR_QUESTIONS.get(str(row["scale"]))
         if pair is None:
             label = row["label_de"] if de else row["label_en"]
-            pair = (f"Was hat anderen Netzwerken geholfen, „{label}“ zu stärken?",
-                    f"What helped other networks strengthen \u201c{label}\u201d?")
+            if row.get("higher_is_better", True):
+                pair = (f"Was hat anderen Netzwerken geholfen, „{label}“ zu stärken?",
+                        f"What helped other networks strengthen \u201c{label}\u201d?")
+            else:
+                pair = (f"Was hat anderen Netzwerken geholfen, „{label}“ zu verringern?",
+                        f"What helped other networks reduce \u201c{label}\u201d?")
         questions.append(_pick(pair, language))
     challenges = view.challenges.sort_values(["share_agree", "item"], ascending=[False, True],
                                              kind="stable")

@@ -60,9 +60,14 @@ def assessment(row: pd.Series, language: str) -> str:
     """The words of a factor's flag: above / below average, within the uncertainty."""
     if row["suppressed"]:
         return text("hidden", language)
+    lower_is_better = not row.get("higher_is_better", True)
     if row["flag"] == "strength":
+        if lower_is_better:  # ▲ marks the favourable side, here below the average
+            return "\u25b2 " + text("below_good", language)
         return "\u25b2 " + text("above", language)
     if row["flag"] == "weakness":
+        if lower_is_better:
+            return "\u25bc " + text("above_bad", language)
         return "\u25bc " + text("below", language)
     return text("within", language)
 
@@ -272,7 +277,9 @@ def reading(view: SiteView, language: str = "de") -> str:
     """How to read this report."""
     return heading(2, text("reading", language), anchor="reading") + "\n" + paragraphs(
         reading_guide(k=view.k, language=language,
-                      answers=view.labels.range_with_labels(language)))
+                      answers=view.labels.range_with_labels(language),
+                      lower_better=tuple(s.label(language) for s in view.labels.scales
+                                         if not s.higher_is_better)))
 
 
 def methods(view: SiteView, language: str = "de", *, instrument: str = "",

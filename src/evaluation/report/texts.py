@@ -65,6 +65,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "benchmark": ("andere Kommunen", "other municipalities"),
     "assessment": ("Einordnung", "Assessment"),
     "above": ("über dem Durchschnitt", "above average"),
+    "below_good": ("unter dem Durchschnitt (hier günstig)", "below average (good here)"),
+    "above_bad": ("über dem Durchschnitt (hier ungünstig)", "above average (unfavourable here)"),
     "below": ("unter dem Durchschnitt", "below average"),
     "within": ("kein deutlicher Unterschied", "no clear difference"),
     "no_clear_change": ("keine deutliche Veränderung", "no clear change"),
@@ -106,9 +108,25 @@ def text(key: str, language: str, **values: Any) -> str:
     return template.format(**values) if values else template
 
 
-def reading_guide(*, k: int, language: str, answers: str = "1 to 5") -> list[str]:
+def reading_guide(*, k: int, language: str, answers: str = "1 to 5",
+                  lower_better: tuple[str, ...] = ()) -> list[str]:
     """Paragraphs of "how to read this report" (plain text, to be escaped by the caller);
-    ``answers`` says how the answers range (see ``Labels.range_with_labels``)."""
+    ``answers`` says how the answers range (see ``Labels.range_with_labels``),
+    ``lower_better`` names the scales on which lower values are the better ones."""
+    de = check_language(language) == "de"
+    guide = _reading_guide(k=k, language=language, answers=answers)
+    if lower_better:
+        names = ", ".join(("\u201e{}\u201c" if de else "\u201c{}\u201d").format(n)
+                          for n in lower_better)
+        guide[0] = guide[0].replace(
+            "höhere Werte sind günstiger." if de else "higher values are better.",
+            f"höhere Werte sind günstiger, außer bei {names}: dort sind niedrigere Werte "
+            "günstiger." if de else
+            f"higher values are better, except for {names}, where lower values are better.")
+    return guide
+
+
+def _reading_guide(*, k: int, language: str, answers: str) -> list[str]:
     if check_language(language) == "de":
         return [
             "Die Ergebnisse stammen aus der Befragung der Akteure in Ihrem Netzwerk. Die "

@@ -40,7 +40,8 @@ from evaluation.stats import weighted_mean, wilson_interval
 MIN_POOL_SITES = 3
 QUANTILES = (0.1, 0.25, 0.5, 0.75, 0.9)
 
-FACTOR_COLUMNS = ["scale", "kind", "label_de", "label_en", "n", "suppressed", "mean", "ci_low",
+FACTOR_COLUMNS = ["scale", "kind", "higher_is_better", "label_de", "label_en", "n",
+                  "suppressed", "mean", "ci_low",
                   "ci_high", "benchmark", "difference", "difference_ci_low",
                   "difference_ci_high", "flag", "others", "n_other_sites", "others_mean",
                   "q10", "q25", "q50", "q75", "q90"]
@@ -129,7 +130,8 @@ def _factor_table(results: Results, labels: Labels, site: str, wave: str) -> pd.
         means = np.sort(others.loc[others[C.SCALE] == key, C.MEAN].dropna().to_numpy(float))
         suppressed = bool(row["suppressed"])
         record: dict[str, Any] = {
-            "scale": key, "kind": info.kind, "label_de": info.label_de,
+            "scale": key, "kind": info.kind, "higher_is_better": info.higher_is_better,
+            "label_de": info.label_de,
             "label_en": info.label_en, "n": None if suppressed else int(row[C.N]),
             "suppressed": suppressed, "others": tuple(float(m) for m in means),
             "n_other_sites": len(means),
