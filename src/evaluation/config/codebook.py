@@ -68,7 +68,7 @@ class Scale:
 @dataclass(frozen=True, kw_only=True)
 class AttributeValue:
     key: str
-    code: int | None
+    code: int | str | None
     label: Label
 
 
@@ -87,8 +87,10 @@ class Attribute:
         table: dict[str, str] = {}
         for v in self.values:
             spellings = [v.key, v.label.de, v.label.en]
-            if v.code is not None:
+            if isinstance(v.code, int):
                 spellings += [str(v.code), f"{v.code}.0"]
+            elif v.code is not None:
+                spellings.append(v.code)
             for s in spellings:
                 table[normalise_text(s)] = v.key
         return table
@@ -168,6 +170,19 @@ class Codebook:
             if normalise_column(key) == name:
                 return key
         return None
+
+    def target_of_heading(self, column: str) -> str | None:
+        """The item whose wording a column heading is (an export with full question texts as
+        headings: the wording itself, or LimeSurvey's ``Question [subquestion]`` with the
+        item's wording in the brackets), or ``None`` where no single item's wording fits."""
+        text = normalise_text(column)
+        candidates = {text}
+        bracket = re.search(r"\[([^\[\]]+)\]\s*$", str(column))
+        if bracket:
+            candidates.add(normalise_text(bracket.group(1)))
+        found = {key for key, item in self.items.items()
+                 if {normalise_text(item.label.de), normalise_text(item.label.en)} & candidates}
+        return found.pop() if len(found) == 1 else None
 
     def is_ignored(self, column: str) -> bool:
         return normalise_column(column) in self.ignore

@@ -353,8 +353,12 @@ class _Checker:
                     vwhere = f"{where}.values.{vkey}"
                     vspec = self.mapping(vwhere, vspec)
                     code = vspec.get("code")
-                    if code is not None and (not isinstance(code, int) or isinstance(code, bool)):
-                        self.problem(vwhere, "code must be an integer", value=code)
+                    if isinstance(code, str) and code.strip():
+                        code = code.strip()  # a text code as tools export them ("A1")
+                    elif code is not None and (not isinstance(code, int)
+                                               or isinstance(code, bool)):
+                        self.problem(vwhere, "code must be an integer or a text code",
+                                     value=code, expected="e.g. 1 or A1")
                         code = None
                     value = AttributeValue(key=str(vkey), code=code,
                                            label=self.label(vwhere, vspec))

@@ -412,6 +412,10 @@ class _ProjectParser:
             options = {k: v for k, v in spec.items()
                        if k in SURVEY_FILE_KEYS - {"path", "format", "wave", "site"}}
             self.survey_options(where, options)
+            for code, key in (options.get("site_codes") or {}).items():
+                if isinstance(options["site_codes"], dict) and str(key) not in sites:
+                    self.problem(f"{where}.site_codes.{code}", "unknown site", value=key,
+                                 expected=", ".join(sorted(sites)))
             if path is not None:
                 files.append(SurveyFile(path=path, format=fmt,
                                         wave=None if wave is None else str(wave),

@@ -26,7 +26,7 @@ PRIVACY_KEYS = frozenset({"min_group_size", "open_benchmarking", "free_text",
 BRANDING_KEYS = frozenset({"project_name", "logo", "colours"})
 OUTPUT_KEYS = frozenset({"editions"})
 SURVEY_FILE_KEYS = frozenset({"path", "format", "wave", "site", "encoding", "delimiter", "sheet",
-                              "missing_codes", "blank"})
+                              "missing_codes", "blank", "columns", "site_codes"})
 DELIMITERS = (",", ";", "\t", "|")
 KEY_ENV = re.compile(r"[A-Z][A-Z0-9_]{2,63}")
 #: Environment variables the system or tools set: never a pseudonym key.
@@ -96,6 +96,13 @@ def survey_option_problems(where: str, options: dict[str, Any], valid_codes: set
     if blank is not None and blank not in C.MISSING_CATEGORIES:
         add(f"{where}.blank", "an empty cell must mean a missing category", value=blank,
             expected=", ".join(C.MISSING_CATEGORIES))
+    for name in ("columns", "site_codes"):
+        table = options.get(name)
+        if table is not None and (not isinstance(table, dict) or not all(
+                isinstance(v, str) and v.strip() for v in table.values())):
+            add(f"{where}.{name}", "expected a mapping 'export value: key'", value=table,
+                expected="e.g. {TR01_01: trust_1}" if name == "columns" else
+                "e.g. {A1: K01, A2: K02}")
     codes = options.get("missing_codes")
     if codes is None:
         return found

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from evaluation import columns as C
-from evaluation.config import Codebook, SurveyFile, code_key, normalise_column
+from evaluation.config import Codebook, SurveyFile, code_key, normalise_column, normalise_text
 from evaluation.errors import Problem
 
 __all__ = [
@@ -35,11 +35,14 @@ STATUS_DTYPE = pd.CategoricalDtype(list(C.STATUSES))
 # system columns the survey tools add to every export; they carry no answers
 SYSTEM_COLUMNS = {
     "limesurvey": ("id", "submitdate", "lastpage", "startlanguage", "seed", "startdate",
-                   "datestamp", "ipaddr", "refurl"),
-    "sosci": ("SERIAL", "REF", "QUESTNNR", "MODE", "STARTED", "FINISHED", "Q_VIEWER",
-              "LASTPAGE", "MAXPAGE", "MISSING", "MISSREL", "TIME_RSI", "DEG_TIME", "LASTDATA"),
+                   "datestamp", "ipaddr", "refurl", "interviewtime"),
+    "sosci": ("SERIAL", "REF", "QUESTNNR", "MODE", "LANGUAGE", "STARTED", "FINISHED",
+              "Q_VIEWER", "LASTPAGE", "MAXPAGE", "MISSING", "MISSREL", "TIME_SUM", "TIME_RSI",
+              "DEG_TIME", "LASTDATA", "MAILSENT"),
 }
 SOSCI_TIME_COLUMN = re.compile(r"time\d+", re.IGNORECASE)
+#: LimeSurvey's timing columns (``groupTime12``, ``TR01Time``) when timings are exported
+LIMESURVEY_TIME_COLUMN = re.compile(r"(grouptime\d+|.+time)", re.IGNORECASE)
 
 
 @dataclass(kw_only=True)
@@ -76,11 +79,18 @@ class Dialect:
     answer_codes: dict[str, float | str]
     system_columns: frozenset[str] = frozenset()
     format: str = "csv"
+    #: this file's own column mapping (normalised export column -> codebook key), before
+    #: the codebook's
+    columns: dict[str, str] = field(default_factory=dict)
+    #: this file's site codes (normalised code -> site key), e.g. LimeSurvey answer codes
+    site_codes: dict[str, str] = field(default_factory=dict)
 
     def is_system_column(self, column: str) -> bool:
         name = normalise_column(column)
         if name in self.system_columns:
             return True
+        if self.format == "limesurvey":
+            return LIMESURVEY_TIME_COLUMN.fullmatch(name) is not None
         return self.format == "sosci" and SOSCI_TIME_COLUMN.fullmatch(name) is not None
 
 
@@ -96,5 +106,8 @@ def dialect_for(codebook: Codebook, survey_file: SurveyFile) -> Dialect:
         missing[code_key(code)] = category
     blank = options.get("blank", blank)
     system = frozenset(normalise_column(c) for c in SYSTEM_COLUMNS.get(survey_file.format, ()))
+    columns = {normalise_column(c): str(t) for c, t in (options.get("columns") or {}).items()}
+    site_codes = {normalise_text(c): str(k) for c, k in (options.get("site_codes") or {}).items()}
     return Dialect(missing_codes=missing, blank=blank, answer_codes=codebook.answer_codes,
-                   system_columns=system, format=survey_file.format)
+                   system_columns=system, format=survey_file.format, columns=columns,
+                   site_codes=site_codes)

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from evaluation import columns as C
-from evaluation.config import Codebook, code_key, normalise_text
+from evaluation.config import ID_FIELDS, Codebook, code_key, normalise_column, normalise_text
 from evaluation.errors import Problem
 from evaluation.io.readers import RawTable
 from evaluation.io.survey_data import STATUS_DTYPE, Dialect, SurveyData
@@ -45,10 +45,29 @@ class TidyParser:
     def map_columns(self) -> dict[str, str]:
         targets: dict[str, str] = {}
         claimed: dict[str, str] = {}
+        known = {*self.book.items, *self.book.attributes, *self.book.numeric_attributes,
+                 *ID_FIELDS}
         for column in self.raw.frame.columns:
-            if self.book.is_ignored(column) or self.dialect.is_system_column(column):
+            name = normalise_column(column)
+            if name in self.dialect.columns:  # the file's own mapping comes first
+                wanted = self.dialect.columns[name]
+                target = next((k for k in known if normalise_column(k) ==
+                               normalise_column(wanted)), wanted)  # keys in any case
+                if target not in known:
+                    self.problem("the survey file's 'columns' maps this column to an unknown "
+                                 "key", column=column, value=target,
+                                 expected="an item, attribute, or respondent/site/wave")
+                    continue
+            elif self.book.is_ignored(column):
                 continue
-            target = self.book.target_of(column)
+            else:
+                # a system column only where the codebook does not name or map it (an
+                # anonymous LimeSurvey export's id mapped to the respondent)
+                target = self.book.target_of(column)
+                if target is None and self.dialect.is_system_column(column):
+                    continue
+            if target is None:
+                target = self.book.target_of_heading(column)
             if target is None:
                 self.problem("column not in the codebook", column=column,
                              expected="an item key, a mapping under 'columns', or an entry "
@@ -77,8 +96,10 @@ class TidyParser:
 
         respondents = pd.DataFrame(index=pd.RangeIndex(n))
         respondents[C.RESPONDENT] = self.ids(frame, by_target.get(C.RESPONDENT))
+        sites = (None if self.sites is None else
+                 {**self.sites, **self.dialect.site_codes})  # the file's site codes too
         respondents[C.SITE] = self.keyed(frame, by_target.get(C.SITE), C.SITE, fixed_site,
-                                         self.sites)
+                                         sites)
         wave_lookup = None if self.waves is None else {normalise_text(w): w for w in self.waves}
         respondents[C.WAVE] = self.keyed(frame, by_target.get(C.WAVE), C.WAVE, fixed_wave,
                                          wave_lookup)
