@@ -394,3 +394,14 @@ def test_per_site_alphas_of_thousands_of_sites_equal_the_single_site_alpha() -> 
     alpha = alpha_from_cov(cov)
     first = cronbach_alpha(x[codes == 0]).alpha
     assert alpha[0] == pytest.approx(first, abs=1e-10)
+
+
+def test_the_omega_bootstrap_interval_does_not_depend_on_the_order_of_the_rows():
+    rng = np.random.default_rng(3)
+    common = rng.normal(size=(120, 1))
+    items = np.clip(np.round(3 + common + rng.normal(scale=0.8, size=(120, 4))), 1, 5)
+    items[rng.random(items.shape) < 0.05] = np.nan
+    first = mcdonald_omega(items, n_boot=200, seed=5)
+    shuffled = mcdonald_omega(items[rng.permutation(len(items))], n_boot=200, seed=5)
+    assert (first.ci_low, first.ci_high) == (shuffled.ci_low, shuffled.ci_high)
+    assert first.omega == pytest.approx(shuffled.omega, abs=1e-12)

@@ -75,7 +75,9 @@ def omega_from_loadings(loadings: np.ndarray, uniquenesses: np.ndarray) -> float
 
 
 def _distinct_rows(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The distinct rows of ``x`` (NaN equal to NaN) and how often each occurs."""
+    """The distinct rows of ``x`` (NaN equal to NaN) in sorted order (NaN last, first column
+    first) and how often each occurs: a function of the rows' multiset, so that a bootstrap
+    drawn from them does not depend on the order of the rows in the file."""
     code = np.zeros(len(x), dtype=np.int64)
     for column in x.T:
         column_code, uniques = pd.factorize(column, use_na_sentinel=False)
@@ -83,7 +85,9 @@ def _distinct_rows(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     frequency = np.bincount(code)
     first = np.full(len(frequency), len(x), dtype=np.int64)
     np.minimum.at(first, code, np.arange(len(x)))
-    return x[first], frequency
+    patterns = x[first]
+    order = np.lexsort(tuple(patterns[:, j] for j in reversed(range(patterns.shape[1]))))
+    return patterns[order], frequency[order]
 
 
 def bootstrap_omega(x: np.ndarray, nan_policy: NanPolicy = "pairwise", *, n_boot: int,
