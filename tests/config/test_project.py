@@ -178,3 +178,18 @@ def test_a_one_wave_project_needs_no_wave_settings(tmp_path, codebook_dict):
     project = load_project(folder)
     assert [w.key for w in project.waves] == ["w1"]
     assert project.survey_files[0].wave == "w1"
+
+
+@pytest.mark.parametrize(("value", "ok"), [("listwise", True), ("pairwise", True),
+                                           ("complete", False)])
+def test_the_handling_of_missing_items_in_omega_is_a_checked_project_setting(tmp_path,
+                                                                            codebook_dict,
+                                                                            value, ok):
+    folder = write_project(tmp_path / "p", codebook_dict, [{"path": "data.csv", "wave": "w1"}],
+                           analysis={"missing_items": value})
+    (folder / "data.csv").write_text("respondent,site\n", encoding="utf-8")
+    if ok:
+        assert load_project(folder).missing_items == value
+    else:
+        with pytest.raises(ConfigError, match="unknown handling of missing items"):
+            load_project(folder)

@@ -137,7 +137,8 @@ def compute_results(project: Project, survey: SurveyData, participation: Partici
         [item_analysis(survey_pool, book, wave=w, matrix=matrix_pool).assign(**{C.WAVE: w})
          for w in waves], ignore_index=True)
     t["reliability"] = pd.concat(
-        [reliability_table(survey_pool, book, wave=w, n_boot=n_boot, matrix=matrix_pool
+        [reliability_table(survey_pool, book, wave=w, n_boot=n_boot, matrix=matrix_pool,
+                           nan_policy=project.missing_items
                            ).assign(**{C.WAVE: w}) for w in waves], ignore_index=True)
 
     log.info("aggregation diagnostics")

@@ -18,6 +18,7 @@ from typing import Any
 from evaluation.config.codebook import Codebook, Label, code_key, normalise_text
 from evaluation.config.codebook_load import load_codebook
 from evaluation.config.settings import (
+    ANALYSIS_KEYS,
     BRANDING_KEYS,
     COMMON_ENVIRONMENT,
     COMMON_ENVIRONMENT_PREFIXES,
@@ -123,6 +124,9 @@ class Project:
     branding: Branding
     editions: tuple[str, ...]
     scheduler: str | None = None
+    #: how item nonresponse enters omega's factor model: ``pairwise`` (default) or
+    #: ``listwise`` (only respondents who answered every item of the scale)
+    missing_items: str = "pairwise"
 
     @property
     def folder(self) -> Path:
@@ -213,7 +217,7 @@ class _ProjectParser:
             raise ConfigError([Problem(file=str(self.file), message="a project file must be a "
                                        "YAML mapping")], what=str(self.file))
         known = {"project", "instrument", "language", "waves", "sites", "survey",
-                 "participation", "privacy", "branding", "outputs", "scheduler"}
+                 "participation", "privacy", "branding", "outputs", "scheduler", "analysis"}
         for key in data:
             if key not in known:
                 self.problem(str(key), f"unknown section{did_you_mean(key, known)}", value=key,
@@ -260,6 +264,12 @@ class _ProjectParser:
         scheduler = data.get("scheduler")
         if scheduler is not None and not isinstance(scheduler, str):
             self.problem("scheduler", "must be a Dask scheduler address", value=scheduler)
+        analysis = self.section("analysis", data.get("analysis"), ANALYSIS_KEYS)
+        missing_items = analysis.get("missing_items", "pairwise")
+        if missing_items not in ("pairwise", "listwise"):
+            self.problem("analysis.missing_items", "unknown handling of missing items",
+                         value=missing_items, expected="pairwise (default) or listwise")
+            missing_items = "pairwise"
 
         if self.problems or codebook is None or instrument_path is None:
             raise ConfigError(self.problems, what=f"project {self.file}")
@@ -268,6 +278,7 @@ class _ProjectParser:
             language=language, codebook=codebook, instrument_path=instrument_path,
             waves=waves, sites=sites, survey_files=survey_files, participation=participation,
             privacy=privacy, branding=branding, editions=editions, scheduler=scheduler,
+            missing_items=missing_items,
         )
 
     def date(self, where: str, raw: Any) -> dt.date | None:

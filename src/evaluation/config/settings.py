@@ -16,8 +16,8 @@ from typing import Any
 from evaluation import columns as C
 from evaluation.config.codebook import code_key
 
-__all__ = ["BRANDING_KEYS", "COMMON_ENVIRONMENT", "COMMON_ENVIRONMENT_PREFIXES", "DELIMITERS",
-           "KEY_ENV", "OUTPUT_KEYS", "PRIVACY_KEYS", "PROJECT_KEYS", "SAFE_KEY",
+__all__ = ["ANALYSIS_KEYS", "BRANDING_KEYS", "COMMON_ENVIRONMENT", "COMMON_ENVIRONMENT_PREFIXES",
+           "DELIMITERS", "KEY_ENV", "OUTPUT_KEYS", "PRIVACY_KEYS", "PROJECT_KEYS", "SAFE_KEY",
            "SURVEY_FILE_KEYS", "did_you_mean", "is_image", "survey_option_problems"]
 
 PROJECT_KEYS = frozenset({"name", "synthetic", "report_date"})
@@ -25,6 +25,7 @@ PRIVACY_KEYS = frozenset({"min_group_size", "open_benchmarking", "free_text",
                           "min_raters_per_organisation", "pseudonym_key_env"})
 BRANDING_KEYS = frozenset({"project_name", "logo", "colours"})
 OUTPUT_KEYS = frozenset({"editions"})
+ANALYSIS_KEYS = frozenset({"missing_items"})
 SURVEY_FILE_KEYS = frozenset({"path", "format", "wave", "site", "encoding", "delimiter", "sheet",
                               "missing_codes", "blank", "columns", "site_codes"})
 DELIMITERS = (",", ";", "\t", "|")
