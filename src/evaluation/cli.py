@@ -11,6 +11,10 @@
     pseudonymised, k-anonymous microdata (needs the pseudonym key).
 ``transfer-eval demo``
     run the main job on the bundled example project.
+``transfer-eval codebook draft SOURCE --out codebook.yml``
+    a draft codebook from a LimeSurvey structure, an SPSS file or a response export.
+``transfer-eval init FOLDER``
+    a commented ``project.yml`` from the survey files in ``FOLDER/data``.
 
 Errors the user can fix are printed as messages, never as tracebacks (``--debug`` shows them).
 """
@@ -132,6 +136,48 @@ def cmd_partners(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _write_new(path: Path, text: str, *, force: bool, sources: Sequence[Path] = ()) -> None:
+    """Write ``text`` to ``path`` in one step; never over a source, never over an existing
+    file without ``--force``."""
+    from evaluation.atomic import write_atomic
+
+    target = path.resolve()
+    if any(target == s.resolve() for s in sources):
+        raise OutputFolderError(f"{path} is the input file; write the draft to another file")
+    if target.exists() and not force:
+        raise OutputFolderError(f"{path} exists; choose another file or add --force to "
+                                "replace it")
+    if target.is_dir():
+        raise OutputFolderError(f"{path} is a folder; give a file name")
+    write_atomic(target, text)
+
+
+def cmd_codebook_draft(args: argparse.Namespace) -> int:
+    from evaluation.io import draft_codebook
+
+    source = Path(args.source)
+    text = draft_codebook(source, name=args.name)
+    if args.out is None:
+        print(text, end="")
+        return EXIT_OK
+    _write_new(Path(args.out), text, force=args.force, sources=[source])
+    todo = text.count("TODO")
+    print(f"draft codebook written to {args.out} ({todo} TODO marks to decide); then run "
+          "`transfer-eval init` or `transfer-eval validate`")
+    return EXIT_OK
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from evaluation.io import draft_project
+
+    folder = Path(args.folder)
+    text = draft_project(folder)
+    _write_new(folder / "project.yml", text, force=args.force)
+    print(f"project file written to {folder / 'project.yml'} ({text.count('TODO')} TODO marks "
+          f"to decide); next: transfer-eval validate {folder}")
+    return EXIT_OK
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     from evaluation.config import load_project
     from evaluation.io import export_microdata, load_survey
@@ -192,6 +238,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--drop-small", action="store_true",
                    help="leave out groups still below k after generalisation (default: refuse)")
     p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("codebook", help="work with instrument codebooks")
+    codebook_sub = p.add_subparsers(dest="codebook_command", required=True)
+    q = codebook_sub.add_parser(
+        "draft", help="draft a codebook from a LimeSurvey structure (.lss), an SPSS file "
+        "(.sav) or a response export (.csv, .xlsx)")
+    q.add_argument("source", help="the .lss, .sav, .csv or .xlsx file")
+    q.add_argument("--out", help="codebook file to write (default: print it)")
+    q.add_argument("--name", help="the codebook's short name (default: the file name)")
+    q.add_argument("--force", action="store_true", help="replace the file if it exists")
+    q.set_defaults(func=cmd_codebook_draft)
+
+    p = sub.add_parser("init", help="scaffold a commented project.yml from the survey files "
+                       "in FOLDER/data")
+    p.add_argument("folder", help="the project folder (with a data folder of exports)")
+    p.add_argument("--force", action="store_true", help="replace an existing project.yml")
+    p.set_defaults(func=cmd_init)
 
     p = sub.add_parser("demo", help="run the bundled example project into reports/example")
     p.add_argument("--out", help="output folder (default: reports/example)")

@@ -149,10 +149,17 @@ def compute_results(project: Project, survey: SurveyData, participation: Partici
             n_options=book.scale_max - book.scale_min + 1))])
 
     log.info("group differences (eye level)")
-    t["eye_level"] = _concat("eye_level", [guarded(
-        results, "eye_level", w, lambda w=w: eye_level(
-            pooled[pooled[C.WAVE] == w], respondents[respondents[C.WAVE] == w],
-            min_group_n=k).assign(**{C.WAVE: w})) for w in waves])
+    needed = {"actor_type", "employment"}
+    if not needed <= set(book.respondent_attributes()):
+        # an instrument without these attributes has no eye-level comparison: not a problem
+        log.info("eye level: the codebook has no %s attribute; comparison left out",
+                 " and ".join(sorted(needed - set(book.respondent_attributes()))))
+        t["eye_level"] = empty_table("eye_level")
+    else:
+        t["eye_level"] = _concat("eye_level", [guarded(
+            results, "eye_level", w, lambda w=w: eye_level(
+                pooled[pooled[C.WAVE] == w], respondents[respondents[C.WAVE] == w],
+                min_group_n=k).assign(**{C.WAVE: w})) for w in waves])
 
     log.info("change across waves")
     changes, paired, attrition = [], [], []

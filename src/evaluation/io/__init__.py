@@ -7,6 +7,8 @@
 ``participation``  the participation tables with schema and cross-table checks
 ``validate``       validation of a whole project and the data-quality summary
 ``microdata``      pseudonymised, k-anonymous microdata as one CSV
+``instrument_draft``  a draft codebook from a LimeSurvey structure, SPSS file or export
+``project_draft``  a commented project file scaffolded from the survey files of a project
 
 Layer: above ``config`` and ``privacy``.
 """
@@ -21,6 +23,12 @@ __getattr__, __dir__, __all__ = lazy_loader.attach(
         "ingest": [
             "load_survey", "read_project_survey", "read_survey_file", "tidy_from_raw",
         ],
+        "instrument_draft": [
+            "Variable", "draft_codebook", "read_instrument_source",
+        ],
+        "project_draft": [
+            "DataFile", "draft_project", "inspect_data_file",
+        ],
         "microdata": [
             "export_microdata", "write_csv_atomic",
         ],
@@ -31,7 +39,8 @@ __getattr__, __dir__, __all__ = lazy_loader.attach(
         ],
         "readers": [
             "DELIMITERS", "MAX_BYTES", "MAX_ROWS", "TEXT_SUFFIXES", "RawTable", "decode_text",
-            "read_csv", "read_raw", "read_sav", "read_xlsx", "sniff_delimiter",
+            "read_csv", "read_raw", "read_sav", "read_xlsx", "sav_user_missing",
+            "sniff_delimiter",
         ],
         "survey_data": [
             "SOSCI_MISSING", "SOSCI_TIME_COLUMN", "STATUS_DTYPE", "SYSTEM_COLUMNS", "Dialect",

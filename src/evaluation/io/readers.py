@@ -33,6 +33,7 @@ __all__ = [
     "read_raw",
     "read_sav",
     "read_xlsx",
+    "sav_user_missing",
     "sniff_delimiter",
 ]
 
@@ -370,6 +371,19 @@ def read_xlsx(path: Path, *, sheet: str | int | None = None) -> RawTable:
     return RawTable(path=path, frame=frame, first_row=2, notes=sheet_notes)
 
 
+def sav_user_missing(meta: Any) -> dict[str, set[Any]]:
+    """The user-missing values of every column of an SPSS file's metadata (pyreadstat):
+    the discrete values and the one-value ranges."""
+    user_missing: dict[str, set[Any]] = {}
+    for column, values in (meta.missing_user_values or {}).items():
+        user_missing.setdefault(column, set()).update(values)
+    for column, ranges in (meta.missing_ranges or {}).items():
+        for r in ranges:
+            if r.get("lo") == r.get("hi"):
+                user_missing.setdefault(column, set()).add(r["lo"])
+    return user_missing
+
+
 def read_sav(path: Path) -> RawTable:
     import pyreadstat
 
@@ -388,13 +402,7 @@ def read_sav(path: Path) -> RawTable:
         raise
     except Exception as exc:  # pyreadstat.ReadstatError and friends
         raise InputFileError(path, f"cannot read as an SPSS .sav file: {exc}") from None
-    user_missing: dict[str, set[Any]] = {}
-    for column, values in (meta.missing_user_values or {}).items():
-        user_missing.setdefault(column, set()).update(values)
-    for column, ranges in (meta.missing_ranges or {}).items():
-        for r in ranges:
-            if r.get("lo") == r.get("hi"):
-                user_missing.setdefault(column, set()).add(r["lo"])
+    user_missing = sav_user_missing(meta)
     frame = frame.astype(object).where(frame.notna(), "")
     # SPSS case numbers: the first case is row 1 in SPSS's data view
     return RawTable(path=path, frame=frame, first_row=1,

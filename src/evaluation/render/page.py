@@ -69,6 +69,8 @@ LABELS: dict[str, dict[str, str]] = {
         "site": "Kommune",
         "wave": "Erhebungswelle",
         "project": "Projekt",
+        "pool": "Vergleichsgruppe",
+        "pool_text": "{sites} Kommunen mit {respondents} Befragten (Welle {wave})",
         "edition": "Ausgabe",
         "name": "Name",
         "value": "Wert",
@@ -102,6 +104,8 @@ LABELS: dict[str, dict[str, str]] = {
         "site": "Municipality",
         "wave": "Survey wave",
         "project": "Project",
+        "pool": "Comparison group",
+        "pool_text": "{sites} municipalities with {respondents} respondents (wave {wave})",
         "edition": "Edition",
         "name": "Name",
         "value": "Value",
@@ -177,6 +181,18 @@ def _first_heading(nb: nbformat.NotebookNode) -> str | None:
     return None
 
 
+def _fact_text(key: str, value: Any, labels: Mapping[str, str]) -> str:
+    """A provenance fact in the report's words: the comparison pool as a sentence, the
+    edition by its name; other values as they are."""
+    if key == "pool" and isinstance(value, Mapping):
+        return labels["pool_text"].format(sites=value.get("sites", "?"),
+                                          respondents=value.get("respondents", "?"),
+                                          wave=value.get("wave", "?"))
+    if key == "edition" and f"edition_{value}" in labels:
+        return labels[f"edition_{value}"]
+    return _value_text(value)
+
+
 def _value_text(value: Any) -> str:
     if isinstance(value, str):
         return value
@@ -199,7 +215,7 @@ def _provenance_view(provenance: Mapping[str, Any] | None, nb: nbformat.Notebook
         facts.append((labels["data_sha256"], str(provenance["data_sha256"])))
     skip = {"parameters", "versions", "data_sha256", "generated"}
     for key in sorted(k for k in provenance if k not in skip):
-        facts.append((labels.get(key, key), _value_text(provenance[key])))
+        facts.append((labels.get(key, key), _fact_text(key, provenance[key], labels)))
     parameters = sorted((str(k), _value_text(v))
                         for k, v in dict(provenance.get("parameters") or {}).items())
     versions_ = sorted((str(k), str(v)) for k, v in dict(provenance.get("versions") or {}).items())

@@ -279,7 +279,8 @@ def reading(view: SiteView, language: str = "de") -> str:
         reading_guide(k=view.k, language=language,
                       answers=view.labels.range_with_labels(language),
                       lower_better=tuple(s.label(language) for s in view.labels.scales
-                                         if not s.higher_is_better)))
+                                         if not s.higher_is_better),
+                      challenges=view.labels.has_challenges))
 
 
 def methods(view: SiteView, language: str = "de", *, instrument: str = "",

@@ -109,12 +109,14 @@ def text(key: str, language: str, **values: Any) -> str:
 
 
 def reading_guide(*, k: int, language: str, answers: str = "1 to 5",
-                  lower_better: tuple[str, ...] = ()) -> list[str]:
+                  lower_better: tuple[str, ...] = (), challenges: bool = True) -> list[str]:
     """Paragraphs of "how to read this report" (plain text, to be escaped by the caller);
     ``answers`` says how the answers range (see ``Labels.range_with_labels``),
     ``lower_better`` names the scales on which lower values are the better ones."""
     de = check_language(language) == "de"
     guide = _reading_guide(k=k, language=language, answers=answers)
+    if not challenges:  # no challenge statements in the instrument: not a word about them
+        guide[0] = guide[0].split(" Bei den Herausforderungen" if de else " For the challenges")[0]
     if lower_better:
         names = ", ".join(("\u201e{}\u201c" if de else "\u201c{}\u201d").format(n)
                           for n in lower_better)

@@ -275,6 +275,10 @@ def build_site_view(results: Results, site: str, wave: str, *,
     if not ideas.empty:
         ideas = ideas.sort_values("rank", kind="stable").reset_index(drop=True)
     goals = _rows(results.table("goal_progress"), site=site, wave=wave)
+    factors = _factor_table(results, labels, site, wave)
+    if base["n_pool_sites"] < MIN_POOL_SITES and not factors.empty:
+        # too few other sites for a comparison: no site is marked above or below them
+        factors = factors.assign(flag="none")
     drivers = _rows(results.table("drivers"), wave=wave)
     if not drivers.empty:
         keep = [c for c in ("factor", "estimate", "ci_low", "ci_high", "ci_excludes_zero",
@@ -285,7 +289,7 @@ def build_site_view(results: Results, site: str, wave: str, *,
         n=int(count[C.N]),
         invited=int(count["invited"]) if _number(count.get("invited")) else None,
         response_rate=_number(count.get("response_rate")),
-        factors=_factor_table(results, labels, site, wave),
+        factors=factors,
         change=change, change_from=change_from,
         challenges=_challenge_table(results, labels, site, wave),
         network=network_from_record(record) if record is not None else None,

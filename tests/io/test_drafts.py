@@ -1,0 +1,123 @@
+"""From what an evaluator already has to a validated project: a draft codebook from a LimeSurvey
+structure, an SPSS file or a response export, and a scaffolded project file.
+
+The fixtures in ``tests/io/fixtures`` are a LimeSurvey 6 survey structure (``.lss``, German and
+English, two 6-point arrays with text answer codes A1..A6, a list question for the site, one for
+the organisation, a free-text question) and an anonymous response export of it as LimeSurvey
+writes it (semicolons, UTF-8 with byte order mark, answer codes, ``id`` as the only key).
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from evaluation.cli import main
+from evaluation.config import parse_codebook
+from evaluation.errors import InputFileError
+from evaluation.io.instrument_draft import draft_codebook
+from evaluation.io.project_draft import draft_project
+from tests.formats import write_sav
+
+from .test_ingest import ITEMS, wide_survey
+
+FIXTURES = Path(__file__).parent / "fixtures"
+LSS = FIXTURES / "limesurvey_6point.lss"
+RESPONSES = FIXTURES / "limesurvey_6point_responses.csv"
+
+
+def test_a_limesurvey_structure_gives_a_codebook_with_its_scale_wording_and_codes():
+    text = draft_codebook(LSS)
+    book = parse_codebook(yaml.safe_load(text), source="draft")
+    assert (book.scale_min, book.scale_max) == (1, 6)
+    assert book.scale_labels[6].de == "trifft voll und ganz zu"
+    assert book.scale_labels[1].en == "does not apply at all"
+    assert book.answer_codes == {f"a{i}": float(i) for i in range(1, 7)}
+    assert list(book.scales) == ["zus", "bel"]
+    assert book.items["zus_sq004"].label.de == "Einige Akteure entscheiden allein."
+    assert book.items["zus_sq004"].label.en == "Some actors decide alone."
+    assert book.target_of("ZUS[SQ001]") == "zus_sq001"
+    assert book.target_of("ORT") == "site"
+    rolle = book.attributes["rolle"]
+    assert [(v.code, v.label.de) for v in rolle.values][:2] == [("A1", "Kommunalverwaltung"),
+                                                               ("A2", "Jobcenter")]
+    assert book.is_ignored("KOMM")
+    assert "TODO" in text  # what a person must decide is marked
+
+
+def test_an_spss_file_gives_its_labels_missing_codes_and_attributes(tmp_path):
+    path = write_sav(wide_survey(), tmp_path / "survey.sav", item_columns=ITEMS,
+                     attribute_codes={"actor_type": {"administration": 1, "mso": 6,
+                                                     "association_volunteer": 7}},
+                     attribute_labels={"actor_type": {1: "Verwaltung", 6: "MSO",
+                                                      7: "Verein"}})
+    text = draft_codebook(path)
+    book = parse_codebook(yaml.safe_load(text), source="draft")
+    assert (book.scale_min, book.scale_max) == (1, 5)
+    assert book.scale_labels[5].de == "trifft voll zu"
+    assert book.missing_codes == {"-9": "no_answer", "-1": "cannot_judge", "-2": "not_shown"}
+    assert set(book.items) == set(ITEMS)
+    assert [(v.code, v.label.de) for v in book.attributes["actor_type"].values] == [
+        (1, "Verwaltung"), (6, "MSO"), (7, "Verein")]
+
+
+def test_a_response_export_alone_gives_a_draft_that_loads(tmp_path):
+    path = tmp_path / "export.csv"
+    wide_survey().to_csv(path, index=False)
+    book = parse_codebook(yaml.safe_load(draft_codebook(path)), source="draft")
+    assert set(ITEMS) <= set(book.items)
+    assert book.missing_codes["-9"] == "no_answer"
+    assert "actor_type" in book.attributes
+
+
+def test_a_new_user_goes_from_a_structure_and_an_export_to_a_validated_project(tmp_path,
+                                                                               capsys):
+    project = tmp_path / "netz"
+    (project / "data").mkdir(parents=True)
+    shutil.copy(RESPONSES, project / "data")
+    assert main(["codebook", "draft", str(LSS), "--out", str(project / "codebook.yml")]) == 0
+    assert main(["init", str(project)]) == 0
+    config = yaml.safe_load((project / "project.yml").read_text(encoding="utf-8"))
+    assert config["instrument"] == "codebook.yml"
+    assert [s["key"] for s in config["sites"]] == ["A1", "A2", "A3"]
+    (entry,) = config["survey"]
+    assert entry["format"] == "limesurvey"
+    assert (entry["delimiter"], entry["encoding"]) == (";", "utf-8")
+    assert entry["columns"] == {"id": "respondent", "ORT": "site"}
+    capsys.readouterr()
+    assert main(["validate", str(project)]) == 0
+    assert "No errors found." in capsys.readouterr().out
+
+
+def test_numeric_site_codes_get_keys_and_the_file_its_site_codes(tmp_path):
+    project = tmp_path / "p"
+    (project / "data").mkdir(parents=True)
+    frame = wide_survey().assign(site=[1, 2, 3, 1])
+    frame.to_csv(project / "data" / "w1.csv", index=False)
+    config = yaml.safe_load(draft_project(project))
+    assert [s["key"] for s in config["sites"]] == ["K01", "K02", "K03"]
+    assert config["survey"][0]["site_codes"] == {"1": "K01", "2": "K02", "3": "K03"}
+    assert [w["key"] for w in config["waves"]] == ["w1", "w2"]
+
+
+def test_drafts_never_overwrite_a_file_and_refuse_hostile_xml(tmp_path, capsys):
+    out = tmp_path / "codebook.yml"
+    out.write_text("mine", encoding="utf-8")
+    assert main(["codebook", "draft", str(LSS), "--out", str(out)]) == 2
+    assert out.read_text(encoding="utf-8") == "mine"
+    assert "exists" in capsys.readouterr().err
+    copy = tmp_path / "s.lss"
+    shutil.copy(LSS, copy)
+    assert main(["codebook", "draft", str(copy), "--out", str(copy), "--force"]) == 2
+    assert copy.read_bytes() == LSS.read_bytes()
+    bomb = tmp_path / "bomb.lss"
+    bomb.write_text('<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a "aaaaaaaaaa">'
+                    '<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]><document>&b;</document>',
+                    encoding="utf-8")
+    with pytest.raises(InputFileError, match="not a readable LimeSurvey structure"):
+        draft_codebook(bomb)
+    with pytest.raises(InputFileError, match="no survey files"):
+        draft_project(tmp_path / "empty")
