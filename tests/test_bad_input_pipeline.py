@@ -202,10 +202,15 @@ def test_the_reports_say_what_they_cannot_show(case):
         assert TEXT["no_pool"] in _visible(out, "partner/K01.html")
         for site in ("K02", "K03", "K04"):
             assert TEXT["suppressed"] in _visible(out, f"partner/{site}.html")
-    elif name in ("no_ties_table", "no_participation"):
+    elif name == "no_ties_table":  # other participation tables: the section says what lacks
         text = _visible(out, "partner/K01.html")
         assert "Kooperationsnetzwerk" not in text or TEXT["no_data"] in text
         assert TEXT["no_data"] in text
+    elif name == "no_participation":  # survey data only: no empty network or ideas sections
+        text = _visible(out, "partner/K01.html")
+        for absent in ("Kooperationsnetzwerk", "Netzwerk und Beteiligung",
+                       "Ideen und schnelle Erfolge", "Netzwerk: Die Karte"):
+            assert absent not in text
 
 
 HIDDEN_SITE = {"one_respondent": "K03", "no_respondents": "K04"}

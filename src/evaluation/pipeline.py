@@ -180,6 +180,8 @@ def results_meta(project: Project, key: dict[str, Any]) -> dict[str, Any]:
                       "reverse": i.reverse, "kind": i.kind} for k, i in book.items.items()},
         "attribute_labels": {a.key: {v.key: {"de": v.label.de, "en": v.label.en}
                                      for v in a.values} for a in book.attributes.values()},
+        "attribute_names": {a.key: {"de": a.label.de, "en": a.label.en}
+                            for a in book.attributes.values()},
     }
 
 

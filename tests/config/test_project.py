@@ -193,3 +193,11 @@ def test_the_handling_of_missing_items_in_omega_is_a_checked_project_setting(tmp
     else:
         with pytest.raises(ConfigError, match="unknown handling of missing items"):
             load_project(folder)
+
+
+def test_group_comparisons_name_respondent_attributes_of_the_codebook(tmp_path, codebook_dict):
+    folder = write_project(tmp_path / "p", codebook_dict, [{"path": "data.csv", "wave": "w1"}],
+                           analysis={"compare_by": ["employment", "actor_typ"]})
+    (folder / "data.csv").write_text("respondent,site\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="did you mean 'actor_type'"):
+        load_project(folder)

@@ -34,6 +34,7 @@ __getattr__, __dir__, __all__ = lazy_loader.attach(
         ],
         "compute": [
             "OUTCOME_FOR_DRIVERS", "challenge_table", "compare_sites", "compute_results",
+            "drivers_outcome",
             "guarded", "pool_scores", "shown_sites", "shown_survey",
         ],
         "drivers": [

@@ -50,6 +50,7 @@ __all__ = [
     "challenge_table",
     "compare_sites",
     "compute_results",
+    "drivers_outcome",
     "guarded",
     "pool_scores",
     "shown_sites",
@@ -161,6 +162,14 @@ def compute_results(project: Project, survey: SurveyData, participation: Partici
                 pooled[pooled[C.WAVE] == w], respondents[respondents[C.WAVE] == w],
                 min_group_n=k).assign(**{C.WAVE: w})) for w in waves])
 
+    if project.compare_by:
+        log.info("group comparisons by %s", ", ".join(project.compare_by))
+        t["group_differences"] = _concat("group_differences", [guarded(
+            results, "group_differences", w, lambda w=w: eye_level(
+                pooled[pooled[C.WAVE] == w], respondents[respondents[C.WAVE] == w],
+                scales=list(book.scales), by=list(project.compare_by),
+                min_group_n=k).assign(**{C.WAVE: w})) for w in waves])
+
     log.info("change across waves")
     changes, paired, attrition = [], [], []
     for a, b in _consecutive(waves):
@@ -175,12 +184,13 @@ def compute_results(project: Project, survey: SurveyData, participation: Partici
         t["wave_model"] = _concat("wave_model", [guarded(results, "wave_model", None,
                                                          lambda: wave_model(pooled))])
 
-    log.info("drivers of %s", OUTCOME_FOR_DRIVERS)
-    if OUTCOME_FOR_DRIVERS in book.scales:
+    outcome = drivers_outcome(book)
+    log.info("drivers of %s", outcome)
+    if outcome is not None:
         def drivers_of(wave: str) -> pd.DataFrame:
             wide = wide_scores(pooled[pooled[C.WAVE] == wave])
             factors = varying_factors(results, wave, wide, list(book.factors))
-            model = driver_model(wide, outcome=OUTCOME_FOR_DRIVERS, factors=factors)
+            model = driver_model(wide, outcome=outcome, factors=factors)
             return model.coefficients.assign(**{C.WAVE: wave, C.N: model.n,
                                                 "outcome": model.outcome,
                                                 "converged": model.converged})
@@ -240,6 +250,15 @@ def guarded(results: Results, name: str, wave: str | None, compute: Any) -> Any:
         results.meta.setdefault("skipped", []).append({"analysis": name, "wave": wave,
                                                        "reason": str(exc)})
         return None
+
+
+def drivers_outcome(book: Any) -> str | None:
+    """The outcome of the driver model: ``synergy`` where the instrument has it (the default
+    instrument), else its first outcome scale; ``None`` without an outcome scale."""
+    outcomes = [key for key, scale in book.scales.items() if scale.kind == "outcome"]
+    if OUTCOME_FOR_DRIVERS in outcomes:
+        return OUTCOME_FOR_DRIVERS
+    return outcomes[0] if outcomes else None
 
 
 def _concat(name: str, parts: list[pd.DataFrame | None]) -> pd.DataFrame:

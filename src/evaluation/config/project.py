@@ -127,6 +127,8 @@ class Project:
     #: how item nonresponse enters omega's factor model: ``pairwise`` (default) or
     #: ``listwise`` (only respondents who answered every item of the scale)
     missing_items: str = "pairwise"
+    #: respondent attributes whose groups are compared on every scale (evaluator edition)
+    compare_by: tuple[str, ...] = ()
 
     @property
     def folder(self) -> Path:
@@ -270,6 +272,17 @@ class _ProjectParser:
             self.problem("analysis.missing_items", "unknown handling of missing items",
                          value=missing_items, expected="pairwise (default) or listwise")
             missing_items = "pairwise"
+        compare_by = analysis.get("compare_by", [])
+        known_attributes = set(codebook.respondent_attributes()) if codebook else set()
+        if not isinstance(compare_by, list) or not all(isinstance(a, str) for a in compare_by):
+            self.problem("analysis.compare_by", "expected a list of respondent attributes",
+                         value=compare_by, expected="e.g. [actor_type, employment]")
+            compare_by = []
+        for attribute in compare_by:
+            if codebook is not None and attribute not in known_attributes:
+                self.problem("analysis.compare_by", "not a respondent attribute of the codebook"
+                             + did_you_mean(attribute, known_attributes), value=attribute,
+                             expected=", ".join(sorted(known_attributes)) or "none defined")
 
         if self.problems or codebook is None or instrument_path is None:
             raise ConfigError(self.problems, what=f"project {self.file}")
@@ -278,7 +291,7 @@ class _ProjectParser:
             language=language, codebook=codebook, instrument_path=instrument_path,
             waves=waves, sites=sites, survey_files=survey_files, participation=participation,
             privacy=privacy, branding=branding, editions=editions, scheduler=scheduler,
-            missing_items=missing_items,
+            missing_items=missing_items, compare_by=tuple(compare_by),
         )
 
     def date(self, where: str, raw: Any) -> dt.date | None:

@@ -25,7 +25,7 @@ PRIVACY_KEYS = frozenset({"min_group_size", "open_benchmarking", "free_text",
                           "min_raters_per_organisation", "pseudonym_key_env"})
 BRANDING_KEYS = frozenset({"project_name", "logo", "colours"})
 OUTPUT_KEYS = frozenset({"editions"})
-ANALYSIS_KEYS = frozenset({"missing_items"})
+ANALYSIS_KEYS = frozenset({"missing_items", "compare_by"})
 SURVEY_FILE_KEYS = frozenset({"path", "format", "wave", "site", "encoding", "delimiter", "sheet",
                               "missing_codes", "blank", "columns", "site_codes"})
 DELIMITERS = (",", ";", "\t", "|")

@@ -191,7 +191,7 @@ def reliability(results: Results, view: SiteView, language: str = "de") -> str:
         _t("95-%-KI ω", "95% CI ω", language): [
             ci_text(pool.loc[k, "omega_ci_low"], pool.loc[k, "omega_ci_high"], language)
             for k in keys],
-        f"α {view.site}": [own.loc[k, "alpha"] if k in own.index else None for k in keys],
+        f"α {view.site_name}": [own.loc[k, "alpha"] if k in own.index else None for k in keys],
     })
     parts.append(html_table(table, caption=_t(
         "Reliabilität der Skalen im Pool und im Standort (α mit Feldt-Intervall, ω mit "
@@ -277,28 +277,70 @@ def eye_level(results: Results, wave: str, language: str = "de", *, level: int =
     """Augenhöhe: differences by paid/volunteer and actor type, Holm-adjusted."""
     eye = _wave_rows(results, "eye_level", wave)
     labels = full_labels(results)
+    if eye.empty and not {"actor_type", "employment"} & set(labels.attributes):
+        return ""  # an instrument without the attributes of this comparison
     parts = [heading(level, _t("Augenhöhe: Unterschiede zwischen Gruppen",
                            "Eye level: differences between groups", language), anchor="eye")]
     if eye.empty:
         return parts[0] + note(_t("Keine Angaben.", "No data.", language))
-    table = pd.DataFrame({
-        _t("Skala", "Scale", language): [labels.scale_label(s, language)
-                                         for s in eye[C.SCALE]],
-        _t("Merkmal", "Attribute", language): [_pick(ATTRIBUTES.get(a, (a, a)), language)
-                                               for a in eye["attribute"]],
-        "n": eye[C.N].astype(int).to_numpy(),
-        _t("Effektstärke", "Effect size", language): eye["effect_size"].to_numpy(float),
-        _t("Maß", "Measure", language): [_pick(EFFECT_SIZES.get(k, (k, k)), language)
-                                         for k in eye["effect_size_kind"]],
-        _t("p (korrigiert)", "p (adjusted)", language): [_p(p, language)
-                                                         for p in eye[C.PVALUE_ADJ]],
-    })
-    parts.append(html_table(table, caption=_t(
-        "Gruppenunterschiede im Pool (Mann-Whitney, Kruskal-Wallis; Holm-Korrektur)",
-        "Group differences in the pool (Mann-Whitney, Kruskal-Wallis; Holm adjustment)",
-        language), language=language, index=False, row_header=_t("Skala", "Scale", language)))
+    parts.append(_group_table(eye, results, language))
     readings = [eye_level_reading(row, language) for row in eye.to_dict("records")]
     parts.append("<ul>" + "".join(f"<li>{_esc(r)}</li>" for r in readings) + "</ul>")
+    return "\n".join(parts)
+
+
+def _group_table(rows: pd.DataFrame, results: Results, language: str) -> str:
+    """The rank tests of a group comparison as a table (scale, attribute, groups, effect)."""
+    labels = full_labels(results)
+    names = results.meta.get("attribute_names") or {}
+
+    def attribute(key: str) -> str:
+        if key in names:
+            return str(names[key].get(language) or key)
+        return _pick(ATTRIBUTES.get(key, (key, key)), language)
+
+    def group(attr: str, key: object) -> str:
+        return "\u2013" if pd.isna(key) else labels.attribute_value(attr, str(key), language)
+
+    table = pd.DataFrame({
+        _t("Skala", "Scale", language): [labels.scale_label(s, language)
+                                         for s in rows[C.SCALE]],
+        _t("Merkmal", "Attribute", language): [attribute(a) for a in rows["attribute"]],
+        "n": rows[C.N].astype(int).to_numpy(),
+        _t("niedrigste / höchste Gruppe", "lowest / highest group", language): [
+            f"{group(r['attribute'], r['lowest_group'])} / "
+            f"{group(r['attribute'], r['highest_group'])}" for r in rows.to_dict("records")],
+        _t("Effektstärke", "Effect size", language): rows["effect_size"].to_numpy(float),
+        _t("Maß", "Measure", language): [_pick(EFFECT_SIZES.get(k, (k, k)), language)
+                                         for k in rows["effect_size_kind"]],
+        _t("p (korrigiert)", "p (adjusted)", language): [_p(p, language)
+                                                         for p in rows[C.PVALUE_ADJ]],
+    })
+    return html_table(table, caption=_t(
+        "Gruppenunterschiede im Pool (Mann-Whitney, Kruskal-Wallis; Holm-Korrektur)",
+        "Group differences in the pool (Mann-Whitney, Kruskal-Wallis; Holm adjustment)",
+        language), language=language, index=False, row_header=_t("Skala", "Scale", language))
+
+
+def group_differences(results: Results, wave: str, language: str = "de", *,
+                      level: int = 3) -> str:
+    """Groups of the project's ``compare_by`` attributes compared on every scale (rank tests,
+    one Holm family); groups below k are left out and named."""
+    rows = _wave_rows(results, "group_differences", wave)
+    if rows.empty:
+        return ""
+    parts = [heading(level, _t("Gruppenvergleiche", "Group comparisons", language),
+                     anchor="groups"),
+             _group_table(rows, results, language)]
+    labels = full_labels(results)
+    dropped = sorted({labels.attribute_value(r["attribute"], g.strip(), language)
+                      for r in rows.to_dict("records") if isinstance(r["dropped_groups"], str)
+                      for g in r["dropped_groups"].split(", ") if g.strip()})
+    parts.append(note(_t(
+        f"Gruppen mit weniger als {results.meta.get('min_group_size', 5)} Personen sind nicht "
+        "getestet" + (f": {', '.join(dropped)}." if dropped else "."),
+        f"Groups of fewer than {results.meta.get('min_group_size', 5)} people are not tested"
+        + (f": {', '.join(dropped)}." if dropped else "."), language)))
     return "\n".join(parts)
 
 
@@ -343,6 +385,8 @@ def drivers(results: Results, wave: str, language: str = "de", *, level: int = 3
 def paired_change(results: Results, wave: str, language: str = "de", *, level: int = 3
                   ) -> str:
     """Wilcoxon signed-rank change of respondents who answered in both waves (pool)."""
+    if len(full_labels(results).waves) == 1:  # a one-wave project: nothing to compare
+        return ""
     pc = results.tables.get("paired_change", pd.DataFrame())
     pc = pc[pc["wave_to"] == wave] if not pc.empty else pc
     parts = [heading(level, _t("Veränderung bei denselben Personen", "Change among the same people",

@@ -190,6 +190,8 @@ def reliability_overview(results: Results, language: str = "de") -> str:
 def change_across_waves(results: Results, wave: str, language: str = "de") -> str:
     """Pooled wave effects (mixed model) and site changes into ``wave`` (marked if clear)."""
     labels = full_labels(results)
+    if len(labels.waves) == 1:  # a one-wave project: nothing to compare
+        return ""
     parts = [heading(2, _t("Veränderung über die Wellen", "Change across waves", language),
                      anchor="change")]
     model = results.tables.get("wave_model", pd.DataFrame())

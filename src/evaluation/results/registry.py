@@ -104,6 +104,11 @@ _SPECS = (
           "pvalue_adj effect_size effect_size_kind lowest_group highest_group different "
           "n_tests padjust",
           "the eye-level check: actor groups compared by rank tests"),
+    _spec("group_differences", "group", False,
+          "wave scale attribute test n n_groups groups dropped_groups statistic pvalue "
+          "pvalue_adj effect_size effect_size_kind lowest_group highest_group different "
+          "n_tests padjust",
+          "groups of the project's compare_by attributes compared on every scale"),
     _spec("network_metrics", "site", True,
           "site wave metric value n_organisations n_respondents coverage",
           "structure of each site network"),

@@ -6,6 +6,10 @@
     a complete project (``project.yml``, one survey export per wave, the seven participation
     tables and a ``README.md`` documenting every planted effect with the values realised in
     the files). Every name, answer and organisation is invented.
+``example-own/``
+    a second project on another instrument (7-point scale, a scale on which lower is better,
+    one wave, no participation data), delivered as a LimeSurvey and a SoSci export
+    (:func:`generate_own_example`).
 ``example-dirty/``
     the same project with one realistic data error of each kind planted at a known file, row
     and column, listed in ``PLANTED_ERRORS.md`` and returned by :func:`generate_dirty`.
@@ -55,6 +59,9 @@ __getattr__, __dir__, __all__ = lazy_loader.attach(
         ],
         "example": [
             "generate_example",
+        ],
+        "own": [
+            "OWN_SEED", "generate_own_example",
         ],
     },
 )

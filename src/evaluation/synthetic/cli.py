@@ -10,12 +10,13 @@ from pathlib import Path
 from evaluation.synthetic.design import DEFAULT_SEED
 from evaluation.synthetic.dirty import generate_dirty
 from evaluation.synthetic.example import generate_example
+from evaluation.synthetic.own import generate_own_example
 
 DESCRIPTION = "Synthetic example project: invented data with a documented, planted structure."
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Regenerate ``surveys/example`` and ``surveys/example-dirty``.
+    """Regenerate ``surveys/example``, ``surveys/example-dirty`` and ``surveys/example-own``.
 
     Parameters
     ----------
@@ -32,10 +33,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     # src/evaluation/synthetic/cli.py -> the repository root is parents[3]
     default = Path(__file__).resolve().parents[3] / "surveys"
     parser.add_argument("--out", type=Path, default=default,
-                        help=f"folder holding example/ and example-dirty/ (default {default})")
+                        help=f"folder holding example/, example-dirty/ and example-own/ "
+                             f"(default {default})")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     generate_example(args.out / "example", seed=args.seed)
     generate_dirty(args.out / "example", args.out / "example-dirty")
+    generate_own_example(args.out / "example-own")
     return 0
