@@ -3,8 +3,9 @@
 ``codebook``        the codebook model (:class:`Codebook`, scales, items, labels, attributes)
 ``codebook_load``   loading and checking a YAML codebook (:func:`load_codebook`), all
                     problems at once
-``project``         the project file (:class:`Project`, :func:`load_project`): sites, waves,
-                    files, privacy
+``project``         the project model (:class:`Project`): sites, waves, files, privacy
+``project_load``    loading and checking a project file (:func:`load_project`), all problems
+                    at once
 ``settings``        the known settings of a project file and the checks of reading options
 ``vocabulary``      controlled vocabularies shared across the package (actor types and sectors)
 ``yamlio``          safe YAML loading that refuses duplicate keys
@@ -29,8 +30,11 @@ __getattr__, __dir__, __all__ = lazy_loader.attach(
         ],
         "project": [
             "EDITIONS", "MIN_K_FLOOR", "PARTICIPATION_TABLES", "PROJECT_FILE", "SURVEY_FORMATS",
-            "Branding", "Privacy", "Project", "Site", "SurveyFile", "Wave", "find_project_file",
-            "load_project",
+            "ONE_WAVE", "Branding", "Privacy", "Project", "Site", "SurveyFile", "Wave",
+            "find_project_file",
+        ],
+        "project_load": [
+            "ProjectParser", "load_project",
         ],
         "vocabulary": [
             "ACTOR_TYPES", "ACTOR_TYPE_SECTORS",

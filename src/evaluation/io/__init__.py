@@ -7,7 +7,8 @@
 ``participation``  the participation tables with schema and cross-table checks
 ``validate``       validation of a whole project and the data-quality summary
 ``microdata``      pseudonymised, k-anonymous microdata as one CSV
-``instrument_draft``  a draft codebook from a LimeSurvey structure, SPSS file or export
+``instrument_sources``  the variables a LimeSurvey structure, SPSS file or export describes
+``instrument_draft``  a draft codebook written from them
 ``project_draft``  a commented project file scaffolded from the survey files of a project
 
 Layer: above ``config`` and ``privacy``.
@@ -24,7 +25,10 @@ __getattr__, __dir__, __all__ = lazy_loader.attach(
             "load_survey", "read_project_survey", "read_survey_file", "tidy_from_raw",
         ],
         "instrument_draft": [
-            "Variable", "draft_codebook", "read_instrument_source",
+            "ID_NAMES", "SITE_NAMES", "WAVE_NAMES", "draft_codebook",
+        ],
+        "instrument_sources": [
+            "FIXED_SCALES", "Variable", "as_integer", "read_instrument_source",
         ],
         "project_draft": [
             "DataFile", "draft_project", "inspect_data_file",

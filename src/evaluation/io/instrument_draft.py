@@ -2,7 +2,8 @@
 (``.lss``), an SPSS file's metadata (``.sav``: variable and value labels, user-missing values)
 or a response export (CSV or Excel, as LimeSurvey or SoSci Survey write it).
 
-The draft reads the source into :class:`Variable` records, finds the response scale (the value
+The draft reads the source into :class:`~evaluation.io.instrument_sources.Variable` records
+(:mod:`evaluation.io.instrument_sources`), finds the response scale (the value
 labels most item columns share), sorts the variables into items (grouped by question into draft
 scales), attributes (other labelled variables), the respondent identifier and the tools' system
 columns, and writes a commented YAML codebook that loads as it is. What a person must decide is
@@ -15,7 +16,6 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -24,10 +24,10 @@ import yaml
 from evaluation import columns as C
 from evaluation.config import normalise_column, normalise_text
 from evaluation.errors import InputFileError
-from evaluation.io.readers import TEXT_SUFFIXES, read_raw, sav_user_missing
+from evaluation.io.instrument_sources import Variable, as_integer, read_instrument_source
 from evaluation.io.survey_data import SOSCI_TIME_COLUMN, SYSTEM_COLUMNS
 
-__all__ = ["Variable", "draft_codebook", "read_instrument_source"]
+__all__ = ["ID_NAMES", "SITE_NAMES", "WAVE_NAMES", "draft_codebook"]
 
 #: Column names that hold the respondent identifier in the tools' exports.
 ID_NAMES = ("respondent", "case", "id", "token", "serial", "lfdn", "caseid")
@@ -41,192 +41,6 @@ MISSING_WORDS = ((("nicht beurteilen", "weiß nicht", "weiss nicht", "don't know
 #: The categories of unlabelled negative codes in a response export (the default codebook's
 #: and SoSci's conventions); every one is marked for checking.
 GUESSED_MISSING = {-1: C.CANNOT_JUDGE, -2: C.NOT_SHOWN}
-#: LimeSurvey question types with fixed numeric answers: 5-point choice, 5- and 10-point arrays
-FIXED_SCALES = {"5": (1, 5), "A": (1, 5), "B": (1, 10)}
-#: LimeSurvey array and list types whose answers come from the answer table
-ANSWER_TYPES = {"F", "H", "L", "!", "O", "1"}
-
-
-@dataclass
-class Variable:
-    """One column of the survey as the source describes it."""
-
-    column: str                      # the export column name
-    text: dict[str, str]             # wording by language ("de", "en")
-    group: str                       # the question it belongs to
-    labels: dict[Any, dict[str, str]] = field(default_factory=dict)  # code -> wording
-    missing: dict[Any, str] = field(default_factory=dict)  # user-missing code -> label
-    values: tuple[Any, ...] = ()     # values seen (response exports only)
-    numeric_codes: dict[str, int] = field(default_factory=dict)  # text code -> value (A1 -> 1)
-
-
-# -- reading the sources ------------------------------------------------------------------
-
-
-def read_instrument_source(path: str | Path) -> list[Variable]:
-    """The variables of a ``.lss``, ``.sav``, CSV or Excel source, in source order."""
-    path = Path(path)
-    if not path.is_file():
-        raise InputFileError(path, "file not found")
-    suffix = path.suffix.lower()
-    if suffix == ".lss":
-        return _from_lss(path)
-    if suffix in (".sav", ".zsav"):
-        return _from_sav(path)
-    if suffix in TEXT_SUFFIXES or suffix in (".xlsx", ".xlsm"):
-        return _from_export(path)
-    raise InputFileError(path, f"cannot draft a codebook from a {suffix!r} file; expected a "
-                         "LimeSurvey structure (.lss), an SPSS file (.sav) or a response export "
-                         "(.csv, .xlsx)")
-
-
-def _from_sav(path: Path) -> list[Variable]:
-    import pyreadstat
-
-    try:
-        _, meta = pyreadstat.read_sav(str(path), metadataonly=True, user_missing=True)
-    except Exception as exc:  # pyreadstat.ReadstatError and friends
-        raise InputFileError(path, f"cannot read as an SPSS .sav file: {exc}") from None
-    labels_of = meta.column_names_to_labels or {}
-    value_labels = meta.variable_value_labels or {}
-    missing = sav_user_missing(meta)
-    out = []
-    for column in meta.column_names:
-        labels = {_code(k): v for k, v in (value_labels.get(column) or {}).items()}
-        user_missing = {_code(v): str(labels.get(_code(v), "")) for v in missing.get(column, ())}
-        text = str(labels_of.get(column) or column)
-        out.append(Variable(column=column, text={"de": text}, group=_prefix(column),
-                            labels={c: {"de": str(t)} for c, t in labels.items()
-                                    if c not in user_missing},
-                            missing=user_missing))
-    return out
-
-
-def _from_export(path: Path) -> list[Variable]:
-    raw = read_raw(path)
-    out = []
-    for column in raw.frame.columns:
-        values = tuple(v for v in raw.frame[column].unique() if str(v).strip() != "")
-        out.append(Variable(column=str(column), text={"de": str(column)},
-                            group=_prefix(str(column)), values=values))
-    return out
-
-
-def _from_lss(path: Path) -> list[Variable]:
-    from defusedxml import ElementTree
-    from defusedxml.common import DefusedXmlException
-
-    try:
-        root = ElementTree.parse(str(path)).getroot()
-    except (ElementTree.ParseError, DefusedXmlException) as exc:
-        raise InputFileError(path, f"not a readable LimeSurvey structure (.lss): {exc}") from None
-    if root.findtext("LimeSurveyDocType") not in ("Survey", None):
-        raise InputFileError(path, "not a LimeSurvey survey structure (LimeSurveyDocType is "
-                             f"{root.findtext('LimeSurveyDocType')!r})")
-    questions = _rows(root, "questions") + _rows(root, "subquestions")
-    texts: dict[str, dict[str, str]] = {}
-    for row in _rows(root, "question_l10ns") + questions:  # LimeSurvey >= 4, and 3
-        if row.get("question") and row.get("language"):
-            texts.setdefault(row["qid"], {})[_language(row["language"])] = _plain(row["question"])
-    answer_texts: dict[str, dict[str, str]] = {}
-    for row in _rows(root, "answer_l10ns"):
-        answer_texts.setdefault(row.get("aid", ""), {})[_language(row.get("language", "de"))] = \
-            _plain(row.get("answer", ""))
-    answers: dict[str, dict[str, dict[str, Any]]] = {}
-    for row in _rows(root, "answers"):
-        if row.get("scale_id", "0") not in ("0", ""):
-            continue
-        entry = answers.setdefault(row["qid"], {}).setdefault(
-            row["code"], {"text": {}, "order": int(row.get("sortorder") or 0),
-                          "value": row.get("assessment_value")})
-        if row.get("answer"):
-            entry["text"][_language(row.get("language", "de"))] = _plain(row["answer"])
-        entry["text"].update(answer_texts.get(row.get("aid", ""), {}))
-    parents = {r["qid"]: r for r in questions if r.get("parent_qid", "0") in ("0", "")}
-    children: dict[str, list[dict[str, str]]] = {}
-    for row in questions:
-        if row.get("parent_qid", "0") not in ("0", "") and row.get("scale_id", "0") in ("0", ""):
-            children.setdefault(row["parent_qid"], []).append(row)
-    out: list[Variable] = []
-    for qid, q in sorted(parents.items(), key=lambda kv: (int(kv[1].get("gid") or 0),
-                                                          int(kv[1].get("question_order") or 0))):
-        kind, title = q.get("type", ""), q["title"]
-        labels, codes = _answer_labels(kind, answers.get(qid, {}))
-        subs = sorted({r["qid"]: r for r in children.get(qid, [])}.values(),
-                      key=lambda r: int(r.get("question_order") or 0))
-        if subs:
-            for sub in subs:
-                wording = texts.get(sub["qid"], {})
-                out.append(Variable(column=f"{title}[{sub['title']}]", text=wording or
-                                    {"de": f"{title} {sub['title']}"}, group=title,
-                                    labels=labels, numeric_codes=codes))
-        else:
-            out.append(Variable(column=title, text=texts.get(qid) or {"de": title},
-                                group=title, labels=labels, numeric_codes=codes))
-    if not out:
-        raise InputFileError(path, "the survey structure has no questions")
-    return out
-
-
-def _answer_labels(kind: str, rows: dict[str, dict[str, Any]]
-                   ) -> tuple[dict[Any, dict[str, str]], dict[str, int]]:
-    """Value labels of a LimeSurvey question (code -> wording) and, for text codes, the
-    number each stands for (its assessment value, else its position)."""
-    if kind in FIXED_SCALES:
-        low, high = FIXED_SCALES[kind]
-        return {v: {"de": str(v)} for v in range(low, high + 1)}, {}
-    if not rows:
-        return {}, {}
-    ordered = sorted(rows.items(), key=lambda kv: kv[1]["order"])
-    labels: dict[Any, dict[str, str]] = {}
-    numeric: dict[str, int] = {}
-    for position, (code, entry) in enumerate(ordered, start=1):
-        number = _integer(code)
-        if number is None:
-            value = _integer(entry.get("value"))
-            numeric[code] = value if value not in (None, 0) else position
-            number = numeric[code]
-        labels[number] = entry["text"] or {"de": code}
-    return labels, numeric
-
-
-def _rows(root: Any, table: str) -> list[dict[str, str]]:
-    node = root.find(table)
-    if node is None:
-        return []
-    return [{child.tag: (child.text or "").strip() for child in row}
-            for row in node.iter("row")]
-
-
-def _plain(text: str) -> str:
-    """Question text without HTML tags and entities, on one line."""
-    import html
-
-    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", text))).strip()
-
-
-def _language(code: str) -> str:
-    return "en" if code.lower().startswith("en") else "de"
-
-
-def _integer(value: Any) -> int | None:
-    try:
-        number = float(str(value).strip())
-    except (TypeError, ValueError):
-        return None
-    return int(number) if number.is_integer() else None
-
-
-def _code(value: Any) -> Any:
-    number = _integer(value)
-    return number if number is not None else value
-
-
-def _prefix(column: str) -> str:
-    """The question a column belongs to: ``TR01_02`` and ``TR01[SQ002]`` -> ``TR01``."""
-    name = re.sub(r"\[[^\]]*\]$", "", column)
-    stem = re.sub(r"[_.]?\d+$", "", name)
-    return stem or name
 
 
 # -- deciding what each variable is ----------------------------------------------------------
@@ -255,7 +69,7 @@ def _response_scale(variables: list[Variable]) -> tuple[int, int, dict[int, dict
         return low, high, wording[(low, high)]
     lows, highs = [], []  # a response export: the range of its small-integer columns
     for v in variables:
-        numbers = [_integer(x) for x in v.values]
+        numbers = [as_integer(x) for x in v.values]
         valid = {n for n in numbers if n is not None and n >= 0}
         if v.values and None not in numbers and len(valid) >= 2 and \
                 max(valid) - min(valid) <= 10:
@@ -281,7 +95,7 @@ def _role(v: Variable, low: int, high: int) -> str:
     if codes:
         return "item" if (min(codes), max(codes)) == (low, high) and len(codes) >= 2 \
             else "attribute"
-    numbers = [n for n in (_integer(x) for x in v.values) if n is not None]
+    numbers = [n for n in (as_integer(x) for x in v.values) if n is not None]
     if v.values and len(numbers) == len(v.values):
         inside = [n for n in numbers if low <= n <= high]
         outside = [n for n in numbers if not low <= n <= high]
@@ -351,7 +165,7 @@ def draft_codebook(path: str | Path, *, name: str | None = None) -> str:
         lines.append(f"    {code}: {label}{todo}")
     missing = {c: label for v in items for c, label in v.missing.items()}
     if not any(v.missing for v in items):  # a response export: its negative codes
-        missing = {n: "" for v in items for n in (_integer(x) for x in v.values)
+        missing = {n: "" for v in items for n in (as_integer(x) for x in v.values)
                    if n is not None and n < 0}
     lines += ["", "missing:", "  codes:"]
     if missing:
