@@ -201,3 +201,12 @@ def test_group_comparisons_name_respondent_attributes_of_the_codebook(tmp_path, 
     (folder / "data.csv").write_text("respondent,site\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="did you mean 'actor_type'"):
         load_project(folder)
+
+
+def test_sites_spelled_alike_but_for_case_are_refused(tmp_path, codebook_dict):
+    folder = write_project(tmp_path / "p", codebook_dict, [{"path": "data.csv", "wave": "w1"}],
+                           sites=[{"key": "K01", "name": "Bad Homburg"},
+                                  {"key": "K02", "name": "bad  homburg"}])
+    (folder / "data.csv").write_text("respondent,site\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="is spelled like site 'K01'"):
+        load_project(folder)

@@ -121,3 +121,59 @@ def test_drafts_never_overwrite_a_file_and_refuse_hostile_xml(tmp_path, capsys):
         draft_codebook(bomb)
     with pytest.raises(InputFileError, match="no survey files"):
         draft_project(tmp_path / "empty")
+
+
+def test_items_labelled_at_the_ends_win_over_a_fully_labelled_attribute(tmp_path):
+    import pandas as pd
+    import pyreadstat
+
+    frame = pd.DataFrame({f"v{i}": [1.0, 4.0, 7.0, 5.0] for i in range(1, 7)})
+    frame["geschl"] = [1.0, 2.0, 3.0, 1.0]
+    labels = {f"v{i}": {1.0: "gar nicht", 7.0: "voll und ganz", -9.0: "keine Angabe"}
+              for i in range(1, 7)}
+    labels["geschl"] = {1.0: "weiblich", 2.0: "männlich", 3.0: "divers"}
+    path = tmp_path / "ends.sav"
+    pyreadstat.write_sav(frame, str(path), variable_value_labels=labels,
+                         missing_ranges={f"v{i}": [{"lo": -99.0, "hi": -1.0}]
+                                         for i in range(1, 7)})
+    book = parse_codebook(yaml.safe_load(draft_codebook(path)), source="draft")
+    assert (book.scale_min, book.scale_max) == (1, 7)
+    assert set(book.items) == {f"v{i}" for i in range(1, 7)}
+    assert list(book.attributes) == ["geschl"]
+    assert book.missing_codes == {"-9": "no_answer"}  # labelled inside the missing range
+
+
+def test_a_limesurvey_response_export_with_answer_codes_gives_items_and_answer_codes():
+    book = parse_codebook(yaml.safe_load(draft_codebook(RESPONSES)), source="draft")
+    assert (book.scale_min, book.scale_max) == (1, 6)
+    assert {book.target_of(f"ZUS[SQ00{i}]") for i in range(1, 5)} <= set(book.items)
+    assert book.answer_codes["a6"] == 6.0
+
+
+def test_columns_that_are_one_name_to_the_reader_are_refused_with_both_names(tmp_path):
+    path = tmp_path / "dup.csv"
+    path.write_text("respondent,TR1,tr1\nR1,1,2\nR2,3,4\nR3,5,1\n", encoding="utf-8")
+    with pytest.raises(InputFileError, match="columns 'TR1' and 'tr1' have the same name"):
+        draft_codebook(path)
+
+
+def test_init_tells_sosci_from_limesurvey_and_keeps_one_wave_column_and_spss_site_names(
+        tmp_path):
+    import pyreadstat
+
+    from evaluation.io import inspect_data_file
+
+    sosci = Path(__file__).parents[2] / "surveys" / "example-own" / "data" / \
+        "kooperationsbarometer_sosci.csv"
+    assert inspect_data_file(sosci).format == "sosci"
+    project = tmp_path / "p"
+    (project / "data").mkdir(parents=True)
+    frame = wide_survey().assign(wave="2023", site=[1.0, 2.0, 2.0, 1.0])
+    frame = frame.drop(columns=["actor_type", "employment"])
+    pyreadstat.write_sav(frame, str(project / "data" / "s.sav"),
+                         variable_value_labels={"site": {1.0: "Bad Homburg", 2.0: "Neu-Isenburg"}})
+    config = yaml.safe_load(draft_project(project))
+    assert [w["key"] for w in config["waves"]] == ["2023"]
+    assert [(s["key"], s["name"]) for s in config["sites"]] == [("K01", "Bad Homburg"),
+                                                                ("K02", "Neu-Isenburg")]
+    assert config["survey"][0]["site_codes"] == {"1": "K01", "2": "K02"}

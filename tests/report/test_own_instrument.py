@@ -136,5 +136,9 @@ def test_a_scale_on_which_lower_is_better_is_flagged_read_and_asked_about_that_w
     svg = profile_chart(view, language="de").svg
     assert "niedriger = besser" in svg
     assert "ungünstiger als der Durchschnitt der anderen" in svg
+    alt = profile_alt_text(view, "de")
+    assert "Über dem Durchschnitt der anderen Kommunen, hier ungünstig: Belastung" in alt
+    guide = _text(sections.reading(view, "de"))
+    assert "Mit ▲ (günstiger als der Durchschnitt) oder ▼ (ungünstiger)" in guide
     other = build_site_view(results, "K02", "w1")  # among the less strained sites
     assert "▲ unter dem Durchschnitt (hier günstig)" in _text(sections.factor_table(other, "de"))

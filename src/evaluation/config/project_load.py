@@ -267,6 +267,14 @@ class ProjectParser:
             if key in {s.key for s in sites}:
                 self.problem(where, "site listed twice", value=key)
                 continue
+            spelled = {normalise_text(s.key): s.key for s in sites}
+            spelled.update({normalise_text(s.name): s.key for s in sites})
+            for text in {key, str(spec.get("name") or key)}:
+                if normalise_text(text) in spelled:  # data match sites without case/spacing
+                    self.problem(where, f"site {text!r} is spelled like site "
+                                 f"{spelled[normalise_text(text)]!r} (case and spacing are "
+                                 "ignored when the data name a site)", value=text,
+                                 expected="keys and names that differ in more than case")
             values: dict[str, str] = {}
             for attr, attribute in attrs.items():
                 raw = spec.get(attr)

@@ -24,8 +24,13 @@ import yaml
 from evaluation import columns as C
 from evaluation.config import normalise_column, normalise_text
 from evaluation.errors import InputFileError
-from evaluation.io.instrument_sources import Variable, as_integer, read_instrument_source
-from evaluation.io.survey_data import SOSCI_TIME_COLUMN, SYSTEM_COLUMNS
+from evaluation.io.instrument_sources import (
+    Variable,
+    answer_number,
+    as_integer,
+    read_instrument_source,
+)
+from evaluation.io.survey_data import LIMESURVEY_TIME_COLUMN, SOSCI_TIME_COLUMN, SYSTEM_COLUMNS
 
 __all__ = ["ID_NAMES", "SITE_NAMES", "WAVE_NAMES", "draft_codebook"]
 
@@ -47,29 +52,25 @@ GUESSED_MISSING = {-1: C.CANNOT_JUDGE, -2: C.NOT_SHOWN}
 
 
 def _response_scale(variables: list[Variable]) -> tuple[int, int, dict[int, dict[str, str]]]:
-    """The scale most labelled variables share: contiguous integer codes (at least 3)."""
-    shapes: Counter[tuple[int, ...]] = Counter()
-    wording: dict[tuple[int, ...], dict[int, dict[str, str]]] = {}
-    for v in variables:
-        codes = tuple(sorted(c for c in v.labels if isinstance(c, int)))
-        if len(codes) >= 3 and codes == tuple(range(codes[0], codes[-1] + 1)):
-            shapes[codes] += 1
-            wording.setdefault(codes, {c: v.labels[c] for c in codes})
-    if shapes:
-        codes = shapes.most_common(1)[0][0]
-        return codes[0], codes[-1], wording[codes]
-    ends: Counter[tuple[int, int]] = Counter()  # SPSS files often label the ends only
+    """The scale most labelled variables share: the (lowest, highest) labelled code of the
+    most variables (SPSS files often label the ends only), with the fullest wording found;
+    for a response export, the range of its small-integer columns."""
+    variables = [v for v in variables if _named_role(v) is None]  # not id, site or system
+    ends: Counter[tuple[int, int]] = Counter()
+    wording: dict[tuple[int, int], dict[int, dict[str, str]]] = {}
     for v in variables:
         codes = sorted(c for c in v.labels if isinstance(c, int))
         if len(codes) >= 2 and 2 <= codes[-1] - codes[0] <= 10:
-            ends[(codes[0], codes[-1])] += 1
-            wording.setdefault((codes[0], codes[-1]), {c: v.labels[c] for c in codes})
+            shape = (codes[0], codes[-1])
+            ends[shape] += 1
+            if len(codes) > len(wording.get(shape, {})):
+                wording[shape] = {c: v.labels[c] for c in codes}
     if ends:
         low, high = ends.most_common(1)[0][0]
         return low, high, wording[(low, high)]
     lows, highs = [], []  # a response export: the range of its small-integer columns
     for v in variables:
-        numbers = [as_integer(x) for x in v.values]
+        numbers = [answer_number(x) for x in v.values]
         valid = {n for n in numbers if n is not None and n >= 0}
         if v.values and None not in numbers and len(valid) >= 2 and \
                 max(valid) - min(valid) <= 10:
@@ -80,7 +81,8 @@ def _response_scale(variables: list[Variable]) -> tuple[int, int, dict[int, dict
     return min(lows), max(highs), {}
 
 
-def _role(v: Variable, low: int, high: int) -> str:
+def _named_role(v: Variable) -> str | None:
+    """The role a column's name gives it (identifier, site, wave, a tool's system column)."""
     name = normalise_column(v.column)
     if name in ID_NAMES:
         return "respondent"
@@ -89,13 +91,20 @@ def _role(v: Variable, low: int, high: int) -> str:
     if name in WAVE_NAMES:
         return C.WAVE
     if name in {normalise_column(c) for cs in SYSTEM_COLUMNS.values() for c in cs} or \
-            SOSCI_TIME_COLUMN.fullmatch(name) or name in ("interviewtime", "time_sum"):
+            SOSCI_TIME_COLUMN.fullmatch(name) or LIMESURVEY_TIME_COLUMN.fullmatch(name):
         return "system"
+    return None
+
+
+def _role(v: Variable, low: int, high: int) -> str:
+    named = _named_role(v)
+    if named is not None:
+        return named
     codes = [c for c in v.labels if isinstance(c, int)]
     if codes:
         return "item" if (min(codes), max(codes)) == (low, high) and len(codes) >= 2 \
             else "attribute"
-    numbers = [n for n in (as_integer(x) for x in v.values) if n is not None]
+    numbers = [n for n in (answer_number(x) for x in v.values) if n is not None]
     if v.values and len(numbers) == len(v.values):
         inside = [n for n in numbers if low <= n <= high]
         outside = [n for n in numbers if not low <= n <= high]
@@ -138,6 +147,13 @@ def draft_codebook(path: str | Path, *, name: str | None = None) -> str:
     """The YAML text of a draft codebook for the source at ``path`` (see the module notes)."""
     path = Path(path)
     variables = read_instrument_source(path)
+    seen: dict[str, str] = {}
+    for v in variables:  # the survey reader matches columns without case and brackets
+        other = seen.setdefault(normalise_column(v.column), v.column)
+        if other != v.column:
+            raise InputFileError(path, f"columns {other!r} and {v.column!r} have the same "
+                                 "name once case and brackets are ignored, so no codebook can "
+                                 "tell them apart; rename one in the export")
     low, high, scale_labels = _response_scale(variables)
     roles = {v.column: _role(v, low, high) for v in variables}
     items = [v for v in variables if roles[v.column] == "item"]
@@ -179,6 +195,10 @@ def draft_codebook(path: str | Path, *, name: str | None = None) -> str:
                   "    -1: cannot_judge"]
     lines.append("  blank: no_answer")
     numeric_codes = {code: value for v in items for code, value in v.numeric_codes.items()}
+    for v in items:  # a response export with the tool's answer codes (A1..): in the scale
+        numeric_codes.update({str(x).strip(): n for x in v.values
+                              if (n := answer_number(x)) is not None and low <= n <= high
+                              and as_integer(x) is None})
     if numeric_codes:
         lines += ["", "answer_codes:                     # the tool's answer codes -> values"]
         lines += [f"  {_scalar(code)}: {value}" for code, value in sorted(
@@ -214,6 +234,10 @@ def draft_codebook(path: str | Path, *, name: str | None = None) -> str:
             value_keys: set[str] = set()
             labels = list(v.labels.items()) or [(None, {"de": x})
                                                  for x in sorted(map(str, v.values))]
+            kept: dict[str, tuple[Any, dict[str, str]]] = {}
+            for code, wording in labels:  # values spelled alike are one value to the reader
+                kept.setdefault(normalise_text(wording.get("de") or str(code)), (code, wording))
+            labels = list(kept.values())
             as_exported = {number: code for code, number in v.numeric_codes.items()}
             for code, wording in labels:
                 text = wording.get("de") or str(code)

@@ -17,7 +17,7 @@ from typing import Any
 from evaluation.errors import InputFileError
 from evaluation.io.readers import TEXT_SUFFIXES, read_raw, sav_user_missing
 
-__all__ = ["FIXED_SCALES", "Variable", "as_integer", "read_instrument_source"]
+__all__ = ["FIXED_SCALES", "Variable", "answer_number", "as_integer", "read_instrument_source"]
 
 #: LimeSurvey question types with fixed numeric answers: 5-point choice, 5- and 10-point arrays
 FIXED_SCALES = {"5": (1, 5), "A": (1, 5), "B": (1, 10)}
@@ -66,10 +66,18 @@ def _from_sav(path: Path) -> list[Variable]:
     labels_of = meta.column_names_to_labels or {}
     value_labels = meta.variable_value_labels or {}
     missing = sav_user_missing(meta)
+    ranges = {column: [(r.get("lo"), r.get("hi")) for r in found]
+              for column, found in (meta.missing_ranges or {}).items()}
     out = []
     for column in meta.column_names:
         labels = {_code(k): v for k, v in (value_labels.get(column) or {}).items()}
         user_missing = {_code(v): str(labels.get(_code(v), "")) for v in missing.get(column, ())}
+        for code, label in labels.items():  # labelled codes inside a missing range
+            if isinstance(code, int) and any(lo is not None and hi is not None and
+                                             lo <= code <= hi for lo, hi in ranges.get(column, ())):
+                user_missing[code] = str(label)
+            elif isinstance(code, int) and code < 0:  # a labelled negative code: a missing
+                user_missing.setdefault(code, str(label))  # code not declared as such
         text = str(labels_of.get(column) or column)
         out.append(Variable(column=column, text={"de": text}, group=_prefix(column),
                             labels={c: {"de": str(t)} for c, t in labels.items()
@@ -183,6 +191,12 @@ def _plain(text: str) -> str:
 
 def _language(code: str) -> str:
     return "en" if code.lower().startswith("en") else "de"
+
+
+def answer_number(value: Any) -> int | None:
+    """An answer as a number: a whole number, or a LimeSurvey answer code ``A<n>`` as ``n``."""
+    match = re.fullmatch(r"A(\d{1,2})", str(value).strip())
+    return int(match.group(1)) if match else as_integer(value)
 
 
 def as_integer(value: Any) -> int | None:

@@ -17,11 +17,10 @@ from pathlib import Path
 
 import yaml
 
-from evaluation.config import normalise_column
+from evaluation.config import normalise_column, normalise_text
 from evaluation.errors import InputFileError
 from evaluation.io.instrument_draft import ID_NAMES, SITE_NAMES, WAVE_NAMES
 from evaluation.io.readers import TEXT_SUFFIXES, decode_text, read_raw, sniff_delimiter
-from evaluation.io.survey_data import SYSTEM_COLUMNS
 
 __all__ = ["DataFile", "draft_project", "inspect_data_file"]
 
@@ -41,6 +40,7 @@ class DataFile:
     wave: str | None = None
     sites: list[str] = field(default_factory=list)
     waves: list[str] = field(default_factory=list)
+    site_labels: dict[str, str] = field(default_factory=dict)  # code -> name (SPSS labels)
     rows: int = 0
 
 
@@ -48,11 +48,10 @@ def inspect_data_file(path: Path) -> DataFile:
     """Format, dialect, identifier, site and wave columns of one survey file."""
     raw = read_raw(path)
     names = {normalise_column(c): str(c) for c in raw.frame.columns}
-    if {"submitdate", "lastpage", "startlanguage"} & set(names):
-        fmt = "limesurvey"
-    elif {normalise_column(c) for c in SYSTEM_COLUMNS["sosci"]} & set(names) or \
-            "questnnr" in names:
+    if {"questnnr", "serial", "time_sum", "missrel"} & set(names):  # SoSci's own variables
         fmt = "sosci"
+    elif {"submitdate", "startlanguage"} & set(names):  # SoSci has a LASTPAGE, too
+        fmt = "limesurvey"
     else:
         fmt = {".xlsx": "xlsx", ".sav": "sav"}.get(path.suffix.lower(), "csv")
     found = DataFile(path=path, format=fmt, rows=len(raw.frame))
@@ -69,9 +68,19 @@ def inspect_data_file(path: Path) -> DataFile:
     for role, values in (("site", "sites"), ("wave", "waves")):
         column = getattr(found, role)
         if column is not None:
-            seen = raw.frame[column].map(lambda v: str(v).strip())
+            seen = raw.frame[column].map(_cell)  # as the survey reader reads the cell
             setattr(found, values, sorted({v for v in seen if v}, key=_natural))
+    if found.site is not None:  # SPSS value labels name the sites behind their codes
+        labels = raw.value_labels.get(found.site) or {}
+        found.site_labels = {_cell(code): str(label) for code, label in labels.items()}
     return found
+
+
+def _cell(value: object) -> str:
+    """A cell as text the way the survey reader compares it (``1.0`` is ``1``)."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
 
 
 def _natural(text: str) -> tuple:
@@ -93,9 +102,14 @@ def draft_project(folder: str | Path) -> str:
         raise InputFileError(data, "no survey files (.csv, .tsv, .txt, .xlsx, .sav) found; put "
                              "the exports into the project's data folder first")
     found = [inspect_data_file(p) for p in files]
-    site_values = sorted({s for f in found for s in f.sites}, key=_natural)
+    # values equal but for case and spacing are one site, as the survey reader matches them
+    spelled: dict[str, str] = {}
+    for value in sorted({s for f in found for s in f.sites}, key=_natural):
+        spelled.setdefault(normalise_text(value), value)
+    site_values = list(spelled.values())
     wave_values = sorted({w for f in found for w in f.waves}, key=_natural)
     keys = {value: _site_key(value, i) for i, value in enumerate(site_values, start=1)}
+    names = {value: label for f in found for value, label in f.site_labels.items()}
     codebook = next((p.name for p in sorted(folder.glob("*.yml"))
                      if p.name != "project.yml"), None)
     lines = [
@@ -111,7 +125,7 @@ def draft_project(folder: str | Path) -> str:
         + ("" if codebook else "   # TODO: your codebook (transfer-eval codebook draft)"),
         "language: de",
     ]
-    if len(wave_values) > 1:
+    if wave_values:  # the waves the files' wave columns hold
         lines += ["waves:                             # TODO: labels and dates of the waves"]
         lines += [f"  - {{key: {_scalar(w)}, label: {{de: {_scalar(w)}, en: {_scalar(w)}}}}}"
                   for w in wave_values]
@@ -121,18 +135,18 @@ def draft_project(folder: str | Path) -> str:
     lines += ["sites:                             # TODO: the municipalities' names"]
     if keys:
         for value, key in keys.items():
-            lines.append(f"  - {{key: {key}, name: {_scalar(value)}}}")
+            lines.append(f"  - {{key: {key}, name: {_scalar(names.get(value, value))}}}")
     else:
         lines.append("  - {key: K01, name: TODO}          # TODO: no site column was found")
     lines.append("survey:")
-    several_waves = len(wave_values) <= 1 and len(found) > 1
+    several_waves = not wave_values and len(found) > 1
     for i, f in enumerate(found, start=1):
         entry = {"path": f.path.relative_to(folder).as_posix(), "format": f.format}
         if f.encoding:
             entry["encoding"] = f.encoding
         if f.delimiter:
             entry["delimiter"] = f.delimiter
-        if several_waves:
+        if several_waves and f.wave is None:
             entry["wave"] = f"w{i}"
         columns = {}
         if f.respondent and normalise_column(f.respondent) != "respondent":
@@ -143,7 +157,8 @@ def draft_project(folder: str | Path) -> str:
             columns[f.wave] = "wave"
         if columns:
             entry["columns"] = columns
-        codes = {value: keys[value] for value in f.sites if keys.get(value) != value}
+        codes = {value: keys[spelled[normalise_text(value)]] for value in f.sites
+                 if keys[spelled[normalise_text(value)]] != value}
         if codes:
             entry["site_codes"] = codes
         note = f"   # {f.rows} rows" + ("" if f.site else "; TODO: no site column, set site:")

@@ -34,15 +34,16 @@ SOSCI_MISSING = {"-1": C.CANNOT_JUDGE, "-2": C.NO_ANSWER, "-3": C.NO_ANSWER,
 STATUS_DTYPE = pd.CategoricalDtype(list(C.STATUSES))
 # system columns the survey tools add to every export; they carry no answers
 SYSTEM_COLUMNS = {
-    "limesurvey": ("id", "submitdate", "lastpage", "startlanguage", "seed", "startdate",
-                   "datestamp", "ipaddr", "refurl", "interviewtime"),
+    "limesurvey": ("id", "token", "submitdate", "lastpage", "startlanguage", "seed",
+                   "startdate", "datestamp", "ipaddr", "refurl", "interviewtime"),
     "sosci": ("SERIAL", "REF", "QUESTNNR", "MODE", "LANGUAGE", "STARTED", "FINISHED",
               "Q_VIEWER", "LASTPAGE", "MAXPAGE", "MISSING", "MISSREL", "TIME_SUM", "TIME_RSI",
               "DEG_TIME", "LASTDATA", "MAILSENT"),
 }
 SOSCI_TIME_COLUMN = re.compile(r"time\d+", re.IGNORECASE)
 #: LimeSurvey's timing columns (``groupTime12``, ``TR01Time``) when timings are exported
-LIMESURVEY_TIME_COLUMN = re.compile(r"(grouptime\d+|.+time)", re.IGNORECASE)
+LIMESURVEY_TIME_COLUMN = re.compile(r"grouptime\d+|interviewtime|[a-z0-9_]+time",
+                                    re.IGNORECASE)
 
 
 @dataclass(kw_only=True)

@@ -63,11 +63,9 @@ class TidyParser:
             else:
                 # a system column only where the codebook does not name or map it (an
                 # anonymous LimeSurvey export's id mapped to the respondent)
-                target = self.book.target_of(column)
+                target = self.book.target_of(column) or self.book.target_of_heading(column)
                 if target is None and self.dialect.is_system_column(column):
                     continue
-            if target is None:
-                target = self.book.target_of_heading(column)
             if target is None:
                 self.problem("column not in the codebook", column=column,
                              expected="an item key, a mapping under 'columns', or an entry "

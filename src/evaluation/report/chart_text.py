@@ -37,11 +37,22 @@ def profile_alt_text(view: SiteView, language: str) -> str:
     parts = [head + (f", verglichen mit {view.n_pool_sites} anderen Kommunen."
                      if de else f", compared with {view.n_pool_sites} other municipalities.")
              if view.pool_shown else head + "."]
-    for flag, de_text, en_text in (("strength", "Über dem Durchschnitt der anderen Kommunen",
-                                    "Above the average of the other municipalities"),
-                                   ("weakness", "Unter dem Durchschnitt der anderen Kommunen",
-                                    "Below the average of the other municipalities")):
-        sub = rows[rows["flag"] == flag]
+    # by position (above/below), with the flag's meaning where lower is better
+    higher = (rows["higher_is_better"].astype(bool) if "higher_is_better" in rows
+              else pd.Series(True, index=rows.index))
+    above = rows["difference"].astype(float) > 0
+    for mask, de_text, en_text in (
+            ((rows["flag"] == "strength") & higher, "Über dem Durchschnitt der anderen Kommunen",
+             "Above the average of the other municipalities"),
+            ((rows["flag"] == "weakness") & higher, "Unter dem Durchschnitt der anderen Kommunen",
+             "Below the average of the other municipalities"),
+            ((rows["flag"] == "strength") & ~higher & ~above,
+             "Unter dem Durchschnitt der anderen Kommunen, hier günstig",
+             "Below the average of the other municipalities, good here"),
+            ((rows["flag"] == "weakness") & ~higher & above,
+             "Über dem Durchschnitt der anderen Kommunen, hier ungünstig",
+             "Above the average of the other municipalities, unfavourable here")):
+        sub = rows[mask]
         items = [f"{_label(r, language)} ({_n(r['mean'], language)} "
                  f"{'gegenüber' if de else 'against'} {_n(r['benchmark'], language)})"
                  for _, r in sub.iterrows()]

@@ -216,9 +216,13 @@ def _sites_improved(ctx: DigestContext) -> dict[str, Any] | None:
                   & (change["n_from"] >= ctx.k) & (change["n_to"] >= ctx.k)]
     if rows.empty:
         return None
+    # "up" is a clear change for the better: a rise, or a fall where lower is better
+    lower = rows[C.SCALE].isin(ctx.lower_better)
+    rows = rows.assign(better=((rows[C.CI_LOW] > 0) & ~lower) | ((rows[C.CI_HIGH] < 0) & lower),
+                       worse=((rows[C.CI_HIGH] < 0) & ~lower) | ((rows[C.CI_LOW] > 0) & lower))
     per_site = rows.groupby(C.SITE).agg(
-        factors=(C.SCALE, "nunique"), up=(C.CI_LOW, lambda s: int((s > 0).sum())),
-        down=(C.CI_HIGH, lambda s: int((s < 0).sum())), n=("n_to", "max"), n0=("n_from", "max"))
+        factors=(C.SCALE, "nunique"), up=("better", "sum"), down=("worse", "sum"),
+        n=("n_to", "max"), n0=("n_from", "max"))
     share_up = per_site["up"] / per_site["factors"]
     share_down = per_site["down"] / per_site["factors"]
     improved = per_site[(share_up >= 0.5) & (per_site["down"] == 0)]
@@ -237,6 +241,11 @@ def _sites_improved(ctx: DigestContext) -> dict[str, Any] | None:
         f"{who} of {total} municipalities with data "
         f"in both waves improved clearly from {a} to {b} (a rise whose 95% confidence interval "
         f"excludes 0 on at least half of the {m} success factors, and no fall).")
+    if set(ctx.factors) & ctx.lower_better:
+        text += ctx.say(" Bei Faktoren, auf denen niedrigere Werte günstiger sind, zählt ein "
+                        "Rückgang als Verbesserung.",
+                        " On factors where lower values are better, a fall counts as an "
+                        "improvement.")
     if declined:
         text += ctx.say(f" {declined} haben sich ebenso klar verschlechtert.",
                         f" {declined} declined just as clearly.")

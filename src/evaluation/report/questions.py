@@ -113,9 +113,14 @@ def weakest_factors(view: SiteView, n: int = N_WEAK) -> pd.DataFrame:
     if rows.empty:
         return rows
     rows["_weak"] = rows["flag"] != "weakness"
-    gap = (rows["difference"] if view.pool_shown else rows["mean"]).astype(float)
-    if "higher_is_better" in rows:  # on a lower-is-better scale, high values are the gap
-        gap = gap.where(rows["higher_is_better"].astype(bool), -gap)
+    if view.pool_shown:
+        gap = rows["difference"].astype(float)
+        mirrored = -gap
+    else:  # no comparison: the own mean, mirrored on the scale where lower is better
+        gap = rows["mean"].astype(float)
+        mirrored = view.labels.scale_min + view.labels.scale_max - gap
+    if "higher_is_better" in rows:
+        gap = gap.where(rows["higher_is_better"].astype(bool), mirrored)
     rows["_gap"] = gap
     rows = rows.sort_values(["_weak", "_gap", "scale"], kind="stable")
     if view.pool_shown:  # only areas at or below the benchmark count as weak

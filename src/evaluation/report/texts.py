@@ -120,12 +120,25 @@ def reading_guide(*, k: int, language: str, answers: str = "1 to 5",
     if lower_better:
         names = ", ".join(("\u201e{}\u201c" if de else "\u201c{}\u201d").format(n)
                           for n in lower_better)
+        guide = [_favourable_marks(paragraph, de) for paragraph in guide]
         guide[0] = guide[0].replace(
             "höhere Werte sind günstiger." if de else "higher values are better.",
             f"höhere Werte sind günstiger, außer bei {names}: dort sind niedrigere Werte "
             "günstiger." if de else
             f"higher values are better, except for {names}, where lower values are better.")
     return guide
+
+
+def _favourable_marks(paragraph: str, de: bool) -> str:
+    """The marks' paragraph worded by favourable/unfavourable (a lower-is-better scale is
+    marked ▲ where it lies below the others)."""
+    if de:
+        return paragraph.replace("Mit ▲ „über dem Durchschnitt“ oder ▼ „unter dem Durchschnitt“ "
+                                 "ist ein Bereich nur markiert",
+                                 "Mit ▲ (günstiger als der Durchschnitt) oder ▼ (ungünstiger) "
+                                 "ist ein Bereich nur markiert")
+    return paragraph.replace("\u25b2 \u201cabove average\u201d or \u25bc \u201cbelow "
+                             "average\u201d", "\u25b2 (better than average) or \u25bc (worse)")
 
 
 def _reading_guide(*, k: int, language: str, answers: str) -> list[str]:
