@@ -88,14 +88,16 @@ def network(view: SiteView, language: str = "de") -> str:
     sentence = (f"{fmt_int(p.get('n_attending'), language)} von "
                 f"{fmt_int(p.get('n_active'), language)} aktiven Organisationen haben an "
                 f"mindestens einer der {fmt_int(p.get('n_events'), language)} Veranstaltungen "
-                f"dieser Welle teilgenommen. Unter den Teilnehmenden kamen "
-                f"{fmt_percent(p.get('decision_maker_share'), 0, language)} aus der "
-                "Leitungsebene." if de else
+                "dieser Welle teilgenommen." if de else
                 f"{fmt_int(p.get('n_attending'), language)} of "
                 f"{fmt_int(p.get('n_active'), language)} active organisations attended at "
-                f"least one of the {fmt_int(p.get('n_events'), language)} events of this wave. "
-                f"{fmt_percent(p.get('decision_maker_share'), 0, language)} of the attendees "
-                "were decision makers.")
+                f"least one of the {fmt_int(p.get('n_events'), language)} events of this wave.")
+    if "decision_maker_share" in p:
+        sentence += (f" Unter den Teilnehmenden kamen "
+                     f"{fmt_percent(p['decision_maker_share'], 0, language)} aus der "
+                     "Leitungsebene." if de else
+                     f" {fmt_percent(p['decision_maker_share'], 0, language)} of the attendees "
+                     "were decision makers.")
     if "mso_share_attending" in p:
         sentence += (f" Migrantenorganisationen machen "
                      f"{fmt_percent(p['mso_share_attending'], 0, language)} der teilnehmenden "
@@ -116,7 +118,10 @@ def network(view: SiteView, language: str = "de") -> str:
     parts.append(html_table(table, caption=("Teilnahme nach Format" if de
                                             else "Attendance by format"),
                             language=language, index=False,
-                            row_header=text("event_type", language)))
+                            row_header=text("event_type", language),
+                            note=(f"– = Anteil von weniger als {view.k} Personen, nicht "
+                                  "gezeigt." if de else
+                                  f"– = share of fewer than {view.k} people, not shown.")))
     return "\n".join(parts)
 
 

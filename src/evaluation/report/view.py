@@ -220,15 +220,28 @@ def _metric_dict(table: pd.DataFrame | None, site: str, wave: str) -> dict[str, 
     return out
 
 
-def _by_event(table: pd.DataFrame | None, site: str, wave: str) -> pd.DataFrame:
+def _by_event(table: pd.DataFrame | None, site: str, wave: str, *, k: int = 5
+              ) -> pd.DataFrame:
     rows = _rows(table, site=site, wave=wave)
     if rows.empty:
         return pd.DataFrame()
     grouped = rows.groupby("event_type", sort=True).agg(
         n_events=("n_events", "max"), n_attendances=("n_attendances", "sum"),
         attendees=("attendees", "sum"), decision_makers=("decision_makers", "sum"))
-    grouped["decision_maker_share"] = grouped["decision_makers"] / grouped["attendees"]
+    share = grouped["decision_makers"] / grouped["attendees"]
+    # a share of fewer than k people would tell what each of them is: not shown
+    grouped["decision_maker_share"] = share.where(grouped["attendees"] >= k)
     return grouped.reset_index()
+
+
+def _small_shares_hidden(metrics: dict[str, float], k: int) -> dict[str, float]:
+    """Participation shares that describe fewer than k people or organisations removed."""
+    out = dict(metrics)
+    if out.get("attendees", 0) < k:
+        out.pop("decision_maker_share", None)
+    if out.get("n_attending", 0) < k:
+        out.pop("mso_share_attending", None)
+    return out
 
 
 def build_site_view(results: Results, site: str, wave: str, *,
@@ -297,9 +310,11 @@ def build_site_view(results: Results, site: str, wave: str, *,
         network_changes=({c: float(tie_changes[c].iloc[0]) for c in
                           ("ties_before", "ties_after", "stable", "gained", "lost")
                           if c in tie_changes} if not tie_changes.empty else {}),
-        participation=_metric_dict(results.table("participation_summary"), site, wave),
+        participation=_small_shares_hidden(
+            _metric_dict(results.table("participation_summary"), site, wave), k),
         participation_by_event=_by_event(results.table("participation_by_type"),
-                                         site, wave),
-        ideas=ideas.reset_index(drop=True), goals=goals.reset_index(drop=True),
+                                         site, wave, k=k),
+        ideas=ideas.reset_index(drop=True),
+        goals=goals.reset_index(drop=True),
         drivers=drivers,
     )

@@ -1,0 +1,47 @@
+"""Participation shares of fewer than k people are not shown (a share of one or two attendees
+tells what each of them is)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from evaluation.report import build_site_view, network_sections
+from evaluation.results import Results
+from tests.report.test_report_content import make_results
+
+
+def _with_participation(attendees: dict[str, int], total: int) -> Results:
+    base = make_results()
+    by_type = pd.DataFrame([
+        {"site": "K01", "wave": "w2", "event_type": event, "actor_type": "administration",
+         "n_events": 1, "n_organisations": 1, "n_attendances": 1, "attendees": n,
+         "decision_makers": n} for event, n in attendees.items()])
+    summary = pd.DataFrame([
+        {"site": "K01", "wave": "w2", "metric": metric, "value": value, "n": 1}
+        for metric, value in (("n_events", 2), ("n_active", 6), ("n_attending", 4),
+                              ("attendees", total), ("decision_maker_share", 1.0),
+                              ("mso_share_attending", 0.25))])
+    tables = {**base.tables, "participation_by_type": by_type,
+              "participation_summary": summary}
+    meta = {**base.meta, "participation_tables": ["events", "attendance"]}
+    return Results(tables=tables, meta=meta)
+
+
+def test_a_share_of_fewer_than_k_attendees_is_not_shown():
+    view = build_site_view(_with_participation({"network_meeting": 1, "steering_group": 7},
+                                               total=8), "K01", "w2")
+    shares = view.participation_by_event.set_index("event_type")["decision_maker_share"]
+    assert np.isnan(shares["network_meeting"])
+    assert shares["steering_group"] == 1.0
+    assert "decision_maker_share" in view.participation
+    assert "mso_share_attending" not in view.participation  # 4 attending organisations < k
+    text = network_sections.network(view, "de")
+    assert "Migrantenorganisationen machen" not in text
+    assert "Anteil von weniger als 5 Personen, nicht gezeigt" in text
+
+
+def test_no_decision_maker_share_of_a_site_with_fewer_than_k_attendees():
+    view = build_site_view(_with_participation({"network_meeting": 1}, total=1), "K01", "w2")
+    assert "decision_maker_share" not in view.participation
+    assert "aus der Leitungsebene" not in network_sections.network(view, "de")
