@@ -27,7 +27,7 @@ def profile_alt_text(view: SiteView, language: str) -> str:
     """Alternative text of the success-factor profile, written from the data."""
     de = check_language(language) == "de"
     rows = view.factors[~view.factors["suppressed"]]
-    head = (f"Profil von {len(view.factors)} Skalen für {view.site_name} "
+    head = (f"Profil von {len(view.factors)} Skalen {view.names.for_} "
             f"({view.labels.wave_label(view.wave, language)}), Mittelwerte auf der Skala "
             f"{view.labels.range_text(language)}"
             if de else
@@ -85,7 +85,7 @@ def change_alt_text(view: SiteView, language: str) -> str:
         return ("Keine Veränderung darstellbar." if de else "No change can be shown.")
     w_from = view.labels.wave_label(view.change_from, language)
     w_to = view.labels.wave_label(view.wave, language)
-    parts = [(f"Mittelwerte von {view.site_name} in der {w_from} und der {w_to} für "
+    parts = [(f"Mittelwerte {view.names.of} in der {w_from} und der {w_to} für "
               f"{len(table)} Skalen." if de else
               f"Means of {view.site_name} in the {w_from} and the {w_to} for {len(table)} "
               "scales.")]
@@ -120,7 +120,7 @@ def challenges_alt_text(view: SiteView, language: str) -> str:
                      if de else
                      f" (other municipalities {fmt_percent(r['others_share_agree'], 0, language)})")
         parts.append(text)
-    head = (f"Anteil der Befragten in {view.site_name}, die der Aussage eher oder voll "
+    head = (f"Anteil der Befragten {view.names.within}, die der Aussage eher oder voll "
             f"zustimmen, für {len(table)} Herausforderungen: " if de else
             f"Share of respondents in {view.site_name} who rather or fully agree, for "
             f"{len(table)} challenges: ")

@@ -102,7 +102,7 @@ def data_quality(results: Results, view: SiteView, language: str = "de") -> str:
         _t(f"gezeigt (k = {view.k})", f"shown (k = {view.k})", language): visible,
     })
     parts = [heading(3, _t("Datenqualität", "Data quality", language), anchor="quality"),
-             html_table(table, caption=_t(f"Rücklauf in {view.site_name} je Welle",
+             html_table(table, caption=_t(f"Rücklauf {view.names.within} je Welle",
                                           f"Responses in {view.site_name} per wave", language),
                         language=language, index=False,
                         row_header=_t("Welle", "Wave", language),

@@ -10,8 +10,9 @@ Wording rules (tested in ``tests/report/test_report_content.py``):
   (no "verursacht", "führt zu", "causes", "effect");
 - the pool is described, never named: no other site appears.
 
-Order is fixed: comparison with the others (at most two messages), change, quick wins,
-network and participation, then the pool-level association, until five are reached.
+Order is fixed: comparison with the others (at most two messages), challenges many more
+respondents name here than elsewhere, change, quick wins, network and participation, then the
+pool-level association, until five are reached.
 """
 
 from __future__ import annotations
@@ -40,6 +41,10 @@ def _join(words: list[str], language: str) -> str:
     if len(words) <= 1:
         return "".join(words)
     return ", ".join(words[:-1]) + (" und " if language == "de" else " and ") + words[-1]
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _quoted(text: str, language: str) -> str:
@@ -103,7 +108,7 @@ def comparison_messages(view: SiteView, language: str) -> list[Message]:
                        f"{_num(first['benchmark'], language)}")
             above = (kind == "strength") != reversed_scale
             if de:
-                sentence = (f"Bei {_names(part, 'de')} liegt {view.site_name} "
+                sentence = (f"Bei {_names(part, 'de')} liegt {view.names.nominative} "
                             f"{'über' if above else 'unter'} dem Durchschnitt der anderen "
                             f"Kommunen (zum Beispiel {example}).")
                 if reversed_scale:
@@ -127,9 +132,9 @@ def comparison_messages(view: SiteView, language: str) -> list[Message]:
         out.append(Message(kind=kind, text=text))
     if not out:
         out.append(Message(kind="no_difference", text=(
-            f"In keinem Bereich unterscheidet sich {view.site_name} deutlich vom Durchschnitt "
-            "der anderen Kommunen: Alle Unterschiede liegen im Bereich der statistischen "
-            "Unsicherheit." if de else
+            f"In keinem Bereich unterscheidet sich {view.names.nominative} deutlich vom "
+            "Durchschnitt der anderen Kommunen: Alle Unterschiede liegen im Bereich der "
+            "statistischen Unsicherheit." if de else
             f"In no area does {view.site_name} differ clearly from the average of the other "
             "municipalities: all differences lie within the statistical uncertainty.")))
     return out
@@ -254,8 +259,9 @@ def drivers_message(view: SiteView, language: str) -> Message | None:
                 f"Einschätzung von {outcome_label} einher. Das ist ein Zusammenhang, kein "
                 "Nachweis einer Ursache.")
         if len(values) == len(keys):
-            text += (f" In {view.site_name} liegt dieser Wert bei {values[0]}." if len(values) == 1
-                     else f" In {view.site_name} liegen diese Werte bei {_join(values, 'de')}.")
+            here = _capital(view.names.within)
+            text += (f" {here} liegt dieser Wert bei {values[0]}." if len(values) == 1
+                     else f" {here} liegen diese Werte bei {_join(values, 'de')}.")
     else:
         text = (f"Across all municipalities, higher values on {names} go together with a "
                 f"higher rating of {outcome_label}. This is an association, not proof of a "
@@ -264,6 +270,35 @@ def drivers_message(view: SiteView, language: str) -> Message | None:
             text += (f" In {view.site_name} this value is {values[0]}." if len(values) == 1
                      else f" In {view.site_name} these values are {_join(values, 'en')}.")
     return Message(kind="drivers", text=text)
+
+
+def challenge_message(view: SiteView, language: str) -> Message | None:
+    """Challenges that many more respondents here name than elsewhere (the flag's rule:
+    the lower end of the site's interval above the others' share by 10 points)."""
+    de = language == "de"
+    rows = view.challenges
+    if rows.empty or "flag" not in rows:
+        return None
+    flagged = rows[rows["flag"] == "higher"].sort_values(
+        "share_agree", ascending=False, kind="stable")
+    if flagged.empty:
+        return None
+    first = flagged.iloc[0]
+    example = (f"{fmt_percent(first['share_agree'], 0, language)} "
+               f"{'gegenüber' if de else 'against'} "
+               f"{fmt_percent(first['others_share_agree'], 0, language)}")
+    names = _join([_quoted(str(r["label_de" if de else "label_en"]), language)
+                   for _, r in flagged.head(2).iterrows()], language)
+    several = len(flagged.head(2)) > 1
+    return Message(kind="challenge", text=(
+        f"{'Den Aussagen' if several else 'Der Aussage'} {names} stimmen {view.names.within} "
+        "deutlich mehr Befragte zu "
+        f"als in den anderen Kommunen ({example}). Der Unterschied ist größer als die "
+        "statistische Unsicherheit; hier lohnt ein Gespräch über die Ursachen." if de else
+        f"Many more respondents in {view.site_name} than in the other municipalities agree "
+        f"with the {'statements' if several else 'statement'} {names} ({example}). The "
+        "difference is larger than the statistical uncertainty; the reasons are worth a "
+        "conversation."))
 
 
 def key_messages(view: SiteView, language: str = "de") -> list[Message]:
@@ -277,7 +312,8 @@ def key_messages(view: SiteView, language: str = "de") -> list[Message]:
             f"Fewer than {view.k} people from {view.site_name} answered in this wave. To "
             "protect the respondents, this report shows no results for this wave."))]
     messages = comparison_messages(view, language)
-    for make in (change_message, quick_win_message, network_message, drivers_message):
+    for make in (challenge_message, change_message, quick_win_message, network_message,
+                 drivers_message):
         if len(messages) >= MAX_MESSAGES:
             break
         message = make(view, language)

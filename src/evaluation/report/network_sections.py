@@ -70,7 +70,7 @@ def network(view: SiteView, language: str = "de") -> str:
             "number of its ties. Solid lines are mutual ties, arrows one-way mentions."))
         chart = draw(view.chart_store, network_map, view.network, language=language,
                      show_names=False)
-        caption = (f"Kooperationsnetzwerk in {view.site_name}" if de else
+        caption = (f"Kooperationsnetzwerk {view.names.within}" if de else
                    f"Cooperation network in {view.site_name}")
         parts.append(chart_html(chart, language, caption=caption, max_width="40rem"))
         measures = pd.DataFrame(_metric_rows(view, language),
@@ -162,7 +162,7 @@ def ideas(view: SiteView, language: str = "de") -> str:
         except ChartInputError:
             chart = None
         if chart is not None:
-            caption = (f"Ideen nach Umsetzbarkeit und Wirkung in {view.site_name}"
+            caption = (f"Ideen nach Umsetzbarkeit und Wirkung {view.names.within}"
                        if de else
                        f"Ideas by feasibility and impact in {view.site_name}")
             parts.append(chart_html(chart, language, caption=caption, max_width="40rem"))
@@ -211,7 +211,7 @@ def goals(view: SiteView, language: str = "de") -> str:
              "in society.")
     return "\n".join([
         heading(3, text("goals", language), anchor="goals"), paragraph(intro),
-        html_table(table, caption=(f"Ziele von {view.site_name} und ihr Stand" if de else
+        html_table(table, caption=(f"Ziele {view.names.of} und ihr Stand" if de else
                                    f"Goals of {view.site_name} and their status"),
                    language=language, index=False, row_header=text("goal", language),
                    digits=0)])

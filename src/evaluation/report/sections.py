@@ -132,7 +132,7 @@ def profile(view: SiteView, language: str = "de") -> str:
     parts.append(paragraph(intro))
     if not view.pool_shown:
         parts.append(note(text("no_pool", language)))
-    caption = (f"Erfolgsfaktoren und Wirkung in {view.site_name} im Vergleich mit "
+    caption = (f"Erfolgsfaktoren und Wirkung {view.names.within} im Vergleich mit "
                f"{view.n_pool_sites} anderen Kommunen" if de else
                f"Success factors and impact in {view.site_name} compared with "
                f"{view.n_pool_sites} other municipalities")
@@ -158,7 +158,7 @@ def factor_table(view: SiteView, language: str = "de") -> str:
         text("assessment", language): [assessment(r, language) for _, r in rows.iterrows()],
     })
     scale = view.labels.range_text(language)
-    caption = (f"Mittelwerte ({scale}) in {view.site_name} und bei allen Befragten der anderen "
+    caption = (f"Mittelwerte ({scale}) {view.names.within} und bei allen Befragten der anderen "
                "Kommunen" if language == "de" else
                f"Means ({scale}) in {view.site_name} and among all respondents of the other "
                "municipalities")
@@ -195,7 +195,7 @@ def change(view: SiteView, language: str = "de") -> str:
                   f" The {skipped} has too few answers; the comparison is therefore with the "
                   f"{since}.")
     parts.append(paragraph(intro))
-    caption = (f"Veränderung von der {since} zur {now} in {view.site_name}" if de else
+    caption = (f"Veränderung von der {since} zur {now} {view.names.within}" if de else
                f"Change from the {since} to the {now} in {view.site_name}")
     chart = draw(view.chart_store, change_chart, view, language=language)
     parts.append(chart_html(chart, language, caption=caption))
@@ -216,7 +216,7 @@ def change(view: SiteView, language: str = "de") -> str:
             "\u25b2 " + text("higher", language) if r["difference"] > 0 else
             "\u25bc " + text("lower", language) for _, r in rows.iterrows()],
     })
-    caption = (f"Deutliche Veränderungen in {view.site_name} von der {since} zur {now}" if de
+    caption = (f"Deutliche Veränderungen {view.names.within} von der {since} zur {now}" if de
                else f"Clear changes in {view.site_name} from the {since} to the {now}")
     parts.append(html_table(table, caption=caption, language=language, index=False,
                             row_header=text("factor", language), digits=2,
@@ -240,7 +240,7 @@ def challenges(view: SiteView, language: str = "de") -> str:
         "niedriger Anteil günstig. Die Raute zeigt den Anteil bei den anderen Kommunen." if de
         else "How many respondents rather or fully agree with the following statements. Here "
         "a low share is good. The diamond shows the share in the other municipalities."))
-    caption = (f"Herausforderungen in {view.site_name}" if de else
+    caption = (f"Herausforderungen {view.names.within}" if de else
                f"Challenges in {view.site_name}")
     chart = draw(view.chart_store, challenges_chart, view, language=language)
     parts.append(chart_html(chart, language, caption=caption))
@@ -253,6 +253,9 @@ def challenges(view: SiteView, language: str = "de") -> str:
                                zip(rows["share_ci_low"], rows["share_ci_high"], strict=True)],
         text("agree_others", language): [fmt_percent(s, 0, language) if view.pool_shown
                                          else None for s in rows["others_share_agree"]],
+        text("assessment", language): [
+            ("\u25b2 deutlich häufiger als anderswo" if de else "\u25b2 clearly more often "
+             "than elsewhere") if flag == "higher" else "" for flag in rows["flag"]],
     })
     agree = view.labels.agree_text(language)
     caption = (f"Anteil der Zustimmung ({agree}) in Prozent" if de

@@ -32,6 +32,7 @@ from evaluation import columns as C
 from evaluation.errors import ReportError
 from evaluation.network import network_from_record
 from evaluation.report.chart_store import STORE_DIR
+from evaluation.report.grammar import NameForms, german_forms
 from evaluation.report.labels import Labels, labels_from_meta, min_group_size
 from evaluation.results import Results
 from evaluation.stats import weighted_mean, wilson_interval
@@ -49,7 +50,10 @@ CHANGE_COLUMNS = ["scale", "kind", "label_de", "label_en", "wave_from", "n_from"
                   "mean_from", "mean_to", "difference", "ci_low", "ci_high", "clear"]
 CHALLENGE_COLUMNS = ["item", "label_de", "label_en", "n", "mean", "share_agree",
                      "share_ci_low", "share_ci_high", "others_mean", "others_share_agree",
-                     "n_other_sites"]
+                     "n_other_sites", "flag"]
+#: A challenge is flagged where the site's agreement share is clearly above the others': the
+#: lower end of its 95 % Wilson interval above their share, by at least this much.
+CHALLENGE_MARGIN = 0.10
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -92,6 +96,11 @@ class SiteView:
     @property
     def factor_rows(self) -> pd.DataFrame:
         return self.factors[self.factors["kind"] == "factor"]
+
+    @property
+    def names(self) -> NameForms:
+        """The site's name with its article and case forms (German sentences)."""
+        return german_forms(self.site_name)
 
     @property
     def pool_shown(self) -> bool:
@@ -206,6 +215,9 @@ def _challenge_table(results: Results, labels: Labels, site: str, wave: str) -> 
             "others_share_agree": weighted_mean(rest["share_agree"], weight),
             "n_other_sites": len(rest),
         })
+        others_share = out[-1]["others_share_agree"]
+        out[-1]["flag"] = ("higher" if len(rest) >= MIN_POOL_SITES and np.isfinite(others_share)
+                           and low > others_share + CHALLENGE_MARGIN else "none")
     return pd.DataFrame(out, columns=CHALLENGE_COLUMNS)
 
 
