@@ -3,6 +3,7 @@ names without one."""
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from evaluation.report import build_site_view
@@ -58,3 +59,30 @@ def test_a_challenge_many_more_name_here_than_elsewhere_is_a_key_message():
     text = next(m.text for m in key_messages(view, "de") if m.kind == "challenge")
     assert "deutlich mehr Befragte zu als in den anderen Kommunen " \
         "(80\u202f% gegenüber 10\u202f%)" in text
+
+
+def test_a_final_report_gives_the_change_since_baseline_beside_the_change_since_midline():
+    from evaluation.report.messages import key_messages
+
+    base = make_results()
+    change = base.tables["change"]
+    baseline = change[change["wave_to"] == "w2"].assign(wave_to="w3")
+    midline = baseline.assign(wave_from="w2", ci_low=-0.5, ci_high=0.5, difference=0.0)
+    tables = {**base.tables, "change": pd.concat([change, baseline, midline],
+                                                 ignore_index=True),
+              "counts": pd.concat([base.tables["counts"],
+                                   base.tables["counts"].query("wave == 'w2'").assign(
+                                       wave="w3")], ignore_index=True),
+              "shown": pd.concat([base.tables["shown"],
+                                  base.tables["shown"].query("wave == 'w2'").assign(
+                                      wave="w3")], ignore_index=True)}
+    meta = {**base.meta, "waves": [*base.meta["waves"], {"key": "w3", "label_de":
+                                                          "Abschlusserhebung 2",
+                                                          "label_en": "Final 2"}]}
+    view = build_site_view(Results(tables=tables, meta=meta), "K03", "w3")
+    assert view.change_from == "w2"
+    assert not view.since_baseline.empty
+    kinds = [m.kind for m in key_messages(view, "de")]
+    assert "baseline" in kinds
+    text = next(m.text for m in key_messages(view, "de") if m.kind == "baseline")
+    assert text.startswith("Seit der Ausgangserhebung")

@@ -203,8 +203,8 @@ def test_there_are_three_to_five_messages_in_a_fixed_order(results, site):
     first = key_messages(view, "de")
     assert 3 <= len(first) <= 5
     assert [m.text for m in first] == [m.text for m in key_messages(view, "de")]
-    order = ["strength", "weakness", "no_difference", "no_pool", "challenge", "change",
-             "no_change", "quick_win", "network", "drivers"]
+    order = ["strength", "weakness", "no_difference", "no_pool", "challenge", "baseline",
+             "change", "no_change", "quick_win", "network", "drivers"]
     ranks = [order.index(m.kind) for m in first]
     assert ranks == sorted(ranks)
 

@@ -11,8 +11,9 @@ Wording rules (tested in ``tests/report/test_report_content.py``):
 - the pool is described, never named: no other site appears.
 
 Order is fixed: comparison with the others (at most two messages), challenges many more
-respondents name here than elsewhere, change, quick wins, network and participation, then the
-pool-level association, until five are reached.
+respondents name here than elsewhere, change since the first wave (where the report also
+compares with a later one), change since the last wave, quick wins, network and
+participation, then the pool-level association, until five are reached.
 """
 
 from __future__ import annotations
@@ -177,6 +178,44 @@ def change_message(view: SiteView, language: str) -> Message | None:
     return Message(kind="change", text=text)
 
 
+def baseline_message(view: SiteView, language: str) -> Message | None:
+    """Clear changes since the first wave, where the report compares with a later one too
+    (the main result of a final report can be the change since baseline)."""
+    table = view.since_baseline
+    if table.empty or "clear" not in table:
+        return None
+    de = language == "de"
+    clear = table[table["clear"].astype(bool)]
+    since = view.labels.wave_label(str(table["wave_from"].iloc[0]), language)
+    up = clear[clear["difference"] > 0]
+    down = clear[clear["difference"] < 0]
+    if up.empty and down.empty:
+        return Message(kind="baseline", text=(
+            f"Seit der {since} haben sich die Werte nicht deutlich verändert." if de else
+            f"Since the {since}, the values have not changed clearly."))
+    parts = []
+    for sub, de_word, en_word in ((up, "gestiegen", "risen"), (down, "gesunken", "fallen")):
+        if not sub.empty:
+            parts.append(f"bei {len(sub)} von {len(table)} Bereichen deutlich {de_word}" if de
+                         else f"clearly {en_word} on {len(sub)} of {len(table)} areas")
+    first = (up if not up.empty else down).sort_values("difference", key=abs,
+                                                       ascending=False).iloc[0]
+    example = (f"{_quoted(str(first['label_de' if de else 'label_en']), language)} "
+               f"{_num(first['mean_from'], language)} \u2192 {_num(first['mean_to'], language)}")
+    one = len(clear) == 1
+    if de:
+        return Message(kind="baseline", text=(
+            f"Seit der {since} sind die Werte {' und '.join(parts)} "
+            f"({'' if one else 'am stärksten '}{example}). "
+            + ("Diese Veränderung ist" if one else "Diese Veränderungen sind")
+            + " größer als die statistische Unsicherheit."))
+    return Message(kind="baseline", text=(
+        f"Since the {since}, the values have {' and '.join(parts)} "
+        f"({'' if one else 'most of all '}{example}). "
+        + ("This change is" if one else "These changes are")
+        + " larger than the statistical uncertainty."))
+
+
 def quick_win_message(view: SiteView, language: str) -> Message | None:
     """How many ideas are quick wins, the first of them by name, and how many are done."""
     de = language == "de"
@@ -312,8 +351,8 @@ def key_messages(view: SiteView, language: str = "de") -> list[Message]:
             f"Fewer than {view.k} people from {view.site_name} answered in this wave. To "
             "protect the respondents, this report shows no results for this wave."))]
     messages = comparison_messages(view, language)
-    for make in (challenge_message, change_message, quick_win_message, network_message,
-                 drivers_message):
+    for make in (challenge_message, baseline_message, change_message, quick_win_message,
+                 network_message, drivers_message):
         if len(messages) >= MAX_MESSAGES:
             break
         message = make(view, language)

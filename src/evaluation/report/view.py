@@ -86,6 +86,8 @@ class SiteView:
     ideas: pd.DataFrame = field(default_factory=pd.DataFrame)
     goals: pd.DataFrame = field(default_factory=pd.DataFrame)
     drivers: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: change from the first wave, where that is not the wave ``change`` starts from
+    since_baseline: pd.DataFrame = field(default_factory=pd.DataFrame)
     # store of drawn charts shared by the site's editions (evaluation.report.chart_store)
     chart_store: Path | None = None
 
@@ -156,8 +158,10 @@ def _factor_table(results: Results, labels: Labels, site: str, wave: str) -> pd.
     return pd.DataFrame(rows, columns=FACTOR_COLUMNS)
 
 
-def _change_table(results: Results, labels: Labels, site: str, wave: str
-                  ) -> tuple[pd.DataFrame, str | None]:
+def _change_table(results: Results, labels: Labels, site: str, wave: str, *,
+                  baseline: bool = False) -> tuple[pd.DataFrame, str | None]:
+    """Change into ``wave`` from the latest earlier wave with data, or (``baseline``) from the
+    first wave."""
     table = results.table("change")
     rows = _rows(table, level="site", site=site, wave_to=wave)
     if rows.empty:
@@ -167,7 +171,7 @@ def _change_table(results: Results, labels: Labels, site: str, wave: str
     earlier = [w for w in rows["wave_from"].unique() if w in order]
     if not earlier:
         return pd.DataFrame(columns=CHANGE_COLUMNS), None
-    wave_from = max(earlier, key=order.index)  # the latest earlier wave with data
+    wave_from = (min if baseline else max)(earlier, key=order.index)
     rows = rows[rows["wave_from"] == wave_from]
     out = []
     for key in labels.scale_order(rows[C.SCALE]):
@@ -293,6 +297,9 @@ def build_site_view(results: Results, site: str, wave: str, *,
         return SiteView(shown=False, **base)
     count = _rows(counts, site=site, wave=wave).iloc[0]
     change, change_from = _change_table(results, labels, site, wave)
+    since_baseline, baseline = _change_table(results, labels, site, wave, baseline=True)
+    if baseline == change_from:  # the baseline is the wave compared with anyway
+        since_baseline = pd.DataFrame(columns=CHANGE_COLUMNS)
     record = next((r for r in results.objects.get("networks") or ()
                    if r["site"] == site and r["wave"] == wave), None)
     tie_changes = _rows(results.table("network_tie_changes"), site=site, wave=wave)
@@ -315,7 +322,7 @@ def build_site_view(results: Results, site: str, wave: str, *,
         invited=int(count["invited"]) if _number(count.get("invited")) else None,
         response_rate=_number(count.get("response_rate")),
         factors=factors,
-        change=change, change_from=change_from,
+        change=change, change_from=change_from, since_baseline=since_baseline,
         challenges=_challenge_table(results, labels, site, wave),
         network=network_from_record(record) if record is not None else None,
         network_metrics=_metric_dict(results.table("network_metrics"), site, wave),
