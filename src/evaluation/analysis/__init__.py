@@ -58,7 +58,8 @@ __getattr__, __dir__, __all__ = lazy_loader.attach(
         ],
         "vocabulary": [
             "ATTRIBUTE", "CONVERGED", "DF_BETWEEN", "DF_WITHIN", "DIFFERENT", "DROPPED_GROUPS",
-            "EFFECT_SIZE_KIND", "GROUPS", "HIGHEST_GROUP", "ICC1", "ICC1_NEGLIGIBLE",
+            "EFFECT_SIZE_KIND", "EYE_LEVEL_ATTRIBUTES", "GROUPS", "HIGHEST_GROUP", "ICC1",
+            "ICC1_NEGLIGIBLE",
             "ICC1_SUBSTANTIAL", "ICC2", "ICC2_RELIABLE", "ICC2_USABLE", "ICC_REML",
             "LOWEST_GROUP", "MEANINGFUL", "NOT_ESTIMABLE", "NO_SITE_DIFFERENCES", "N_RWG_GROUPS",
             "N_TESTS", "PADJUST", "RESIDUAL_VARIANCE", "RWG_MEAN", "RWG_MEDIAN", "RWG_MODERATE",

@@ -29,6 +29,7 @@ from evaluation.analysis.itemmatrix import item_matrix
 from evaluation.analysis.items import item_analysis
 from evaluation.analysis.reliability import reliability_table
 from evaluation.analysis.scales import score_scales
+from evaluation.analysis.vocabulary import EYE_LEVEL_ATTRIBUTES
 from evaluation.analysis.wave_effects import wave_model
 from evaluation.analysis.waves import attrition_table, paired_change, wave_change
 from evaluation.config import Project
@@ -150,7 +151,7 @@ def compute_results(project: Project, survey: SurveyData, participation: Partici
             n_options=book.scale_max - book.scale_min + 1))])
 
     log.info("group differences (eye level)")
-    needed = {"actor_type", "employment"}
+    needed = set(EYE_LEVEL_ATTRIBUTES)
     if not needed <= set(book.respondent_attributes()):
         # an instrument without these attributes has no eye-level comparison: not a problem
         log.info("eye level: the codebook has no %s attribute; comparison left out",

@@ -12,6 +12,7 @@ __all__ = [
     "DIFFERENT",
     "DROPPED_GROUPS",
     "EFFECT_SIZE_KIND",
+    "EYE_LEVEL_ATTRIBUTES",
     "GROUPS",
     "HIGHEST_GROUP",
     "ICC1",
@@ -39,6 +40,9 @@ __all__ = [
     "UNRELIABLE",
     "USABLE_WITH_CARE",
 ]
+
+#: The respondent attributes of the eye-level check: paid or volunteer, and actor type.
+EYE_LEVEL_ATTRIBUTES = ("employment", "actor_type")
 
 # columns of the aggregation table (in addition to evaluation.columns)
 ICC1 = "icc1"

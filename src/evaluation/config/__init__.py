@@ -8,7 +8,7 @@
                     at once
 ``settings``        the known settings of a project file and the checks of reading options
 ``vocabulary``      controlled vocabularies shared across the package (actor types and sectors)
-``yamlio``          safe YAML loading that refuses duplicate keys
+``yamlio``          safe YAML loading that refuses duplicate keys; one-line YAML values
 
 Layer: above the foundation (``errors``, ``columns``, ``language``); imports nothing else.
 """
@@ -38,6 +38,9 @@ __getattr__, __dir__, __all__ = lazy_loader.attach(
         ],
         "vocabulary": [
             "ACTOR_TYPES", "ACTOR_TYPE_SECTORS",
+        ],
+        "yamlio": [
+            "inline_yaml", "load_yaml",
         ],
     },
 )

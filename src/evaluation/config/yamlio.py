@@ -25,6 +25,8 @@ MAX_DEPTH = 50
 MAX_NODES = 1_000_000
 
 
+__all__ = ["inline_yaml", "load_yaml"]
+
 class _UniqueKeyLoader(yaml.SafeLoader):
     """A safe loader that treats a repeated mapping key as an error, not a silent overwrite."""
 
@@ -86,6 +88,13 @@ def _check_shape(node: yaml.Node) -> None:
         return total
 
     size(node, 0)
+
+
+def inline_yaml(value: Any) -> str:
+    """``value`` as one line of YAML flow style (quoted where YAML would misread it, as
+    ``'no'`` or ``'1'``), for files written with their own comments."""
+    return yaml.safe_dump(value, allow_unicode=True, default_flow_style=True,
+                          width=10_000).strip().removesuffix("...").strip()
 
 
 def load_yaml(path: str | Path) -> Any:

@@ -48,7 +48,7 @@ __getattr__, __dir__, __all__ = lazy_loader.attach(
         ],
         "survey_data": [
             "SOSCI_MISSING", "SOSCI_TIME_COLUMN", "STATUS_DTYPE", "SYSTEM_COLUMNS", "Dialect",
-            "SurveyData", "dialect_for",
+            "SurveyData", "cell_text", "dialect_for",
         ],
         "validate": [
             "STRAIGHTLINE_MIN_ITEMS", "ValidationResult", "format_summary", "item_quality",

@@ -19,10 +19,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from evaluation import columns as C
-from evaluation.config import normalise_column, normalise_text
+from evaluation.config import inline_yaml, normalise_column, normalise_text
 from evaluation.errors import InputFileError
 from evaluation.io.instrument_sources import (
     Variable,
@@ -123,16 +121,11 @@ def _key(text: str) -> str:
     return key if key and key[0].isalpha() else f"x_{key}"
 
 
-def _scalar(value: Any) -> str:
-    return yaml.safe_dump(value, allow_unicode=True, default_flow_style=True,
-                          width=10_000).strip().removesuffix("...").strip()
-
-
 def _label(text: dict[str, str], fallback: str) -> tuple[str, bool]:
     """``{de: ..., en: ...}`` and whether the English wording is a copy to translate."""
     de = text.get("de") or text.get("en") or fallback
     en = text.get("en")
-    return _scalar({"de": de, "en": en or de}), en is None
+    return inline_yaml({"de": de, "en": en or de}), en is None
 
 
 def _missing_category(label: str) -> str:
@@ -164,9 +157,10 @@ def draft_codebook(path: str | Path, *, name: str | None = None) -> str:
         f"# Draft codebook from {path.name}, written by `transfer-eval codebook draft`.",
         "# It loads as it is; decide every TODO before the first report, then run",
         "# `transfer-eval validate PROJECT`. See docs/codebook.md for every key.",
-        f"codebook: {_scalar(name or _key(path.stem))}",
+        f"codebook: {inline_yaml(name or _key(path.stem))}",
         'version: "0.1"',
-        f"title: {_scalar({'de': path.stem, 'en': path.stem})}  # TODO: the questionnaire's name",
+        f"title: {inline_yaml({'de': path.stem, 'en': path.stem})}"
+        "  # TODO: the questionnaire's name",
         "",
         "response_scale:",
         f"  min: {low}",
@@ -188,8 +182,8 @@ def draft_codebook(path: str | Path, *, name: str | None = None) -> str:
         for code, label in sorted(missing.items(), key=lambda kv: str(kv[0])):
             category = _missing_category(label) if label else GUESSED_MISSING.get(
                 code, C.NO_ANSWER)
-            lines.append(f"    {_scalar(code)}: {category}"
-                         f"  # {_scalar(label) if label else 'no label'}; TODO: check")
+            lines.append(f"    {inline_yaml(code)}: {category}"
+                         f"  # {inline_yaml(label) if label else 'no label'}; TODO: check")
     else:
         lines += ["    -9: no_answer          # TODO: the export's missing codes",
                   "    -1: cannot_judge"]
@@ -201,7 +195,7 @@ def draft_codebook(path: str | Path, *, name: str | None = None) -> str:
                               and as_integer(x) is None})
     if numeric_codes:
         lines += ["", "answer_codes:                     # the tool's answer codes -> values"]
-        lines += [f"  {_scalar(code)}: {value}" for code, value in sorted(
+        lines += [f"  {inline_yaml(code)}: {value}" for code, value in sorted(
             numeric_codes.items(), key=lambda kv: (kv[1], kv[0]))]
     lines += ["", "# TODO: decide which scales are success factors and which are outcomes (move",
               "# outcome scales under 'outcomes:'), the scale names, the items of each scale,",
@@ -216,13 +210,13 @@ def draft_codebook(path: str | Path, *, name: str | None = None) -> str:
     for group, members in groups.items():
         scale = _unique(_key(group), scale_keys)
         label, _ = _label({"de": group}, group)
-        lines += [f"  {_scalar(scale)}:", f"    label: {label}  # TODO: the scale's name",
+        lines += [f"  {inline_yaml(scale)}:", f"    label: {label}  # TODO: the scale's name",
                   "    items:"]
         for v in members:
             key = _column_key(v.column, used, columns)
             wording, copied = _label(v.text, v.column)
-            lines.append(f"      {_scalar(key)}: {wording}" + ("  # TODO: English wording" if copied
-                                                       else ""))
+            todo = "  # TODO: English wording" if copied else ""
+            lines.append(f"      {inline_yaml(key)}: {wording}{todo}")
     attributes = [v for v in variables if roles[v.column] == "attribute"]
     if attributes:
         lines += ["", "attributes:", "  respondent:   # TODO: keep what the reports should "
@@ -230,7 +224,7 @@ def draft_codebook(path: str | Path, *, name: str | None = None) -> str:
         for v in attributes:
             key = _column_key(v.column, used, columns)
             label, _ = _label(v.text, v.column)
-            lines += [f"    {_scalar(key)}:", f"      label: {label}", "      values:"]
+            lines += [f"    {inline_yaml(key)}:", f"      label: {label}", "      values:"]
             value_keys: set[str] = set()
             labels = list(v.labels.items()) or [(None, {"de": x})
                                                  for x in sorted(map(str, v.values))]
@@ -243,9 +237,9 @@ def draft_codebook(path: str | Path, *, name: str | None = None) -> str:
                 text = wording.get("de") or str(code)
                 code = as_exported.get(code, code)  # the tool's own code ("A1")
                 vkey = _unique(_key(text)[:40], value_keys)
-                coded = f"code: {_scalar(code)}, " if code is not None else ""
-                lines.append(f"        {_scalar(vkey)}: {{{coded}de: {_scalar(text)}, "
-                             f"en: {_scalar(wording.get('en') or text)}}}")
+                coded = f"code: {inline_yaml(code)}, " if code is not None else ""
+                lines.append(f"        {inline_yaml(vkey)}: {{{coded}de: {inline_yaml(text)}, "
+                             f"en: {inline_yaml(wording.get('en') or text)}}}")
     respondent = [v.column for v in variables if roles[v.column] == "respondent"]
     for role in (C.RESPONDENT, C.SITE, C.WAVE):
         found = [v.column for v in variables if roles[v.column] == role]
@@ -253,13 +247,13 @@ def draft_codebook(path: str | Path, *, name: str | None = None) -> str:
             columns[found[0]] = role
     if columns:
         lines += ["", "columns:                          # export column -> key"]
-        lines += [f"  {_scalar(c)}: {_scalar(k)}" for c, k in columns.items()]
+        lines += [f"  {inline_yaml(c)}: {inline_yaml(k)}" for c, k in columns.items()]
     other = [v.column for v in variables if roles[v.column] == "other"]
     system = [v.column for v in variables if roles[v.column] == "system"]
     if other or system or respondent[1:]:
         lines += ["", "# columns that carry no answers for the reports (TODO: check the list;",
                   "# a site or wave column is named in the project file, not here)",
-                  f"ignore: {_scalar([*system, *other, *respondent[1:]])}"]
+                  f"ignore: {inline_yaml([*system, *other, *respondent[1:]])}"]
     return "\n".join(lines) + "\n"
 
 

@@ -15,12 +15,11 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
-from evaluation.config import normalise_column, normalise_text
+from evaluation.config import inline_yaml, normalise_column, normalise_text
 from evaluation.errors import InputFileError
 from evaluation.io.instrument_draft import ID_NAMES, SITE_NAMES, WAVE_NAMES
 from evaluation.io.readers import TEXT_SUFFIXES, decode_text, read_raw, sniff_delimiter
+from evaluation.io.survey_data import cell_text
 
 __all__ = ["DataFile", "draft_project", "inspect_data_file"]
 
@@ -68,28 +67,16 @@ def inspect_data_file(path: Path) -> DataFile:
     for role, values in (("site", "sites"), ("wave", "waves")):
         column = getattr(found, role)
         if column is not None:
-            seen = raw.frame[column].map(_cell)  # as the survey reader reads the cell
+            seen = raw.frame[column].map(cell_text)  # as the survey reader reads the cell
             setattr(found, values, sorted({v for v in seen if v}, key=_natural))
     if found.site is not None:  # SPSS value labels name the sites behind their codes
         labels = raw.value_labels.get(found.site) or {}
-        found.site_labels = {_cell(code): str(label) for code, label in labels.items()}
+        found.site_labels = {cell_text(code): str(label) for code, label in labels.items()}
     return found
-
-
-def _cell(value: object) -> str:
-    """A cell as text the way the survey reader compares it (``1.0`` is ``1``)."""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
 
 
 def _natural(text: str) -> tuple:
     return tuple(int(p) if p.isdigit() else p.casefold() for p in re.split(r"(\d+)", text))
-
-
-def _scalar(value: object) -> str:
-    return yaml.safe_dump(value, allow_unicode=True, default_flow_style=True,
-                          width=10_000).strip().removesuffix("...").strip()
 
 
 def draft_project(folder: str | Path) -> str:
@@ -117,25 +104,25 @@ def draft_project(folder: str | Path) -> str:
         "# Check every TODO, then run `transfer-eval validate` on this folder.",
         "# docs/project.md explains every setting.",
         "project:",
-        f"  name: {_scalar(folder.resolve().name)}   # TODO: the project's name in reports",
+        f"  name: {inline_yaml(folder.resolve().name)}   # TODO: the project's name in reports",
         "  synthetic: false",
         f"  report_date: {dt.date.today().isoformat()}          # printed in every report; "
         "fixed, so reruns give the same bytes",
-        f"instrument: {_scalar(codebook or 'default')}"
+        f"instrument: {inline_yaml(codebook or 'default')}"
         + ("" if codebook else "   # TODO: your codebook (transfer-eval codebook draft)"),
         "language: de",
     ]
     if wave_values:  # the waves the files' wave columns hold
         lines += ["waves:                             # TODO: labels and dates of the waves"]
-        lines += [f"  - {{key: {_scalar(w)}, label: {{de: {_scalar(w)}, en: {_scalar(w)}}}}}"
-                  for w in wave_values]
+        lines += [f"  - {{key: {inline_yaml(w)}, "
+                  f"label: {inline_yaml({'de': w, 'en': w})}}}" for w in wave_values]
     elif len(found) > 1:
         lines += ["waves:                             # TODO: one wave per file? name them",
                   *(f"  - {{key: w{i}}}" for i in range(1, len(found) + 1))]
     lines += ["sites:                             # TODO: the municipalities' names"]
     if keys:
         for value, key in keys.items():
-            lines.append(f"  - {{key: {key}, name: {_scalar(names.get(value, value))}}}")
+            lines.append(f"  - {{key: {key}, name: {inline_yaml(names.get(value, value))}}}")
     else:
         lines.append("  - {key: K01, name: TODO}          # TODO: no site column was found")
     lines.append("survey:")
@@ -162,7 +149,7 @@ def draft_project(folder: str | Path) -> str:
         if codes:
             entry["site_codes"] = codes
         note = f"   # {f.rows} rows" + ("" if f.site else "; TODO: no site column, set site:")
-        lines.append(f"  - {_scalar(entry)}{note}")
+        lines.append(f"  - {inline_yaml(entry)}{note}")
     lines += ["privacy:", "  min_group_size: 5                 # k: no figure for fewer people",
               "outputs: {editions: [partner, evaluator]}"]
     return "\n".join(lines) + "\n"

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from evaluation import columns as C
@@ -24,6 +26,7 @@ __all__ = [
     "SYSTEM_COLUMNS",
     "Dialect",
     "SurveyData",
+    "cell_text",
     "dialect_for",
 ]
 
@@ -93,6 +96,16 @@ class Dialect:
         if self.format == "limesurvey":
             return LIMESURVEY_TIME_COLUMN.fullmatch(name) is not None
         return self.format == "sosci" and SOSCI_TIME_COLUMN.fullmatch(name) is not None
+
+
+def cell_text(value: Any) -> str:
+    """A cell as the survey reader compares it: empty for a missing cell, ``1`` for the
+    float ``1.0`` a spreadsheet or SPSS file gives, else the text without surrounding space."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
 
 
 def dialect_for(codebook: Codebook, survey_file: SurveyFile) -> Dialect:

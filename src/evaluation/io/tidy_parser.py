@@ -10,16 +10,24 @@ a missing category (``no_answer``, ``cannot_judge``, ``not_shown``, ``faulty``) 
 from __future__ import annotations
 
 import functools
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
 
 from evaluation import columns as C
-from evaluation.config import ID_FIELDS, Codebook, code_key, normalise_column, normalise_text
+from evaluation.config import (
+    ID_FIELDS,
+    Codebook,
+    Label,
+    code_key,
+    normalise_column,
+    normalise_text,
+)
 from evaluation.errors import Problem
 from evaluation.io.readers import RawTable
-from evaluation.io.survey_data import STATUS_DTYPE, Dialect, SurveyData
+from evaluation.io.survey_data import STATUS_DTYPE, Dialect, SurveyData, cell_text
 from evaluation.numbers import parse_number
 
 
@@ -139,7 +147,7 @@ class TidyParser:
                          expected="a column 'respondent' (or one mapped to it, e.g. CASE)")
             return pd.Series([f"row{i + self.raw.first_row}" for i in range(len(frame))],
                              dtype=object)
-        ids = frame[column].map(_cell_text)
+        ids = frame[column].map(cell_text)
         for pos in np.flatnonzero(ids.to_numpy() == ""):
             self.problem("respondent identifier is empty", position=int(pos), column=column)
         return ids.astype(object)
@@ -148,7 +156,7 @@ class TidyParser:
               fixed: str | None, lookup: dict[str, str] | None) -> pd.Series:
         if fixed is not None:
             if column is not None:
-                values = frame[column].map(_cell_text)
+                values = frame[column].map(cell_text)
                 clash = values[(values != "") & (values.map(
                     lambda v: (lookup or {}).get(normalise_text(v), v)) != fixed)]
                 for pos, value in clash.items():
@@ -161,7 +169,7 @@ class TidyParser:
                          column=field_name,
                          expected=f"a column {field_name!r} or '{field_name}:' in the project")
             return pd.Series("", index=frame.index, dtype=object)
-        raw = frame[column].map(_cell_text)
+        raw = frame[column].map(cell_text)
         if lookup is None:
             return raw.astype(object)
         mapping = {v: lookup.get(normalise_text(v)) for v in raw.unique()}
@@ -178,7 +186,7 @@ class TidyParser:
         missing_codes = self.raw.user_missing.get(column, set())
 
         def classify(value: Any) -> Any:
-            text = _cell_text(value)
+            text = cell_text(value)
             if text == "" or value in missing_codes or code_key(text) in \
                     self.dialect.missing_codes:
                 return pd.NA
@@ -196,7 +204,7 @@ class TidyParser:
 
     def numeric(self, series: pd.Series, column: str, lo: float, hi: float) -> pd.Series:
         def parse(value: Any) -> float | str:
-            text = _cell_text(value)
+            text = cell_text(value)
             if text == "" or code_key(text) in self.dialect.missing_codes \
                     or value in self.raw.user_missing.get(column, set()):
                 return np.nan
@@ -221,7 +229,7 @@ class TidyParser:
         self.check_value_labels(column, labels)
 
         def classify(value: Any) -> tuple[float, str | None]:
-            text = _cell_text(value)
+            text = cell_text(value)
             if text == "":
                 return np.nan, self.dialect.blank
             key = code_key(text)
@@ -265,20 +273,12 @@ class TidyParser:
     @functools.cached_property
     def code_by_label(self) -> dict[str, int]:
         """Answer code of every response-scale label of the codebook, German and English."""
-        table: dict[str, int] = {}
-        for code, label in self.book.scale_labels.items():
-            for text in (label.de, label.en):
-                table.setdefault(normalise_text(text), code)
-        return table
+        return _by_label(self.book.scale_labels)
 
     @functools.cached_property
     def missing_by_label(self) -> dict[str, str]:
         """Missing category of every missing label of the codebook, German and English."""
-        table: dict[str, str] = {}
-        for category, label in self.book.missing_labels.items():
-            for text in (label.de, label.en):
-                table.setdefault(normalise_text(text), category)
-        return table
+        return _by_label(self.book.missing_labels)
 
     def check_value_labels(self, column: str, labels: dict[Any, str]) -> None:
         """The file's value labels of an item column (SPSS) against the codebook's: a label
@@ -286,7 +286,7 @@ class TidyParser:
         shifted), and every answer would be read wrongly; one problem per column."""
         moved = {}
         for value, text in labels.items():
-            number = _to_number(_cell_text(value))
+            number = _to_number(cell_text(value))
             meant = self.code_by_label.get(normalise_text(text))
             if number is not None and meant is not None and number != meant:
                 moved[int(number) if number.is_integer() else number] = (text, meant)
@@ -314,20 +314,25 @@ class TidyParser:
                 first.setdefault((wave, rid), self.raw.row_number(pos))
 
 
+K = TypeVar("K")
+
+
+def _by_label(labels: Mapping[K, Label]) -> dict[str, K]:
+    """Each key of ``labels`` under its German and English label, normalised (the first
+    key wins where two share a label)."""
+    table: dict[str, K] = {}
+    for key, label in labels.items():
+        for text in (label.de, label.en):
+            table.setdefault(normalise_text(text), key)
+    return table
+
+
 class _Unknown:
     def __repr__(self) -> str:
         return "<unknown>"
 
 
 _UNKNOWN = _Unknown()
-
-
-def _cell_text(value: Any) -> str:
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
 
 
 def _to_number(text: str) -> float | None:

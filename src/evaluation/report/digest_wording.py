@@ -14,6 +14,7 @@ from typing import Any
 from evaluation import columns as C
 from evaluation.peers import scale_labels, wave_order
 from evaluation.report.formatting import fmt_ci, fmt_number, fmt_percent
+from evaluation.report.labels import labels_from_meta
 
 __all__ = ["EVIDENCE_LABELS", "UNITS", "DigestContext", "finding_record"]
 
@@ -46,9 +47,7 @@ class DigestContext:
 
     def scale_range(self) -> str:
         """``1 bis 5`` / ``1 to 5``: the instrument's response scale."""
-        response = self.results.meta.get("response_scale") or {}
-        low, high = response.get("min", 1), response.get("max", 5)
-        return self.say(f"{low} bis {high}", f"{low} to {high}")
+        return labels_from_meta(self.results.meta).range_text(self.language)
 
     def label(self, scale: str) -> str:
         text = self.labels.get(scale, {}).get(self.language, scale)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 from evaluation import columns as C
+from evaluation.analysis import EYE_LEVEL_ATTRIBUTES
 from evaluation.report.formatting import fmt_percent, fmt_pvalue, html_table
 from evaluation.report.fragments import heading, note, paragraph
 from evaluation.report.labels import Labels, labels_from_meta
@@ -277,7 +278,7 @@ def eye_level(results: Results, wave: str, language: str = "de", *, level: int =
     """Augenhöhe: differences by paid/volunteer and actor type, Holm-adjusted."""
     eye = _wave_rows(results, "eye_level", wave)
     labels = full_labels(results)
-    if eye.empty and not {"actor_type", "employment"} & set(labels.attributes):
+    if eye.empty and not set(EYE_LEVEL_ATTRIBUTES) & set(labels.attributes):
         return ""  # an instrument without the attributes of this comparison
     parts = [heading(level, _t("Augenhöhe: Unterschiede zwischen Gruppen",
                            "Eye level: differences between groups", language), anchor="eye")]

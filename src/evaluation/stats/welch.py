@@ -37,6 +37,12 @@ DIRECT_SHARE = 1e-2
 CONSTANT_TOLERANCE = 10 * np.finfo(float).eps
 
 
+def _essentially_constant(se: Any, size: Any) -> Any:
+    """Whether a standard error is zero or below R's ``10 * eps`` of the mean's size (scalars
+    or arrays): the data are essentially constant and give no interval or test."""
+    return (se == 0) | (se < CONSTANT_TOLERANCE * size)
+
+
 def mean_ci(values: Sequence[float] | np.ndarray | pd.Series, *, confidence: float = 0.95
             ) -> tuple[float, float, float, float, float]:
     """Mean, sd, se and the t confidence interval of a sample (NaN dropped).
@@ -57,7 +63,7 @@ def mean_ci(values: Sequence[float] | np.ndarray | pd.Series, *, confidence: flo
         return mean, np.nan, np.nan, np.nan, np.nan
     sd = float(x.std(ddof=1))
     se = sd / np.sqrt(n)
-    if se < CONSTANT_TOLERANCE * abs(mean) or se == 0:
+    if _essentially_constant(se, abs(mean)):
         return mean, sd, se, np.nan, np.nan
     half = stats.t.ppf(0.5 + confidence / 2, n - 1) * se
     return mean, sd, se, mean - half, mean + half
@@ -89,7 +95,7 @@ def welch_difference(x: Sequence[float] | np.ndarray | pd.Series,
     va, vb = a.var(ddof=1) / len(a), b.var(ddof=1) / len(b)
     diff = float(a.mean() - b.mean())
     se = float(np.sqrt(va + vb))
-    if se == 0 or se < CONSTANT_TOLERANCE * max(abs(a.mean()), abs(b.mean())):
+    if _essentially_constant(se, max(abs(a.mean()), abs(b.mean()))):
         return diff, np.nan, np.nan, np.nan, np.nan, np.nan  # constant: no test, no interval
     df = float((va + vb) ** 2 / (va**2 / (len(a) - 1) + vb**2 / (len(b) - 1)))
     t = diff / se
@@ -261,7 +267,7 @@ def t_intervals(moments: Moments, *, confidence: float = 0.95
     high = np.full(len(moments.n), np.nan)
     sd[ok] = np.sqrt(moments.var[ok])
     se[ok] = sd[ok] / np.sqrt(moments.n[ok])
-    ok &= ~((se == 0) | (se < CONSTANT_TOLERANCE * np.abs(moments.mean)))
+    ok &= ~_essentially_constant(se, np.abs(moments.mean))
     half = stats.t.ppf(0.5 + confidence / 2, moments.n[ok] - 1) * se[ok]
     low[ok] = moments.mean[ok] - half
     high[ok] = moments.mean[ok] + half
@@ -287,7 +293,7 @@ def welch_arrays(a: Moments, b: Moments, *, confidence: float = 0.95
     se = np.sqrt(va + vb)
     diff[ok] = d
     scale = np.maximum(np.abs(a.mean[ok]), np.abs(b.mean[ok]))
-    exact = (se == 0) | (se < CONSTANT_TOLERANCE * scale)  # constant: no test, no interval
+    exact = _essentially_constant(se, scale)  # constant: no test, no interval
     where = np.flatnonzero(ok)
     tested = where[~exact]
     va, vb, d, se = va[~exact], vb[~exact], d[~exact], se[~exact]
