@@ -86,7 +86,7 @@ def test_a_new_user_goes_from_a_structure_and_an_export_to_a_validated_project(t
     (entry,) = config["survey"]
     assert entry["format"] == "limesurvey"
     assert (entry["delimiter"], entry["encoding"]) == (";", "utf-8")
-    assert entry["columns"] == {"id": "respondent", "ORT": "site"}
+    assert entry["columns"] == {"id": "respondent"}  # ORT -> site is in the codebook
     capsys.readouterr()
     assert main(["validate", str(project)]) == 0
     assert "No errors found." in capsys.readouterr().out

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import pandas as pd
 import pyreadstat
+import pytest
 
 from evaluation import columns as C
-from evaluation.config import load_project
+from evaluation.config import load_project, parse_codebook
+from evaluation.errors import CodebookError
 from evaluation.io.ingest import read_project_survey
 from tests.formats import write_csv
 
@@ -68,6 +70,37 @@ def test_a_sav_file_labelled_the_other_way_round_is_an_error_per_column(tmp_path
            "5 = 'trifft gar nicht zu'" in message
     assert "codebook: 5 = 'trifft voll zu'; 4 = 'trifft eher zu'; 2 = 'trifft eher nicht " \
            "zu'; 1 = 'trifft gar nicht zu'" in message
+    assert "reversed_in_file" in problems[0].expected  # a mirror image: the tool's reversal?
+
+
+def test_an_item_the_survey_tool_stored_reversed_reads_its_mirrored_labels_and_texts(
+        tmp_path, codebook_dict):
+    """SoSci Survey's 'Antwortcodes invertieren' stores the item's codes reversed and labels
+    them so (1 = 'trifft voll zu'); ``reversed_in_file: true`` reads the codes as they are."""
+    reversed_labels = {1.0: "trifft voll zu", 2.0: "trifft eher zu", 3.0: "teils/teils",
+                       4.0: "trifft eher nicht zu", 5.0: "trifft gar nicht zu"}
+    for item in ITEMS[:2]:
+        codebook_dict["factors"]["trust"]["items"][item]["reversed_in_file"] = True
+    assert not _problems(tmp_path / "sav", codebook_dict, reversed_labels)
+
+    frame = wide_survey()  # label texts in the cells of a reversed-in-file item
+    frame["trust_1"] = frame["trust_1"].astype(object)
+    frame.loc[0, "trust_1"] = "trifft eher zu"
+    frame.loc[3, "trust_1"] = "trifft voll zu"
+    path = write_csv(frame, tmp_path / "labels.csv")
+    folder = project_for(tmp_path / "csv", codebook_dict, {"survey.csv": path.read_bytes()},
+                         [{"path": "data/survey.csv"}])
+    _write_sites(folder)
+    values = tidy(folder).responses.set_index([C.RESPONDENT, C.WAVE, C.ITEM])[C.VALUE]
+    assert values[("R1", "w1", "trust_1")] == 2.0
+    assert values[("R1", "w2", "trust_1")] == 1.0
+
+
+def test_an_item_reversed_twice_is_refused(codebook_dict):
+    codebook_dict["factors"]["trust"]["items"]["trust_1"].update(reverse=True,
+                                                                 reversed_in_file=True)
+    with pytest.raises(CodebookError, match="reversed a second time"):
+        parse_codebook(codebook_dict)
 
 
 def test_a_sav_file_with_labels_shifted_by_one_is_an_error(tmp_path, codebook_dict):

@@ -52,6 +52,10 @@ class Item:
     kind: str  # "factor", "outcome" or "challenge"
     scale: str | None
     reverse: bool = False
+    #: True where the survey tool already stored the item's codes reversed (SoSci Survey's
+    #: "Antwortcodes invertieren"): its codes are read as they are, and its value labels run
+    #: the other way round (the lowest code carries the scale's highest label).
+    reversed_in_file: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -293,12 +293,27 @@ class _Checker:
         if not isinstance(reverse, bool):
             self.problem(where, "reverse must be true or false", value=reverse)
             reverse = False
-        for extra in set(spec) - {"de", "en", "reverse"}:
-            hint = did_you_mean(extra, {"de", "en", "reverse"})
+        in_file = spec.get("reversed_in_file", False)
+        if not isinstance(in_file, bool):
+            self.problem(where, "reversed_in_file must be true or false", value=in_file)
+            in_file = False
+        if in_file and reverse:
+            self.problem(where, "an item reversed by the survey tool already "
+                         "(reversed_in_file) would be reversed a second time by 'reverse'",
+                         value="reverse: true", expected="one of reverse or reversed_in_file")
+            reverse = False
+        if in_file and kind == "challenge":
+            self.problem(where, "reversed_in_file on a single challenge item",
+                         value=in_file, expected="no reversed_in_file flag")
+            in_file = False
+        known = {"de", "en", "reverse", "reversed_in_file"}
+        for extra in set(spec) - known:
+            hint = did_you_mean(extra, known)
             self.problem(where, f"unknown key in item{hint}", value=extra,
-                         expected="de, en, reverse")
+                         expected="de, en, reverse, reversed_in_file")
         label = self.label(where, {k: spec.get(k) for k in LANGUAGES})
-        return Item(key=key, label=label, kind=kind, scale=scale, reverse=reverse)
+        return Item(key=key, label=label, kind=kind, scale=scale, reverse=reverse,
+                    reversed_in_file=in_file)
 
     def challenges(self, node: Any, items: dict[str, Item]) -> None:
         if not isinstance(node, dict):

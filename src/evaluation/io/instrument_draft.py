@@ -53,7 +53,8 @@ def _response_scale(variables: list[Variable]) -> tuple[int, int, dict[int, dict
     """The scale most labelled variables share: the (lowest, highest) labelled code of the
     most variables (SPSS files often label the ends only), with the fullest wording found;
     for a response export, the range of its small-integer columns."""
-    variables = [v for v in variables if _named_role(v) is None]  # not id, site or system
+    variables = [v for v in variables if _named_role(v) is None  # not id, site or system
+                 and not v.nominal]  # nor a choice question's categories
     ends: Counter[tuple[int, int]] = Counter()
     wording: dict[tuple[int, int], dict[int, dict[str, str]]] = {}
     for v in variables:
@@ -61,7 +62,7 @@ def _response_scale(variables: list[Variable]) -> tuple[int, int, dict[int, dict
         if len(codes) >= 2 and 2 <= codes[-1] - codes[0] <= 10:
             shape = (codes[0], codes[-1])
             ends[shape] += 1
-            if len(codes) > len(wording.get(shape, {})):
+            if len(codes) > len(wording.get(shape, {})) and not v.reversed_in_file:
                 wording[shape] = {c: v.labels[c] for c in codes}
     if ends:
         low, high = ends.most_common(1)[0][0]
@@ -94,14 +95,34 @@ def _named_role(v: Variable) -> str | None:
     return None
 
 
+def _mirrored(v: Variable, scale: dict[int, dict[str, str]], low: int, high: int) -> bool:
+    """Whether the item's end labels are the scale's, swapped (stored reversed)."""
+    def text(labels: dict, code: int) -> str:
+        return normalise_text((labels.get(code) or {}).get("de", ""))
+
+    return bool(text(scale, low)) and text(scale, low) != text(scale, high) and \
+        text(v.labels, low) == text(scale, high) and text(v.labels, high) == text(scale, low)
+
+
+def _labelled_role(v: Variable) -> str | None:
+    """Site or wave for a category variable whose label names it ("Kommune", "Welle")."""
+    words = set(re.findall(r"\w+", normalise_text(v.text.get("de") or "")))
+    if words & set(SITE_NAMES):
+        return C.SITE
+    if words & set(WAVE_NAMES):
+        return C.WAVE
+    return None
+
+
 def _role(v: Variable, low: int, high: int) -> str:
     named = _named_role(v)
     if named is not None:
         return named
     codes = [c for c in v.labels if isinstance(c, int)]
     if codes:
-        return "item" if (min(codes), max(codes)) == (low, high) and len(codes) >= 2 \
-            else "attribute"
+        if not v.nominal and (min(codes), max(codes)) == (low, high) and len(codes) >= 2:
+            return "item"
+        return _labelled_role(v) or "attribute"
     numbers = [n for n in (answer_number(x) for x in v.values) if n is not None]
     if v.values and len(numbers) == len(v.values):
         inside = [n for n in numbers if low <= n <= high]
@@ -174,6 +195,10 @@ def draft_codebook(path: str | Path, *, name: str | None = None) -> str:
                         else "")
         lines.append(f"    {code}: {label}{todo}")
     missing = {c: label for v in items for c, label in v.missing.items()}
+    for v in variables:  # codes the items do not label but other questions do (SoSci's -9)
+        if roles[v.column] == "attribute":
+            for code, label in v.missing.items():
+                missing.setdefault(code, label)
     if not any(v.missing for v in items):  # a response export: its negative codes
         missing = {n: "" for v in items for n in (as_integer(x) for x in v.values)
                    if n is not None and n < 0}
@@ -209,21 +234,26 @@ def draft_codebook(path: str | Path, *, name: str | None = None) -> str:
     scale_keys: set[str] = set()  # scales and items are named apart
     for group, members in groups.items():
         scale = _unique(_key(group), scale_keys)
-        label, _ = _label({"de": group}, group)
+        title = members[0].group_text or group
+        label, _ = _label({"de": title}, title)
         lines += [f"  {inline_yaml(scale)}:", f"    label: {label}  # TODO: the scale's name",
                   "    items:"]
         for v in members:
             key = _column_key(v.column, used, columns)
             wording, copied = _label(v.text, v.column)
             todo = "  # TODO: English wording" if copied else ""
+            if v.reversed_in_file or _mirrored(v, scale_labels, low, high):
+                wording = wording[:-1] + ", reversed_in_file: true}"
+                todo += ("  # the tool stored this item reversed already (its labels run the "
+                         "other way): not to be reversed again")
             lines.append(f"      {inline_yaml(key)}: {wording}{todo}")
     attributes = [v for v in variables if roles[v.column] == "attribute"]
     if attributes:
         lines += ["", "attributes:", "  respondent:   # TODO: keep what the reports should "
                   "compare by; site and wave are set in the project"]
         for v in attributes:
-            key = _column_key(v.column, used, columns)
-            label, _ = _label(v.text, v.column)
+            key = _column_key(v.group_text or v.column, used, columns, column=v.column)
+            label, _ = _label({"de": v.group_text} if v.group_text else v.text, v.column)
             lines += [f"    {inline_yaml(key)}:", f"      label: {label}", "      values:"]
             value_keys: set[str] = set()
             labels = list(v.labels.items()) or [(None, {"de": x})
@@ -242,9 +272,14 @@ def draft_codebook(path: str | Path, *, name: str | None = None) -> str:
                              f"en: {inline_yaml(wording.get('en') or text)}}}")
     respondent = [v.column for v in variables if roles[v.column] == "respondent"]
     for role in (C.RESPONDENT, C.SITE, C.WAVE):
-        found = [v.column for v in variables if roles[v.column] == role]
-        if found and normalise_column(found[0]) != role:
-            columns[found[0]] = role
+        found = [v for v in variables if roles[v.column] == role]
+        if found and normalise_column(found[0].column) != role:
+            columns[found[0].column] = role
+        if found and found[0].labels and role != C.RESPONDENT:
+            coded = ", ".join(f"{code} = {wording.get('de')}"
+                              for code, wording in found[0].labels.items())
+            lines += ["", f"# {role} codes in {found[0].column}: {coded}",
+                      "# (TODO: give them as site_codes/the sites' names in the project file)"]
     if columns:
         lines += ["", "columns:                          # export column -> key"]
         lines += [f"  {inline_yaml(c)}: {inline_yaml(k)}" for c, k in columns.items()]
@@ -257,9 +292,12 @@ def draft_codebook(path: str | Path, *, name: str | None = None) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _column_key(column: str, used: set[str], columns: dict[str, str]) -> str:
-    """A new key for an export column; the column is mapped to it where the names differ."""
-    key = _unique(_key(column), used)
+def _column_key(name: str, used: set[str], columns: dict[str, str], *,
+                column: str | None = None) -> str:
+    """A new key from ``name`` for an export column (``name`` itself unless given); the
+    column is mapped to the key where the names differ."""
+    column = column or name
+    key = _unique(_key(name), used)
     if normalise_column(key) != normalise_column(column):
         columns[column] = key
     return key

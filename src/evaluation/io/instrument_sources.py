@@ -1,5 +1,6 @@
 """The variables of a survey as a LimeSurvey structure (``.lss``), an SPSS file's metadata
-(``.sav``) or a response export (CSV, Excel) describes them: the input of the draft codebook
+(``.sav``), SoSci Survey's R import script (``.r``, :mod:`evaluation.io.sosci_script`) or a
+response export (CSV, Excel) describes them: the input of the draft codebook
 (:mod:`evaluation.io.instrument_draft`).
 
 LimeSurvey structures of version 3 (question text and answers as fields of their rows) and of
@@ -10,30 +11,19 @@ read with :mod:`defusedxml`, which refuses entity expansion and external entitie
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from evaluation.errors import InputFileError
 from evaluation.io.readers import TEXT_SUFFIXES, read_raw, sav_user_missing
+from evaluation.io.sosci_script import read_sosci_script
+from evaluation.io.source_variables import Variable, answer_number, as_integer, question_of
 
-__all__ = ["FIXED_SCALES", "Variable", "answer_number", "as_integer", "read_instrument_source"]
+__all__ = ["FIXED_SCALES", "Variable", "answer_number", "as_integer", "question_of",
+           "read_instrument_source"]
 
 #: LimeSurvey question types with fixed numeric answers: 5-point choice, 5- and 10-point arrays
 FIXED_SCALES = {"5": (1, 5), "A": (1, 5), "B": (1, 10)}
-
-
-@dataclass
-class Variable:
-    """One column of the survey as the source describes it."""
-
-    column: str                      # the export column name
-    text: dict[str, str]             # wording by language ("de", "en")
-    group: str                       # the question it belongs to
-    labels: dict[Any, dict[str, str]] = field(default_factory=dict)  # code -> wording
-    missing: dict[Any, str] = field(default_factory=dict)  # user-missing code -> label
-    values: tuple[Any, ...] = ()     # values seen (response exports only)
-    numeric_codes: dict[str, int] = field(default_factory=dict)  # text code -> value (A1 -> 1)
 
 
 # -- reading the sources ------------------------------------------------------------------
@@ -49,11 +39,13 @@ def read_instrument_source(path: str | Path) -> list[Variable]:
         return _from_lss(path)
     if suffix in (".sav", ".zsav"):
         return _from_sav(path)
+    if suffix == ".r":
+        return read_sosci_script(path)
     if suffix in TEXT_SUFFIXES or suffix in (".xlsx", ".xlsm"):
         return _from_export(path)
     raise InputFileError(path, f"cannot draft a codebook from a {suffix!r} file; expected a "
-                         "LimeSurvey structure (.lss), an SPSS file (.sav) or a response export "
-                         "(.csv, .xlsx)")
+                         "LimeSurvey structure (.lss), an SPSS file (.sav), SoSci Survey's R "
+                         "import script (.r) or a response export (.csv, .xlsx)")
 
 
 def _from_sav(path: Path) -> list[Variable]:
@@ -79,7 +71,7 @@ def _from_sav(path: Path) -> list[Variable]:
             elif isinstance(code, int) and code < 0:  # a labelled negative code: a missing
                 user_missing.setdefault(code, str(label))  # code not declared as such
         text = str(labels_of.get(column) or column)
-        out.append(Variable(column=column, text={"de": text}, group=_prefix(column),
+        out.append(Variable(column=column, text={"de": text}, group=question_of(column),
                             labels={c: {"de": str(t)} for c, t in labels.items()
                                     if c not in user_missing},
                             missing=user_missing))
@@ -92,7 +84,7 @@ def _from_export(path: Path) -> list[Variable]:
     for column in raw.frame.columns:
         values = tuple(v for v in raw.frame[column].unique() if str(v).strip() != "")
         out.append(Variable(column=str(column), text={"de": str(column)},
-                            group=_prefix(str(column)), values=values))
+                            group=question_of(str(column)), values=values))
     return out
 
 
@@ -193,28 +185,6 @@ def _language(code: str) -> str:
     return "en" if code.lower().startswith("en") else "de"
 
 
-def answer_number(value: Any) -> int | None:
-    """An answer as a number: a whole number, or a LimeSurvey answer code ``A<n>`` as ``n``."""
-    match = re.fullmatch(r"A(\d{1,2})", str(value).strip())
-    return int(match.group(1)) if match else as_integer(value)
-
-
-def as_integer(value: Any) -> int | None:
-    """``value`` as an int where it is a whole number (``3``, ``'3'``, ``3.0``), else None."""
-    try:
-        number = float(str(value).strip())
-    except (TypeError, ValueError):
-        return None
-    return int(number) if number.is_integer() else None
-
-
 def _code(value: Any) -> Any:
     number = as_integer(value)
     return number if number is not None else value
-
-
-def _prefix(column: str) -> str:
-    """The question a column belongs to: ``TR01_02`` and ``TR01[SQ002]`` -> ``TR01``."""
-    name = re.sub(r"\[[^\]]*\]$", "", column)
-    stem = re.sub(r"[_.]?\d+$", "", name)
-    return stem or name

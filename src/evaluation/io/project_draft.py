@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from evaluation.config import inline_yaml, normalise_column, normalise_text
+from evaluation.config import inline_yaml, load_yaml, normalise_column, normalise_text
 from evaluation.errors import InputFileError
 from evaluation.io.instrument_draft import ID_NAMES, SITE_NAMES, WAVE_NAMES
 from evaluation.io.readers import TEXT_SUFFIXES, decode_text, read_raw, sniff_delimiter
@@ -43,8 +43,10 @@ class DataFile:
     rows: int = 0
 
 
-def inspect_data_file(path: Path) -> DataFile:
-    """Format, dialect, identifier, site and wave columns of one survey file."""
+def inspect_data_file(path: Path, mapped: dict[str, str] | None = None) -> DataFile:
+    """Format, dialect, identifier, site and wave columns of one survey file; ``mapped``: the
+    codebook's column mapping (export column -> key), which names them where the file's
+    column names do not (SoSci's ``SD01`` for the site)."""
     raw = read_raw(path)
     names = {normalise_column(c): str(c) for c in raw.frame.columns}
     if {"questnnr", "serial", "time_sum", "missrel"} & set(names):  # SoSci's own variables
@@ -63,6 +65,8 @@ def inspect_data_file(path: Path) -> DataFile:
     for role, candidates in (("respondent", ID_NAMES), ("site", SITE_NAMES),
                              ("wave", WAVE_NAMES)):
         column = next((names[n] for n in candidates if n in names), None)
+        column = column or next((names[n] for n, key in (mapped or {}).items()
+                                 if n in names and normalise_column(key) == role), None)
         setattr(found, role, column)
     for role, values in (("site", "sites"), ("wave", "waves")):
         column = getattr(found, role)
@@ -88,7 +92,9 @@ def draft_project(folder: str | Path) -> str:
     if not files:
         raise InputFileError(data, "no survey files (.csv, .tsv, .txt, .xlsx, .sav) found; put "
                              "the exports into the project's data folder first")
-    found = [inspect_data_file(p) for p in files]
+    codebook = next((p for p in sorted(folder.glob("*.yml")) if p.name != "project.yml"), None)
+    mapped = _codebook_columns(codebook)
+    found = [inspect_data_file(p, mapped) for p in files]
     # values equal but for case and spacing are one site, as the survey reader matches them
     spelled: dict[str, str] = {}
     for value in sorted({s for f in found for s in f.sites}, key=_natural):
@@ -97,8 +103,6 @@ def draft_project(folder: str | Path) -> str:
     wave_values = sorted({w for f in found for w in f.waves}, key=_natural)
     keys = {value: _site_key(value, i) for i, value in enumerate(site_values, start=1)}
     names = {value: label for f in found for value, label in f.site_labels.items()}
-    codebook = next((p.name for p in sorted(folder.glob("*.yml"))
-                     if p.name != "project.yml"), None)
     lines = [
         "# Project file scaffolded by `transfer-eval init` from the files in data/.",
         "# Check every TODO, then run `transfer-eval validate` on this folder.",
@@ -108,7 +112,7 @@ def draft_project(folder: str | Path) -> str:
         "  synthetic: false",
         f"  report_date: {dt.date.today().isoformat()}          # printed in every report; "
         "fixed, so reruns give the same bytes",
-        f"instrument: {inline_yaml(codebook or 'default')}"
+        f"instrument: {inline_yaml(codebook.name if codebook else 'default')}"
         + ("" if codebook else "   # TODO: your codebook (transfer-eval codebook draft)"),
         "language: de",
     ]
@@ -135,13 +139,9 @@ def draft_project(folder: str | Path) -> str:
             entry["delimiter"] = f.delimiter
         if several_waves and f.wave is None:
             entry["wave"] = f"w{i}"
-        columns = {}
-        if f.respondent and normalise_column(f.respondent) != "respondent":
-            columns[f.respondent] = "respondent"
-        if f.site and normalise_column(f.site) != "site":
-            columns[f.site] = "site"
-        if f.wave and normalise_column(f.wave) != "wave":
-            columns[f.wave] = "wave"
+        columns = {column: role for role in ("respondent", "site", "wave")
+                   if (column := getattr(f, role)) and normalise_column(column) != role
+                   and normalise_column(column) not in mapped}  # mapped in the codebook
         if columns:
             entry["columns"] = columns
         codes = {value: keys[spelled[normalise_text(value)]] for value in f.sites
@@ -153,6 +153,20 @@ def draft_project(folder: str | Path) -> str:
     lines += ["privacy:", "  min_group_size: 5                 # k: no figure for fewer people",
               "outputs: {editions: [partner, evaluator]}"]
     return "\n".join(lines) + "\n"
+
+
+def _codebook_columns(path: Path | None) -> dict[str, str]:
+    """The ``columns`` mapping of the codebook at ``path`` (normalised column -> key); empty
+    where there is none or the file does not read (validate reports that later)."""
+    if path is None:
+        return {}
+    try:
+        columns = (load_yaml(path) or {}).get("columns") or {}
+    except (InputFileError, AttributeError):
+        return {}
+    if not isinstance(columns, dict):
+        return {}
+    return {normalise_column(str(c)): str(k) for c, k in columns.items()}
 
 
 def _site_key(value: str, number: int) -> str:

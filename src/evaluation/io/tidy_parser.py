@@ -127,7 +127,8 @@ class TidyParser:
         statuses = np.empty((n, len(items)), dtype=object)
         for j, item in enumerate(items):
             column = by_target[item]
-            values[:, j], statuses[:, j] = self.answers(frame[column], column)
+            values[:, j], statuses[:, j] = self.answers(
+                frame[column], column, flipped=self.book.items[item].reversed_in_file)
         responses = pd.DataFrame({
             C.RESPONDENT: np.repeat(respondents[C.RESPONDENT].to_numpy(), len(items)),
             C.SITE: np.repeat(respondents[C.SITE].to_numpy(), len(items)),
@@ -220,13 +221,18 @@ class TidyParser:
                          value=series.iloc[pos], expected=f"a number from {lo:g} to {hi:g}")
         return pd.to_numeric(parsed.where(parsed != _UNKNOWN, np.nan))
 
-    def answers(self, series: pd.Series, column: str) -> tuple[np.ndarray, np.ndarray]:
-        """Values and statuses of one item column; problems for invalid answers."""
+    def answers(self, series: pd.Series, column: str, *, flipped: bool = False
+                ) -> tuple[np.ndarray, np.ndarray]:
+        """Values and statuses of one item column; problems for invalid answers.
+        ``flipped``: the survey tool stored the item reversed (``reversed_in_file``), so its
+        labels, and cells holding label texts, run the other way round."""
         labels = self.raw.value_labels.get(column, {})
         user_missing = self.raw.user_missing.get(column, set())
         smin, smax = self.book.scale_min, self.book.scale_max
         missing_by_label = self.missing_by_label
-        self.check_value_labels(column, labels)
+        code_by_label = ({text: smin + smax - code for text, code in self.code_by_label.items()}
+                         if flipped else self.code_by_label)
+        self.check_value_labels(column, labels, code_by_label)
 
         def classify(value: Any) -> tuple[float, str | None]:
             text = cell_text(value)
@@ -248,8 +254,8 @@ class TidyParser:
                 return number, C.VALID
             # an export of label texts ("trifft voll zu", "keine Angabe") instead of codes
             named = normalise_text(text)
-            if named in self.code_by_label:
-                return float(self.code_by_label[named]), C.VALID
+            if named in code_by_label:
+                return float(code_by_label[named]), C.VALID
             if named in missing_by_label:
                 return np.nan, missing_by_label[named]
             return np.nan, _UNKNOWN
@@ -280,26 +286,35 @@ class TidyParser:
         """Missing category of every missing label of the codebook, German and English."""
         return _by_label(self.book.missing_labels)
 
-    def check_value_labels(self, column: str, labels: dict[Any, str]) -> None:
-        """The file's value labels of an item column (SPSS) against the codebook's: a label
-        the codebook gives to another code means the column is coded the other way round (or
-        shifted), and every answer would be read wrongly; one problem per column."""
+    def check_value_labels(self, column: str, labels: dict[Any, str],
+                           code_by_label: dict[str, int]) -> None:
+        """The file's value labels of an item column (SPSS) against the codebook's
+        (``code_by_label``: the code each label should have): a label the codebook gives to
+        another code means the column is coded the other way round (or shifted), and every
+        answer would be read wrongly; one problem per column."""
         moved = {}
         for value, text in labels.items():
             number = _to_number(cell_text(value))
-            meant = self.code_by_label.get(normalise_text(text))
+            meant = code_by_label.get(normalise_text(text))
             if number is not None and meant is not None and number != meant:
                 moved[int(number) if number.is_integer() else number] = (text, meant)
         if not moved:
             return
         in_file = "; ".join(f"{code} = {text!r}" for code, (text, _) in sorted(moved.items()))
-        in_book = "; ".join(f"{meant} = {self.book.scale_labels[meant].de!r}"
-                            for _, (_, meant) in sorted(moved.items()))
+        labels_of = self.book.scale_labels
+        in_book = "; ".join(
+            f"{meant} = {labels_of[self.code_by_label[normalise_text(text)]].de!r}"
+            for _, (text, meant) in sorted(moved.items()))
+        smin, smax = self.book.scale_min, self.book.scale_max
+        mirrored = all(meant == smin + smax - code for code, (_, meant) in moved.items())
+        tool = (", or mark the item 'reversed_in_file: true' (or false) if the survey tool "
+                "stored it reversed (SoSci Survey: 'Antwortcodes invertieren')"
+                if mirrored else "")
         self.problem("the file's value labels give the answers other codes than the codebook "
                      f"(file: {in_file}; codebook: {in_book}); every answer of this column "
                      "would be read wrongly", column=column, value=in_file,
                      expected="recode the column to the codebook's codes, or correct the "
-                     "codebook's response_scale if the file is right")
+                     f"codebook's response_scale if the file is right{tool}")
 
     def duplicates(self, respondents: pd.DataFrame) -> None:
         key = respondents[[C.WAVE, C.RESPONDENT]]
