@@ -27,7 +27,8 @@ BRANDING_KEYS = frozenset({"project_name", "logo", "colours"})
 OUTPUT_KEYS = frozenset({"editions"})
 ANALYSIS_KEYS = frozenset({"missing_items", "compare_by"})
 SURVEY_FILE_KEYS = frozenset({"path", "format", "wave", "site", "encoding", "delimiter", "sheet",
-                              "missing_codes", "blank", "columns", "site_codes"})
+                              "missing_codes", "blank", "columns", "site_codes",
+                              "attribute_codes"})
 DELIMITERS = (",", ";", "\t", "|")
 KEY_ENV = re.compile(r"[A-Z][A-Z0-9_]{2,63}")
 #: Environment variables the system or tools set: never a pseudonym key.
@@ -104,6 +105,13 @@ def survey_option_problems(where: str, options: dict[str, Any], valid_codes: set
             add(f"{where}.{name}", "expected a mapping 'export value: key'", value=table,
                 expected="e.g. {TR01_01: trust_1}" if name == "columns" else
                 "e.g. {A1: K01, A2: K02}")
+    attribute_codes = options.get("attribute_codes")
+    if attribute_codes is not None and (not isinstance(attribute_codes, dict) or not all(
+            isinstance(table, dict) and all(isinstance(v, str) and v.strip()
+                                            for v in table.values())
+            for table in attribute_codes.values())):
+        add(f"{where}.attribute_codes", "expected 'attribute: {export code: value key}'",
+            value=attribute_codes, expected="e.g. {sektor: {A1: verwaltung, A2: wirtschaft}}")
     codes = options.get("missing_codes")
     if codes is None:
         return found

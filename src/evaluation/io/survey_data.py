@@ -88,6 +88,8 @@ class Dialect:
     columns: dict[str, str] = field(default_factory=dict)
     #: this file's site codes (normalised code -> site key), e.g. LimeSurvey answer codes
     site_codes: dict[str, str] = field(default_factory=dict)
+    #: this file's codes of respondent attributes (attribute -> code as written -> value key)
+    attribute_codes: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def is_system_column(self, column: str) -> bool:
         name = normalise_column(column)
@@ -122,6 +124,8 @@ def dialect_for(codebook: Codebook, survey_file: SurveyFile) -> Dialect:
     system = frozenset(normalise_column(c) for c in SYSTEM_COLUMNS.get(survey_file.format, ()))
     columns = {normalise_column(c): str(t) for c, t in (options.get("columns") or {}).items()}
     site_codes = {normalise_text(c): str(k) for c, k in (options.get("site_codes") or {}).items()}
+    attribute_codes = {str(a): {str(c): str(k) for c, k in table.items()}
+                       for a, table in (options.get("attribute_codes") or {}).items()}
     return Dialect(missing_codes=missing, blank=blank, answer_codes=codebook.answer_codes,
                    system_columns=system, format=survey_file.format, columns=columns,
-                   site_codes=site_codes)
+                   site_codes=site_codes, attribute_codes=attribute_codes)

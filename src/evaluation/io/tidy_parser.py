@@ -109,9 +109,13 @@ class TidyParser:
         wave_lookup = None if self.waves is None else {normalise_text(w): w for w in self.waves}
         respondents[C.WAVE] = self.keyed(frame, by_target.get(C.WAVE), C.WAVE, fixed_wave,
                                          wave_lookup)
-        for key, attribute in self.book.respondent_attributes().items():
+        attributes = self.book.respondent_attributes()
+        self.check_attribute_codes(attributes)
+        for key, attribute in attributes.items():
             column = by_target.get(key)
-            respondents[key] = (self.attribute(frame[column], column, attribute.lookup(),
+            lookup = {**attribute.lookup(), **{normalise_text(code): value for code, value in
+                                               self.dialect.attribute_codes.get(key, {}).items()}}
+            respondents[key] = (self.attribute(frame[column], column, lookup,
                                                ", ".join(attribute.keys()))
                                 if column else pd.Series(pd.NA, index=respondents.index,
                                                          dtype=object))
@@ -140,6 +144,20 @@ class TidyParser:
         self.duplicates(respondents)
         return SurveyData(respondents=respondents, responses=responses,
                           problems=self.problems)
+
+    def check_attribute_codes(self, attributes: Mapping[str, Any]) -> None:
+        """The file's ``attribute_codes`` name attributes and values of the codebook."""
+        for key, table in self.dialect.attribute_codes.items():
+            if key not in attributes:
+                self.problem("the survey file's 'attribute_codes' names an unknown attribute",
+                             value=key, expected=", ".join(attributes) or "no attributes")
+                continue
+            values = set(attributes[key].keys())
+            for code, value in table.items():
+                if value not in values:
+                    self.problem(f"the survey file's 'attribute_codes' gives code {code!r} of "
+                                 f"{key!r} an unknown value", value=value,
+                                 expected=", ".join(sorted(values)))
 
     # -- column parsers ----------------------------------------------------------------
     def ids(self, frame: pd.DataFrame, column: str | None) -> pd.Series:

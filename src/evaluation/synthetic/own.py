@@ -135,7 +135,8 @@ def _csv(header: list[str], rows: list[list[str]], *, delimiter: str) -> str:
 
 
 def _limesurvey(people: list[dict[str, object]]) -> str:
-    """LimeSurvey, anonymous: ``id`` only, items as ``KB[SQ01]``.., answer codes A1..A8."""
+    """LimeSurvey, anonymous: ``id`` only, items as ``KB[SQ01]``.., answer codes A1..A8, the
+    sector as its answer codes A1..A3."""
     items = [key for key, _, _ in _items()]
     header = ["id", "submitdate", "lastpage", "startlanguage", "seed", "ORT", "SEKTOR",
               *[f"KB[SQ{j:02d}]" for j in range(1, len(items) + 1)], "interviewtime"]
@@ -144,7 +145,7 @@ def _limesurvey(people: list[dict[str, object]]) -> str:
     for n, p in enumerate((p for p in people if p["site"] in codes), start=1):
         answers = ["" if p[k] is None else "A8" if p[k] == 0 else f"A{p[k]}" for k in items]
         rows.append([str(n), f"2026-03-{1 + n % 27:02d} 09:{n % 60:02d}:00", "3", "de",
-                     str(1_000_000 + 7919 * n), codes[str(p["site"])], str(p["sector"]),
+                     str(1_000_000 + 7919 * n), codes[str(p["site"])], f"A{p['sector']}",
                      *answers, f"{240 + 13 * n}.25"])
     return _csv(header, rows, delimiter=";")
 
@@ -215,6 +216,7 @@ def _project() -> str:
                            if tool == "limesurvey")
     sosci_codes = ", ".join(f"{code}: {site}" for site, _, tool, code, *_ in SITES
                             if tool == "sosci")
+    lime_sectors = ", ".join(f"A{code}: {key}" for key, code, *_ in SECTORS)
     lines = ["# Second example project (invented data): see README.md.",
              "project:", "  name: Kooperationsbarometer Beispielregion", "  synthetic: true",
              "  report_date: 2026-06-01", "instrument: codebook.yml", "language: de",
@@ -224,6 +226,9 @@ def _project() -> str:
               f"  - path: {LIMESURVEY_FILE}", "    format: limesurvey", '    delimiter: ";"',
               f"    columns: {{id: respondent, ORT: site, SEKTOR: sektor, {lime}}}",
               f"    site_codes: {{{lime_codes}}}",
+              "    # LimeSurvey's answer codes of the sector question; SoSci's are the "
+              "codebook's 1..3",
+              f"    attribute_codes: {{sektor: {{{lime_sectors}}}}}",
               f"  - path: {SOSCI_FILE}", "    format: sosci", "    encoding: utf-16",
               '    delimiter: "\\t"',
               f"    columns: {{CASE: respondent, SD01: site, SD02: sektor, {sosci}}}",
