@@ -41,12 +41,14 @@ def test_the_script_gives_wording_value_labels_missing_codes_and_reversed_items(
     assert (item.group, item.group_text) == ("NW01", "Vertrauen")
     assert item.labels == {1: {"de": "trifft gar nicht zu"}, 5: {"de": "trifft voll zu"}}
     assert item.missing == {-1: "kann ich nicht beurteilen"}
-    assert not item.reversed_in_file and not item.nominal
+    assert not item.reversed_in_file
+    assert not item.nominal
     reversed_item = variables["NW01_03"]
     assert reversed_item.reversed_in_file
     assert reversed_item.text["de"].endswith("geredet.")  # the mark is not wording
     sector = variables["SD02"]
-    assert sector.nominal and sector.labels[5] == {"de": "Migrantenorganisation"}
+    assert sector.nominal
+    assert sector.labels[5] == {"de": "Migrantenorganisation"}
     assert sector.missing == {-9: "nicht beantwortet"}
     assert variables["NW03_03"].text["de"] == 'Die Abstimmungen sind "zäh" und langwierig.'
     assert variables["FINISHED"].labels == {}  # T/F are no answer codes
@@ -59,14 +61,16 @@ def test_the_draft_from_the_script_keeps_the_scale_the_site_and_the_tools_revers
     assert book.scale_labels[1].de == "trifft gar nicht zu"  # not the sectors' categories
     assert list(book.scales) == ["nw01", "nw02", "nw03"]
     assert book.scales["nw01"].label.de == "Vertrauen"
-    assert book.items["nw01_03"].reversed_in_file and not book.items["nw01_03"].reverse
+    assert book.items["nw01_03"].reversed_in_file
+    assert not book.items["nw01_03"].reverse
     assert book.missing_codes == {"-1": "cannot_judge", "-9": "no_answer"}
     assert book.target_of("SD01") == "site"
     assert book.target_of("SD02") == "bereich"
     assert [v.key for v in book.attributes["bereich"].values][:2] == ["kommunalverwaltung",
                                                                       "jobcenter"]
     assert "1 = Stadt Ahrstein, 2 = Gemeinde Buchfeld" in text  # the site codes' names
-    assert book.is_ignored("TIME_SUM") and book.is_ignored("MISSREL")
+    assert book.is_ignored("TIME_SUM")
+    assert book.is_ignored("MISSREL")
 
 
 def test_a_new_user_goes_from_the_sosci_script_and_data_to_a_validated_project(tmp_path,
