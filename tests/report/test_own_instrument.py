@@ -142,3 +142,27 @@ def test_a_scale_on_which_lower_is_better_is_flagged_read_and_asked_about_that_w
     assert "Mit ▲ (günstiger als der Durchschnitt) oder ▼ (ungünstiger)" in guide
     other = build_site_view(results, "K02", "w1")  # among the less strained sites
     assert "▲ unter dem Durchschnitt (hier günstig)" in _text(sections.factor_table(other, "de"))
+
+
+def test_a_clear_rise_on_a_scale_where_lower_is_better_is_read_as_unfavourable(view):
+    import dataclasses
+
+    from evaluation.report.chart_text import change_alt_text
+
+    change = pd.DataFrame([
+        {"scale": "strain", "kind": "factor", "label_de": "Belastung", "label_en": "Strain",
+         "wave_from": "w0", "n_from": 12, "n_to": 12, "mean_from": 3.0, "mean_to": 4.5,
+         "difference": 1.5, "ci_low": 0.8, "ci_high": 2.2, "clear": True},
+        {"scale": "trust", "kind": "factor", "label_de": "Vertrauen", "label_en": "Trust",
+         "wave_from": "w0", "n_from": 12, "n_to": 12, "mean_from": 4.0, "mean_to": 3.0,
+         "difference": -1.0, "ci_low": -1.6, "ci_high": -0.4, "clear": True}])
+    w0 = {**view.labels.waves[0], "key": "w0"}  # an earlier wave to compare with
+    labels = dataclasses.replace(view.labels, waves=(w0, *view.labels.waves))
+    changed = dataclasses.replace(view, change=change, change_from="w0", labels=labels)
+    section = _text(sections.change(changed, "de"))
+    assert "▲ deutlich gestiegen (hier ungünstig)" in section
+    assert "▼ deutlich gesunken" in section and "gesunken (hier" not in section
+    alt = change_alt_text(changed, "de")
+    assert "Belastung (3,00 → 4,50, hier ungünstig)" in alt
+    assert "(high" not in change_alt_text(changed, "en")
+    assert "Strain (3.00 → 4.50, unfavourable here)" in change_alt_text(changed, "en")

@@ -12,6 +12,7 @@ import pandas as pd
 
 from evaluation.language import check_language
 from evaluation.report.formatting import fmt_number, fmt_percent
+from evaluation.report.texts import change_judgement
 from evaluation.report.view import SiteView
 
 
@@ -93,7 +94,8 @@ def change_alt_text(view: SiteView, language: str) -> str:
                                    (-1, "Deutlich gesunken", "Clearly lower")):
         sub = table[table["clear"] & (np.sign(table["difference"]) == sign)]
         items = [f"{_label(r, language)} ({_n(r['mean_from'], language)} \u2192 "
-                 f"{_n(r['mean_to'], language)})" for _, r in sub.iterrows()]
+                 f"{_n(r['mean_to'], language)}{_good_or_bad(view, r, language)})"
+                 for _, r in sub.iterrows()]
         if items:
             parts.append(f"{de_text if de else en_text}: {'; '.join(items)}.")
     if not table["clear"].any():
@@ -104,6 +106,13 @@ def change_alt_text(view: SiteView, language: str) -> str:
                      "Unsicherheit." if de else
                      "The other changes lie within the statistical uncertainty.")
     return " ".join(parts)
+
+
+def _good_or_bad(view: SiteView, row: pd.Series, language: str) -> str:
+    """", hier ungünstig" after a change on a scale where lower is better."""
+    judgement = change_judgement(row["difference"],
+                                 view.labels.scale(row["scale"]).higher_is_better, language)
+    return f", {judgement}" if judgement else ""
 
 
 def challenges_alt_text(view: SiteView, language: str) -> str:

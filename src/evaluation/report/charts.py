@@ -26,6 +26,7 @@ from evaluation.language import check_language
 from evaluation.report.chart_text import challenges_alt_text, change_alt_text, profile_alt_text
 from evaluation.report.formatting import fmt_number
 from evaluation.report.netplots import Chart, chart_style, new_figure, svg_text
+from evaluation.report.texts import change_judgement
 from evaluation.report.view import SiteView
 
 BLUE, VERMILLION, GREY, SKY = "#0072B2", "#D55E00", "#4d4d4d", "#56B4E9"
@@ -199,6 +200,10 @@ def change_chart(view: SiteView, *, language: str = "de", width: float = 7.6) ->
             text = _wrap(_label(row, language), 38)
             if row["clear"]:
                 text += " \u25b2" if row["difference"] > 0 else " \u25bc"
+                judgement = change_judgement(
+                    row["difference"], view.labels.scale(row["scale"]).higher_is_better,
+                    language)
+                text += f" ({judgement})" if judgement else ""
             labels.append(text)
         ax.set_yticks(y)
         ax.set_yticklabels(labels, fontsize=9.5)

@@ -35,7 +35,7 @@ from evaluation.report.fragments import (
 from evaluation.report.labels import month_year
 from evaluation.report.messages import key_messages
 from evaluation.report.questions import peer_questions
-from evaluation.report.texts import methods_notes, reading_guide, text
+from evaluation.report.texts import change_reading, methods_notes, reading_guide, text
 from evaluation.report.view import SiteView
 
 
@@ -213,8 +213,8 @@ def change(view: SiteView, language: str = "de") -> str:
         text("ci", language): [ci_text(r["ci_low"], r["ci_high"], language)
                                for _, r in rows.iterrows()],
         text("assessment", language): [
-            "\u25b2 " + text("higher", language) if r["difference"] > 0 else
-            "\u25bc " + text("lower", language) for _, r in rows.iterrows()],
+            change_reading(r["difference"], view.labels.scale(r["scale"]).higher_is_better,
+                           language) for _, r in rows.iterrows()],
     })
     caption = (f"Deutliche Veränderungen {view.names.within} von der {since} zur {now}" if de
                else f"Clear changes in {view.site_name} from the {since} to the {now}")

@@ -74,6 +74,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "answers": ("Antworten", "Answers"),
     "higher": ("deutlich gestiegen", "clearly higher"),
     "lower": ("deutlich gesunken", "clearly lower"),
+    "worse_here": ("hier ungünstig", "unfavourable here"),
+    "better_here": ("hier günstig", "good here"),
     "difference": ("Veränderung", "Change"),
     "agree": ("Zustimmung", "Agreement"),
     "agree_others": ("Zustimmung andere Kommunen", "Agreement other municipalities"),
@@ -99,6 +101,23 @@ TEXTS: dict[str, tuple[str, str]] = {
 
 IDEA_STATUS = {"idea": ("Idee", "idea"), "planned": ("geplant", "planned"),
                "implemented": ("umgesetzt", "implemented")}
+
+
+def change_judgement(difference: float, higher_is_better: bool, language: str) -> str:
+    """On a scale where lower is better, whether a change is good ("hier günstig") or not
+    ("hier ungünstig"); empty where higher is better (the arrow says it)."""
+    if higher_is_better:
+        return ""
+    return text("worse_here" if difference > 0 else "better_here", language)
+
+
+def change_reading(difference: float, higher_is_better: bool, language: str) -> str:
+    """The words of a clear change: "▲ deutlich gestiegen", on a scale where lower is better
+    with whether that is good ("▲ deutlich gestiegen (hier ungünstig)")."""
+    words = ("\u25b2 " + text("higher", language)) if difference > 0 else (
+        "\u25bc " + text("lower", language))
+    judgement = change_judgement(difference, higher_is_better, language)
+    return f"{words} ({judgement})" if judgement else words
 
 
 def text(key: str, language: str, **values: Any) -> str:
