@@ -221,7 +221,8 @@ def test_the_project_name_is_escaped():
 def test_provenance_with_parameters_and_versions_is_in_every_report(partner, evaluator):
     for page in (partner, evaluator):
         assert "Herkunft der Ergebnisse" in page
-        assert "<code>site</code></th><td><code>K02</code>" in page
+        # the setting in words, its technical name beside it for reproduction
+        assert "Kommune (Schlüssel) <code>site</code></th><td><code>K02</code>" in page
         assert '<th scope="row">nbconvert</th>' in page
 
 

@@ -64,6 +64,11 @@ LABELS: dict[str, dict[str, str]] = {
         "provenance_caption": "Daten und Erstellung",
         "parameters_caption": "Einstellungen des Berichts",
         "versions_caption": "Software-Versionen",
+        "param_run_dir": "Ordner der berechneten Ergebnisse",
+        "param_site": "Kommune (Schlüssel)",
+        "param_wave": "Erhebungswelle (Schlüssel)",
+        "param_edition": "Ausgabe",
+        "param_language": "Sprache",
         "generated": "Stand",
         "data_sha256": "Prüfsumme der Daten (SHA-256)",
         "site": "Kommune",
@@ -99,6 +104,11 @@ LABELS: dict[str, dict[str, str]] = {
         "provenance_caption": "Data and production",
         "parameters_caption": "Report parameters",
         "versions_caption": "Software versions",
+        "param_run_dir": "Folder of the computed results",
+        "param_site": "Municipality (key)",
+        "param_wave": "Survey wave (key)",
+        "param_edition": "Edition",
+        "param_language": "Language",
         "generated": "As of",
         "data_sha256": "Data checksum (SHA-256)",
         "site": "Municipality",
@@ -216,7 +226,7 @@ def _provenance_view(provenance: Mapping[str, Any] | None, nb: nbformat.Notebook
     skip = {"parameters", "versions", "data_sha256", "generated"}
     for key in sorted(k for k in provenance if k not in skip):
         facts.append((labels.get(key, key), _fact_text(key, provenance[key], labels)))
-    parameters = sorted((str(k), _value_text(v))
+    parameters = sorted((labels.get(f"param_{k}", str(k)), str(k), _value_text(v))
                         for k, v in dict(provenance.get("parameters") or {}).items())
     versions_ = sorted((str(k), str(v)) for k, v in dict(provenance.get("versions") or {}).items())
     return {"facts": facts, "parameters": parameters, "versions": versions_}
