@@ -182,6 +182,8 @@ def results_meta(project: Project, key: dict[str, Any]) -> dict[str, Any]:
                                      for v in a.values} for a in book.attributes.values()},
         "attribute_names": {a.key: {"de": a.label.de, "en": a.label.en}
                             for a in book.attributes.values()},
+        "eye_level": {"by": list(project.eye_level_by),
+                      "scales": list(project.eye_level_scales)},
     }
 
 

@@ -203,6 +203,37 @@ def test_group_comparisons_name_respondent_attributes_of_the_codebook(tmp_path, 
         load_project(folder)
 
 
+def _eye_level(tmp_path, codebook_dict, **analysis):
+    folder = write_project(tmp_path / "p", codebook_dict, [{"path": "data.csv", "wave": "w1"}],
+                           analysis=analysis)
+    (folder / "data.csv").write_text("respondent,site\n", encoding="utf-8")
+    project = load_project(folder)
+    return project.eye_level_by, project.eye_level_scales
+
+
+def test_the_eye_level_comparison_is_the_default_instruments_unless_configured(
+        tmp_path, codebook_dict):
+    assert _eye_level(tmp_path / "a", codebook_dict) == (("employment", "actor_type"),
+                                                          ("trust", "benefit"))
+    assert _eye_level(tmp_path / "b", codebook_dict, eye_level=False) == ((), ())
+    assert _eye_level(tmp_path / "c", codebook_dict, eye_level={
+        "by": ["actor_type"], "scales": ["synergy"]}) == (("actor_type",), ("synergy",))
+    del codebook_dict["attributes"]["respondent"]["employment"]  # an own instrument
+    assert _eye_level(tmp_path / "d", codebook_dict) == ((), ())
+
+
+def test_an_eye_level_comparison_naming_unknown_attributes_or_scales_is_refused(
+        tmp_path, codebook_dict):
+    with pytest.raises(ConfigError) as raised:
+        _eye_level(tmp_path, codebook_dict, eye_level={"by": ["actor_typ"],
+                                                      "scales": ["trust", "trsut"]})
+    text = str(raised.value)
+    assert "analysis.eye_level.by" in text
+    assert "did you mean 'actor_type'" in text
+    assert "analysis.eye_level.scales" in text
+    assert "did you mean 'trust'" in text
+
+
 def test_sites_spelled_alike_but_for_case_are_refused(tmp_path, codebook_dict):
     folder = write_project(tmp_path / "p", codebook_dict, [{"path": "data.csv", "wave": "w1"}],
                            sites=[{"key": "K01", "name": "Bad Homburg"},

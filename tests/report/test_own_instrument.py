@@ -161,7 +161,8 @@ def test_a_clear_rise_on_a_scale_where_lower_is_better_is_read_as_unfavourable(v
     changed = dataclasses.replace(view, change=change, change_from="w0", labels=labels)
     section = _text(sections.change(changed, "de"))
     assert "▲ deutlich gestiegen (hier ungünstig)" in section
-    assert "▼ deutlich gesunken" in section and "gesunken (hier" not in section
+    assert "▼ deutlich gesunken" in section
+    assert "gesunken (hier" not in section
     alt = change_alt_text(changed, "de")
     assert "Belastung (3,00 → 4,50, hier ungünstig)" in alt
     assert "(high" not in change_alt_text(changed, "en")

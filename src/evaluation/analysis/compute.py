@@ -29,7 +29,6 @@ from evaluation.analysis.itemmatrix import item_matrix
 from evaluation.analysis.items import item_analysis
 from evaluation.analysis.reliability import reliability_table
 from evaluation.analysis.scales import score_scales
-from evaluation.analysis.vocabulary import EYE_LEVEL_ATTRIBUTES
 from evaluation.analysis.wave_effects import wave_model
 from evaluation.analysis.waves import attrition_table, paired_change, wave_change
 from evaluation.config import Project
@@ -151,16 +150,15 @@ def compute_results(project: Project, survey: SurveyData, participation: Partici
             n_options=book.scale_max - book.scale_min + 1))])
 
     log.info("group differences (eye level)")
-    needed = set(EYE_LEVEL_ATTRIBUTES)
-    if not needed <= set(book.respondent_attributes()):
+    if not (project.eye_level_by and project.eye_level_scales):
         # an instrument without these attributes has no eye-level comparison: not a problem
-        log.info("eye level: the codebook has no %s attribute; comparison left out",
-                 " and ".join(sorted(needed - set(book.respondent_attributes()))))
+        log.info("eye level: not configured for this instrument; comparison left out")
         t["eye_level"] = empty_table("eye_level")
     else:
         t["eye_level"] = _concat("eye_level", [guarded(
             results, "eye_level", w, lambda w=w: eye_level(
                 pooled[pooled[C.WAVE] == w], respondents[respondents[C.WAVE] == w],
+                scales=list(project.eye_level_scales), by=list(project.eye_level_by),
                 min_group_n=k).assign(**{C.WAVE: w})) for w in waves])
 
     if project.compare_by:

@@ -4,6 +4,8 @@ Defined apart from the analyses so that the report's words (:mod:`evaluation.rep
 can use them without loading the estimators.
 """
 
+from evaluation.config import DEFAULT_EYE_LEVEL
+
 __all__ = [
     "ATTRIBUTE",
     "CONVERGED",
@@ -41,8 +43,9 @@ __all__ = [
     "USABLE_WITH_CARE",
 ]
 
-#: The respondent attributes of the eye-level check: paid or volunteer, and actor type.
-EYE_LEVEL_ATTRIBUTES = ("employment", "actor_type")
+#: The respondent attributes of the eye-level check where a project does not set its own:
+#: paid or volunteer, and actor type (``analysis.eye_level`` in the project).
+EYE_LEVEL_ATTRIBUTES = DEFAULT_EYE_LEVEL["by"]
 
 # columns of the aggregation table (in addition to evaluation.columns)
 ICC1 = "icc1"

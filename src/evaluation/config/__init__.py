@@ -36,6 +36,9 @@ __getattr__, __dir__, __all__ = lazy_loader.attach(
         "project_load": [
             "ProjectParser", "load_project",
         ],
+        "settings": [
+            "DEFAULT_EYE_LEVEL",
+        ],
         "vocabulary": [
             "ACTOR_TYPES", "ACTOR_TYPE_SECTORS",
         ],

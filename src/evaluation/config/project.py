@@ -110,6 +110,10 @@ class Project:
     missing_items: str = "pairwise"
     #: respondent attributes whose groups are compared on every scale (evaluator edition)
     compare_by: tuple[str, ...] = ()
+    #: the eye-level (Augenhöhe) comparison: respondent attributes whose groups are compared
+    #: on ``eye_level_scales``; empty where the instrument has nothing to compare
+    eye_level_by: tuple[str, ...] = ()
+    eye_level_scales: tuple[str, ...] = ()
 
     @property
     def folder(self) -> Path:

@@ -35,6 +35,7 @@ from evaluation.config.settings import (
     BRANDING_KEYS,
     COMMON_ENVIRONMENT,
     COMMON_ENVIRONMENT_PREFIXES,
+    DEFAULT_EYE_LEVEL,
     KEY_ENV,
     OUTPUT_KEYS,
     PRIVACY_KEYS,
@@ -176,6 +177,8 @@ class ProjectParser:
                              + did_you_mean(attribute, known_attributes), value=attribute,
                              expected=", ".join(sorted(known_attributes)) or "none defined")
 
+        eye_by, eye_scales = self.eye_level(analysis.get("eye_level"), codebook)
+
         if self.problems or codebook is None or instrument_path is None:
             raise ConfigError(self.problems, what=f"project {self.file}")
         return Project(
@@ -184,7 +187,44 @@ class ProjectParser:
             waves=waves, sites=sites, survey_files=survey_files, participation=participation,
             privacy=privacy, branding=branding, editions=editions, scheduler=scheduler,
             missing_items=missing_items, compare_by=tuple(compare_by),
+            eye_level_by=eye_by, eye_level_scales=eye_scales,
         )
+
+    def eye_level(self, node: Any, codebook: Codebook | None
+                  ) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """``analysis.eye_level``: ``{by: [attributes], scales: [scales]}``, ``false`` for
+        none; unset, the default instrument's comparison where the codebook has its
+        attributes and scales."""
+        if codebook is None:
+            return (), ()
+        attributes, scales = set(codebook.respondent_attributes()), set(codebook.scales)
+        if node is None:
+            by, on = DEFAULT_EYE_LEVEL["by"], DEFAULT_EYE_LEVEL["scales"]
+            if not set(by) <= attributes:
+                return (), ()
+            return tuple(by), tuple(s for s in on if s in scales)
+        if node is False:
+            return (), ()
+        where = "analysis.eye_level"
+        if not isinstance(node, dict) or set(node) - {"by", "scales"}:
+            self.problem(where, "expected {by: [attributes], scales: [scales]} or false",
+                         value=node, expected="e.g. {by: [actor_type], scales: [trust]}")
+            return (), ()
+        out = []
+        for key, known, what in (("by", attributes, "respondent attribute"),
+                                 ("scales", scales, "scale")):
+            values = node.get(key)
+            if not isinstance(values, list) or not values or \
+                    not all(isinstance(v, str) for v in values):
+                self.problem(f"{where}.{key}", f"expected a list of {what}s", value=values)
+                values = []
+            for value in values:
+                if value not in known:
+                    self.problem(f"{where}.{key}", f"not a {what} of the codebook"
+                                 + did_you_mean(value, known), value=value,
+                                 expected=", ".join(sorted(known)) or "none defined")
+            out.append(tuple(v for v in values if v in known))
+        return out[0], out[1]
 
     def date(self, where: str, raw: Any) -> dt.date | None:
         if raw is None:

@@ -16,16 +16,33 @@ from typing import Any
 from evaluation import columns as C
 from evaluation.config.codebook import code_key
 
-__all__ = ["ANALYSIS_KEYS", "BRANDING_KEYS", "COMMON_ENVIRONMENT", "COMMON_ENVIRONMENT_PREFIXES",
-           "DELIMITERS", "KEY_ENV", "OUTPUT_KEYS", "PRIVACY_KEYS", "PROJECT_KEYS", "SAFE_KEY",
-           "SURVEY_FILE_KEYS", "did_you_mean", "is_image", "survey_option_problems"]
+__all__ = [
+    "ANALYSIS_KEYS",
+    "BRANDING_KEYS",
+    "COMMON_ENVIRONMENT",
+    "COMMON_ENVIRONMENT_PREFIXES",
+    "DEFAULT_EYE_LEVEL",
+    "DELIMITERS",
+    "KEY_ENV",
+    "OUTPUT_KEYS",
+    "PRIVACY_KEYS",
+    "PROJECT_KEYS",
+    "SAFE_KEY",
+    "SURVEY_FILE_KEYS",
+    "did_you_mean",
+    "is_image",
+    "survey_option_problems",
+]
 
 PROJECT_KEYS = frozenset({"name", "synthetic", "report_date"})
 PRIVACY_KEYS = frozenset({"min_group_size", "open_benchmarking", "free_text",
                           "min_raters_per_organisation", "pseudonym_key_env"})
 BRANDING_KEYS = frozenset({"project_name", "logo", "colours"})
 OUTPUT_KEYS = frozenset({"editions"})
-ANALYSIS_KEYS = frozenset({"missing_items", "compare_by"})
+ANALYSIS_KEYS = frozenset({"missing_items", "compare_by", "eye_level"})
+#: The eye-level comparison where a project does not configure it: the default instrument's
+#: paid/volunteer and actor-type groups on trust and benefit, where the codebook has them.
+DEFAULT_EYE_LEVEL = {"by": ("employment", "actor_type"), "scales": ("trust", "benefit")}
 SURVEY_FILE_KEYS = frozenset({"path", "format", "wave", "site", "encoding", "delimiter", "sheet",
                               "missing_codes", "blank", "columns", "site_codes",
                               "attribute_codes"})

@@ -278,8 +278,10 @@ def eye_level(results: Results, wave: str, language: str = "de", *, level: int =
     """Augenhöhe: differences by paid/volunteer and actor type, Holm-adjusted."""
     eye = _wave_rows(results, "eye_level", wave)
     labels = full_labels(results)
-    if eye.empty and not set(EYE_LEVEL_ATTRIBUTES) & set(labels.attributes):
-        return ""  # an instrument without the attributes of this comparison
+    configured = (results.meta.get("eye_level") or {}).get(
+        "by", [a for a in EYE_LEVEL_ATTRIBUTES if a in labels.attributes])  # an older run
+    if eye.empty and not configured:
+        return ""  # no eye-level comparison for this instrument
     parts = [heading(level, _t("Augenhöhe: Unterschiede zwischen Gruppen",
                            "Eye level: differences between groups", language), anchor="eye")]
     if eye.empty:
