@@ -177,3 +177,34 @@ def test_init_tells_sosci_from_limesurvey_and_keeps_one_wave_column_and_spss_sit
     assert [(s["key"], s["name"]) for s in config["sites"]] == [("K01", "Bad Homburg"),
                                                                 ("K02", "Neu-Isenburg")]
     assert config["survey"][0]["site_codes"] == {"1": "K01", "2": "K02"}
+
+
+def test_a_question_whose_answers_run_the_other_way_is_drafted_as_reversed_in_file(tmp_path):
+    """A LimeSurvey array listing its answers from 'agree' down (A1 = 'trifft voll und ganz
+    zu') among arrays listed the usual way: the scale keeps the usual wording, and that
+    question's items are marked as coded the other way round."""
+    import xml.etree.ElementTree as ET  # our own fixture, not untrusted input
+
+    tree = ET.parse(LSS)
+    root = tree.getroot()
+    bel = next(r.findtext("qid") for r in root.find("questions").iter("row")
+               if r.findtext("title") == "BEL")
+    aids = [r.findtext("aid") for r in sorted(
+        (r for r in root.find("answers").iter("row") if r.findtext("qid") == bel),
+        key=lambda r: int(r.findtext("sortorder")))]
+    texts = {}
+    for row in root.find("answer_l10ns").iter("row"):
+        texts.setdefault(row.findtext("aid"), {})[row.findtext("language")] = row
+    originals = {aid: {lang: row.find("answer").text for lang, row in texts[aid].items()}
+                 for aid in aids}
+    for aid, mirror in zip(aids, reversed(aids), strict=True):
+        for language, row in texts[aid].items():
+            row.find("answer").text = originals[mirror][language]
+    path = tmp_path / "mirrored.lss"
+    tree.write(path, encoding="utf-8", xml_declaration=True)
+    book = parse_codebook(yaml.safe_load(draft_codebook(path)), source="draft")
+    assert book.scale_labels[1].de == "trifft überhaupt nicht zu"
+    flagged = sorted(k for k, item in book.items.items() if item.reversed_in_file)
+    assert flagged
+    assert all(k.startswith("bel_") for k in flagged)
+    assert not any(book.items[k].reverse for k in flagged)  # wording decides: a TODO

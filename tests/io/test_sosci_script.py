@@ -61,8 +61,8 @@ def test_the_draft_from_the_script_keeps_the_scale_the_site_and_the_tools_revers
     assert book.scale_labels[1].de == "trifft gar nicht zu"  # not the sectors' categories
     assert list(book.scales) == ["nw01", "nw02", "nw03"]
     assert book.scales["nw01"].label.de == "Vertrauen"
-    assert book.items["nw01_03"].reversed_in_file
-    assert not book.items["nw01_03"].reverse
+    assert book.items["nw01_03"].reversed_in_file  # inverted by SoSci: read as labelled
+    assert book.items["nw01_03"].reverse  # and counted reversed, a negatively worded item
     assert book.missing_codes == {"-1": "cannot_judge", "-9": "no_answer"}
     assert book.target_of("SD01") == "site"
     assert book.target_of("SD02") == "bereich"
@@ -90,7 +90,7 @@ def test_a_new_user_goes_from_the_sosci_script_and_data_to_a_validated_project(t
     data = read_project_survey(load_project(project))
     first = data.responses[(data.responses[C.RESPONDENT] == "31")].set_index(C.ITEM)[C.VALUE]
     raw = pd.read_csv(DATA, sep="\t")
-    assert first["nw01_03"] == raw.loc[0, "NW01_03"]  # stored reversed: read as it is
+    assert first["nw01_03"] == 6 - raw.loc[0, "NW01_03"]  # inverted code read as its answer
 
 
 def test_a_file_that_is_no_sosci_script_is_refused_with_what_to_give(tmp_path):

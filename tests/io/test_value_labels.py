@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import pandas as pd
 import pyreadstat
-import pytest
 
 from evaluation import columns as C
-from evaluation.config import load_project, parse_codebook
-from evaluation.errors import CodebookError
+from evaluation.config import load_project
 from evaluation.io.ingest import read_project_survey
 from tests.formats import write_csv
 
@@ -73,48 +71,24 @@ def test_a_sav_file_labelled_the_other_way_round_is_an_error_per_column(tmp_path
     assert "reversed_in_file" in problems[0].expected  # a mirror image: the tool's reversal?
 
 
-def test_an_item_the_survey_tool_stored_reversed_reads_its_mirrored_labels_and_texts(
+def test_an_item_whose_codes_run_the_other_way_is_read_as_the_answers_its_labels_give(
         tmp_path, codebook_dict):
     """SoSci Survey's 'Antwortcodes invertieren' stores the item's codes reversed and labels
-    them so (1 = 'trifft voll zu'); ``reversed_in_file: true`` reads the codes as they are."""
+    them so (1 = 'trifft voll zu'); ``reversed_in_file: true`` reads code 1 as that answer."""
     reversed_labels = {1.0: "trifft voll zu", 2.0: "trifft eher zu", 3.0: "teils/teils",
                        4.0: "trifft eher nicht zu", 5.0: "trifft gar nicht zu"}
     for item in ITEMS[:2]:
         codebook_dict["factors"]["trust"]["items"][item]["reversed_in_file"] = True
     assert not _problems(tmp_path / "sav", codebook_dict, reversed_labels)
 
-    frame = wide_survey()  # label texts in the cells of a reversed-in-file item
+    frame = wide_survey()  # codes and label texts in the cells of a reversed-in-file item
     frame["trust_1"] = frame["trust_1"].astype(object)
     frame.loc[0, "trust_1"] = "trifft eher zu"
-    frame.loc[3, "trust_1"] = "trifft voll zu"
     path = write_csv(frame, tmp_path / "labels.csv")
     folder = project_for(tmp_path / "csv", codebook_dict, {"survey.csv": path.read_bytes()},
                          [{"path": "data/survey.csv"}])
     _write_sites(folder)
     values = tidy(folder).responses.set_index([C.RESPONDENT, C.WAVE, C.ITEM])[C.VALUE]
-    assert values[("R1", "w1", "trust_1")] == 2.0
-    assert values[("R1", "w2", "trust_1")] == 1.0
-
-
-def test_an_item_reversed_twice_is_refused(codebook_dict):
-    codebook_dict["factors"]["trust"]["items"]["trust_1"].update(reverse=True,
-                                                                 reversed_in_file=True)
-    with pytest.raises(CodebookError, match="reversed a second time"):
-        parse_codebook(codebook_dict)
-
-
-def test_a_sav_file_with_labels_shifted_by_one_is_an_error(tmp_path, codebook_dict):
-    shifted = {0.0: "trifft gar nicht zu", 1.0: "trifft eher nicht zu", 2.0: "teils/teils",
-               3.0: "trifft eher zu", 4.0: "trifft voll zu"}
-    problems = [p for p in _problems(tmp_path, codebook_dict, shifted)
-                if "value labels" in p.message]
-    assert len(problems) == 2
-    assert "0 = 'trifft gar nicht zu'" in problems[0].message
-
-
-def test_a_sav_file_labelled_as_the_codebook_or_in_own_words_reads_without_a_problem(
-        tmp_path, codebook_dict):
-    same = {1.0: "Trifft gar nicht zu", 5.0: "trifft voll zu", -9.0: "keine Angabe"}
-    assert not _problems(tmp_path / "same", codebook_dict, same)
-    own_words = {1.0: "stimme überhaupt nicht zu", 5.0: "stimme voll und ganz zu"}
-    assert not _problems(tmp_path / "own", codebook_dict, own_words)
+    assert values[("R1", "w1", "trust_1")] == 4.0  # the label's answer
+    assert values[("R1", "w2", "trust_1")] == 3.0  # code 3 of 1..5: the middle either way
+    assert values[("R1", "w1", "trust_2")] == 1.0  # code 5 = 'trifft gar nicht zu'

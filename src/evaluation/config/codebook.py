@@ -52,9 +52,10 @@ class Item:
     kind: str  # "factor", "outcome" or "challenge"
     scale: str | None
     reverse: bool = False
-    #: True where the survey tool already stored the item's codes reversed (SoSci Survey's
-    #: "Antwortcodes invertieren"): its codes are read as they are, and its value labels run
-    #: the other way round (the lowest code carries the scale's highest label).
+    #: True where the file's codes of this item run the other way round: the lowest code
+    #: carries the scale's highest label (SoSci Survey's "Antwortcodes invertieren", a
+    #: LimeSurvey question whose answers are listed from "agree" down). Codes are read as the
+    #: answers they label; ``reverse`` still says whether the item counts reversed.
     reversed_in_file: bool = False
 
 

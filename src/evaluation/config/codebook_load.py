@@ -297,11 +297,6 @@ class _Checker:
         if not isinstance(in_file, bool):
             self.problem(where, "reversed_in_file must be true or false", value=in_file)
             in_file = False
-        if in_file and reverse:
-            self.problem(where, "an item reversed by the survey tool already "
-                         "(reversed_in_file) would be reversed a second time by 'reverse'",
-                         value="reverse: true", expected="one of reverse or reversed_in_file")
-            reverse = False
         if in_file and kind == "challenge":
             self.problem(where, "reversed_in_file on a single challenge item",
                          value=in_file, expected="no reversed_in_file flag")

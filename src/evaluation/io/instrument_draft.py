@@ -56,17 +56,25 @@ def _response_scale(variables: list[Variable]) -> tuple[int, int, dict[int, dict
     variables = [v for v in variables if _named_role(v) is None  # not id, site or system
                  and not v.nominal]  # nor a choice question's categories
     ends: Counter[tuple[int, int]] = Counter()
-    wording: dict[tuple[int, int], dict[int, dict[str, str]]] = {}
+    wordings: dict[tuple[int, int], list[dict[int, dict[str, str]]]] = {}
     for v in variables:
         codes = sorted(c for c in v.labels if isinstance(c, int))
         if len(codes) >= 2 and 2 <= codes[-1] - codes[0] <= 10:
             shape = (codes[0], codes[-1])
             ends[shape] += 1
-            if len(codes) > len(wording.get(shape, {})) and not v.reversed_in_file:
-                wording[shape] = {c: v.labels[c] for c in codes}
+            if not v.reversed_in_file:
+                wordings.setdefault(shape, []).append({c: v.labels[c] for c in codes})
     if ends:
         low, high = ends.most_common(1)[0][0]
-        return low, high, wording[(low, high)]
+        found = wordings.get((low, high)) or [{}]
+
+        def end_words(wording: dict[int, dict[str, str]]) -> tuple[str, str]:
+            return tuple(normalise_text((wording.get(c) or {}).get("de", "")) for c in (low, high))
+
+        # the direction most variables label (a question listed the other way round is the
+        # exception), and of those the fullest wording
+        usual = Counter(end_words(w) for w in found).most_common(1)[0][0]
+        return low, high, max((w for w in found if end_words(w) == usual), key=len)
     lows, highs = [], []  # a response export: the range of its small-integer columns
     for v in variables:
         numbers = [answer_number(x) for x in v.values]
@@ -242,10 +250,14 @@ def draft_codebook(path: str | Path, *, name: str | None = None) -> str:
             key = _column_key(v.column, used, columns)
             wording, copied = _label(v.text, v.column)
             todo = "  # TODO: English wording" if copied else ""
-            if v.reversed_in_file or _mirrored(v, scale_labels, low, high):
+            if v.reversed_in_file:  # inverted by the tool: a negatively worded item
+                wording = wording[:-1] + ", reverse: true, reversed_in_file: true}"
+                todo += ("  # the tool inverted its codes (a negatively worded item): read as "
+                         "labelled, counted reversed")
+            elif _mirrored(v, scale_labels, low, high):
                 wording = wording[:-1] + ", reversed_in_file: true}"
-                todo += ("  # the tool stored this item reversed already (its labels run the "
-                         "other way): not to be reversed again")
+                todo += ("  # TODO: its codes run the other way round (read as labelled); add "
+                         "reverse: true if the statement is worded negatively")
             lines.append(f"      {inline_yaml(key)}: {wording}{todo}")
     attributes = [v for v in variables if roles[v.column] == "attribute"]
     if attributes:

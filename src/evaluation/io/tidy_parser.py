@@ -242,15 +242,18 @@ class TidyParser:
     def answers(self, series: pd.Series, column: str, *, flipped: bool = False
                 ) -> tuple[np.ndarray, np.ndarray]:
         """Values and statuses of one item column; problems for invalid answers.
-        ``flipped``: the survey tool stored the item reversed (``reversed_in_file``), so its
-        labels, and cells holding label texts, run the other way round."""
+        ``flipped``: the file's codes run the other way round (``reversed_in_file``): code
+        ``c`` is the answer the scale labels ``min + max - c``, and is read as that answer."""
         labels = self.raw.value_labels.get(column, {})
         user_missing = self.raw.user_missing.get(column, set())
         smin, smax = self.book.scale_min, self.book.scale_max
         missing_by_label = self.missing_by_label
-        code_by_label = ({text: smin + smax - code for text, code in self.code_by_label.items()}
-                         if flipped else self.code_by_label)
-        self.check_value_labels(column, labels, code_by_label)
+
+        def answer(code: float) -> float:
+            return smin + smax - code if flipped else code
+
+        self.check_value_labels(column, labels, {
+            text: int(answer(code)) for text, code in self.code_by_label.items()})
 
         def classify(value: Any) -> tuple[float, str | None]:
             text = cell_text(value)
@@ -266,14 +269,14 @@ class TidyParser:
                 meaning = self.dialect.answer_codes[key]
                 if isinstance(meaning, str):
                     return np.nan, meaning
-                return float(meaning), C.VALID
+                return float(answer(meaning)), C.VALID
             number = _to_number(text)
             if number is not None and number.is_integer() and smin <= number <= smax:
-                return number, C.VALID
+                return answer(number), C.VALID
             # an export of label texts ("trifft voll zu", "keine Angabe") instead of codes
             named = normalise_text(text)
-            if named in code_by_label:
-                return float(code_by_label[named]), C.VALID
+            if named in self.code_by_label:
+                return float(self.code_by_label[named]), C.VALID
             if named in missing_by_label:
                 return np.nan, missing_by_label[named]
             return np.nan, _UNKNOWN
@@ -325,8 +328,8 @@ class TidyParser:
             for _, (text, meant) in sorted(moved.items()))
         smin, smax = self.book.scale_min, self.book.scale_max
         mirrored = all(meant == smin + smax - code for code, (_, meant) in moved.items())
-        tool = (", or mark the item 'reversed_in_file: true' (or false) if the survey tool "
-                "stored it reversed (SoSci Survey: 'Antwortcodes invertieren')"
+        tool = (", or set the item's 'reversed_in_file' (true where its codes run the other "
+                "way round, as after SoSci Survey's 'Antwortcodes invertieren')"
                 if mirrored else "")
         self.problem("the file's value labels give the answers other codes than the codebook "
                      f"(file: {in_file}; codebook: {in_book}); every answer of this column "
