@@ -174,10 +174,14 @@ def results_meta(project: Project, key: dict[str, Any]) -> dict[str, Any]:
         "participation_tables": sorted(project.participation),
         "scales": [{"key": s.key, "kind": s.kind, "label_de": s.label.de,
                     "label_en": s.label.en, "items": list(s.items),
-                    "higher_is_better": s.higher_is_better}
+                    "higher_is_better": s.higher_is_better,
+                    **({"question": {"de": s.question.de, "en": s.question.en}}
+                       if s.question else {})}
                    for s in book.scales.values()],
         "items": {k: {"de": i.label.de, "en": i.label.en, "scale": i.scale,
-                      "reverse": i.reverse, "kind": i.kind} for k, i in book.items.items()},
+                      "reverse": i.reverse, "kind": i.kind,
+                      **({"question": {"de": i.question.de, "en": i.question.en}}
+                         if i.question else {})} for k, i in book.items.items()},
         "attribute_labels": {a.key: {v.key: {"de": v.label.de, "en": v.label.en}
                                      for v in a.values} for a in book.attributes.values()},
         "attribute_names": {a.key: {"de": a.label.de, "en": a.label.en}

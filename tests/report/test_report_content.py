@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import html
 import re
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -314,8 +315,30 @@ def test_chart_html_is_an_image_with_escaped_alt_text_and_caption(results):
 def test_peer_questions_start_with_the_weakest_factor(results):
     view = build_site_view(results, "K02", "w1")
     assert questions.weakest_factors(view).iloc[0]["scale"] == "benefit"
+    label = view.labels.scale_label("benefit", "de")
     asked = questions.peer_questions(view, "de")
-    assert asked[0] == questions.FACTOR_QUESTIONS["benefit"][0]
+    assert asked[0] == f"Was hat anderen Netzwerken geholfen, „{label}“ zu stärken?"
+
+
+def test_a_scale_with_its_own_question_in_the_codebook_asks_that(results):
+    import dataclasses
+
+    view = build_site_view(results, "K02", "w1")
+    own = {"de": "Wie zeigen andere, was die Arbeit bringt?", "en": "How do others show it?"}
+    scales = tuple(dataclasses.replace(s, question=own) if s.key == "benefit" else s
+                   for s in view.labels.scales)
+    asking = dataclasses.replace(view, labels=dataclasses.replace(view.labels, scales=scales))
+    assert questions.peer_questions(asking, "de")[0] == own["de"]
+    assert questions.peer_questions(asking, "en")[0] == own["en"]
+
+
+def test_the_default_instrument_has_a_question_for_every_factor_and_challenge():
+    from evaluation.config import load_codebook
+
+    book = load_codebook(Path(__file__).parents[2] / "surveys" / "instruments" / "default.yml")
+    assert all(s.question for s in book.scales.values() if s.kind == "factor")
+    assert all(book.items[k].question for k in book.challenges)
+    assert book.scales["benefit"].question.de.startswith("Wie machen andere Netzwerke sichtbar")
 
 
 def test_methods_state_the_k_rule_and_the_synthetic_label(results):

@@ -57,6 +57,8 @@ class Item:
     #: LimeSurvey question whose answers are listed from "agree" down). Codes are read as the
     #: answers they label; ``reverse`` still says whether the item counts reversed.
     reversed_in_file: bool = False
+    #: a question for the peer exchange where many agree (challenge items only), optional
+    question: Label | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -68,6 +70,8 @@ class Scale:
     #: False for a scale on which a lower score is the better one (``direction:
     #: lower_is_better``, e.g. a scale of strain or conflict).
     higher_is_better: bool = True
+    #: a question the site can take into the peer exchange where the scale is weak, optional
+    question: Label | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -43,7 +43,7 @@ __all__ = [
 
 HIGHER_IS_BETTER = "higher_is_better"
 LOWER_IS_BETTER = "lower_is_better"
-SCALE_KEYS = frozenset({"label", "items", "direction"})
+SCALE_KEYS = frozenset({"label", "items", "direction", "question"})
 
 
 class _Checker:
@@ -273,8 +273,11 @@ class _Checker:
                     continue
                 items[item.key] = item
                 keys.append(item.key)
+            question = (self.label(f"{where}.question", spec["question"])
+                        if "question" in spec else None)
             scales[str(key)] = Scale(key=str(key), kind=kind, label=label, items=tuple(keys),
-                                     higher_is_better=direction == HIGHER_IS_BETTER)
+                                     higher_is_better=direction == HIGHER_IS_BETTER,
+                                     question=question)
 
     def item(self, where: str, key: str, spec: Any, *, kind: str,
              scale: str | None) -> Item | None:
@@ -301,14 +304,17 @@ class _Checker:
             self.problem(where, "reversed_in_file on a single challenge item",
                          value=in_file, expected="no reversed_in_file flag")
             in_file = False
-        known = {"de", "en", "reverse", "reversed_in_file"}
+        known = {"de", "en", "reverse", "reversed_in_file"} | (
+            {"question"} if kind == "challenge" else set())
         for extra in set(spec) - known:
             hint = did_you_mean(extra, known)
             self.problem(where, f"unknown key in item{hint}", value=extra,
-                         expected="de, en, reverse, reversed_in_file")
+                         expected=", ".join(sorted(known)))
         label = self.label(where, {k: spec.get(k) for k in LANGUAGES})
+        question = (self.label(f"{where}.question", spec["question"])
+                    if "question" in spec and kind == "challenge" else None)
         return Item(key=key, label=label, kind=kind, scale=scale, reverse=reverse,
-                    reversed_in_file=in_file)
+                    reversed_in_file=in_file, question=question)
 
     def challenges(self, node: Any, items: dict[str, Item]) -> None:
         if not isinstance(node, dict):

@@ -71,6 +71,8 @@ class ScaleInfo:
     label_en: str
     items: tuple[str, ...] = ()
     higher_is_better: bool = True
+    #: the codebook's question for the peer exchange (``{"de": ..., "en": ...}``), if any
+    question: Mapping[str, str] | None = None
 
     def label(self, language: str) -> str:
         return self.label_de if check_language(language) == "de" else self.label_en
@@ -233,10 +235,13 @@ def _from_codebook(path: str | Path) -> tuple[tuple[ScaleInfo, ...], dict[str, A
 
     book = load_codebook(path)
     scales = tuple(ScaleInfo(key=s.key, kind=s.kind, label_de=s.label.de, label_en=s.label.en,
-                             items=tuple(s.items), higher_is_better=s.higher_is_better)
+                             items=tuple(s.items), higher_is_better=s.higher_is_better,
+                             question={"de": s.question.de, "en": s.question.en}
+                             if s.question else None)
                    for s in book.scales.values())
     items = {k: {"de": i.label.de, "en": i.label.en, "scale": i.scale, "reverse": i.reverse,
-                 "kind": i.kind} for k, i in book.items.items()}
+                 "kind": i.kind, **({"question": {"de": i.question.de, "en": i.question.en}}
+                                    if i.question else {})} for k, i in book.items.items()}
     return scales, items
 
 
@@ -248,7 +253,8 @@ def labels_from_meta(meta: Mapping[str, Any], tables: Mapping[str, Any] | None =
                   label_de=str(s.get("label_de") or s["key"]),
                   label_en=str(s.get("label_en") or s["key"]),
                   items=tuple(s.get("items", ())),
-                  higher_is_better=bool(s.get("higher_is_better", True)))
+                  higher_is_better=bool(s.get("higher_is_better", True)),
+                  question=s.get("question"))
         for s in meta.get("scales") or ())
     items: dict[str, Any] = dict(meta.get("items") or {})
     if not scales:
