@@ -95,6 +95,20 @@ def test_the_volunteer_trust_gap_is_reported_as_consistent(example):
     assert row["evidence"] == "strong"  # different in all three waves
 
 
+def test_the_eye_level_finding_follows_the_attributes_the_project_configures(example):
+    """An instrument whose eye-level comparison is by actor type only: the finding names
+    actor-type groups, never paid staff and volunteers."""
+    results = copy.copy(example)
+    results.meta = {**example.meta, "eye_level": {"by": ["actor_type"],
+                                                  "scales": ["trust", "benefit"]}}
+    text = digest.findings(results, "de").set_index("finding_key").loc["eye_level", "text"]
+    assert "Ehrenamtliche" not in text
+    assert "Hauptamtliche" not in text
+    # in the example the actor types do not differ beyond chance in the last wave
+    assert text.startswith("Die Gruppen nach „Akteurstyp“ bewerten „Erkennbarer Nutzen für "
+                           "jeden Akteur“ und „Vertrauen und Augenhöhe“ im Pool ähnlich")
+
+
 def test_no_pooled_change_survives_the_correction_so_the_evidence_is_weak(example):
     # only K07 changes (planted); the pooled rises of commitment (p = .01) and task structure
     # do not survive Holm across 16 factors

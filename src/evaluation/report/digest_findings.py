@@ -264,31 +264,40 @@ def _eye_level(ctx: DigestContext) -> dict[str, Any] | None:
     table = ctx.t.get("eye_level")
     if table is None or table.empty:
         return None
-    employment = table[table["attribute"] == "employment"]
-    rows = employment[employment[C.WAVE] == ctx.wave]
+    configured = (ctx.results.meta.get("eye_level") or {}).get("by") or ["employment"]
+    main = str(configured[0])  # the project's first eye-level attribute leads the finding
+    by_main = table[table["attribute"] == main]
+    rows = by_main[by_main[C.WAVE] == ctx.wave]
     if rows.empty:
         return None
     diff = rows[rows["different"].astype(bool)].sort_values(C.EFFECT_SIZE, ascending=False)
-    low = diff["lowest_group"].iloc[0] if not diff.empty else "volunteer"
-    high = diff["highest_group"].iloc[0] if not diff.empty else "paid"
+    low = diff["lowest_group"].iloc[0] if not diff.empty else None
+    high = diff["highest_group"].iloc[0] if not diff.empty else None
     diff = diff[diff["lowest_group"] == low]
-    n_waves = employment[C.WAVE].nunique()
-    always = all(employment[(employment[C.SCALE] == s) & employment["different"].astype(bool)]
+    n_waves = by_main[C.WAVE].nunique()
+    always = all(by_main[(by_main[C.SCALE] == s) & by_main["different"].astype(bool)]
                  [C.WAVE].nunique() == n_waves for s in diff[C.SCALE])
     evidence = "weak" if diff.empty else "strong" if always and n_waves > 1 else "medium"
     now = table[table[C.WAVE] == ctx.wave]
     tests = int(now["pvalue_adj"].notna().sum())
     parts = [f"{ctx.label(r.scale)} (r = {ctx.num(abs(r.effect_size))})" for r in diff.itertuples()]
     groups = {"volunteer": ctx.say("Ehrenamtliche", "volunteers"),
-              "paid": ctx.say("Hauptamtliche", "paid staff")}
-    low_text = groups.get(low) or ctx.attr("employment", low)
-    high_text = groups.get(high) or ctx.attr("employment", high)
+              "paid": ctx.say("Hauptamtliche", "paid staff")} if main == "employment" else {}
     if diff.empty:
-        text = ctx.say("Haupt- und Ehrenamtliche bewerten Vertrauen und Nutzen im Pool ähnlich: "
-                       "kein Unterschied über den Zufall hinaus.",
-                       "Paid staff and volunteers rate trust and benefit alike across the pool: "
-                       "no difference beyond chance.")
+        scales = ctx.join([ctx.label(s) for s in dict.fromkeys(rows[C.SCALE])])
+        name = (ctx.results.meta.get("attribute_names") or {}).get(main, {}).get(
+            ctx.language, main)
+        text = (ctx.say("Haupt- und Ehrenamtliche bewerten Vertrauen und Nutzen im Pool ähnlich: "
+                        "kein Unterschied über den Zufall hinaus.",
+                        "Paid staff and volunteers rate trust and benefit alike across the "
+                        "pool: no difference beyond chance.") if main == "employment" else
+                ctx.say(f"Die Gruppen nach „{name}“ bewerten {scales} im Pool ähnlich: kein "
+                        "Unterschied über den Zufall hinaus.",
+                        f"The groups by “{name}” rate {scales} alike across the pool: no "
+                        "difference beyond chance."))
     else:
+        low_text = groups.get(low) or ctx.attr(main, low)
+        high_text = groups.get(high) or ctx.attr(main, high)
         text = ctx.say(
             f"Eine Lücke bei der Augenhöhe: {low_text} bewerten {ctx.join(parts)} niedriger als "
             f"{high_text} (rang-biseriales r; über den Zufall hinaus nach Korrektur für {tests} "
@@ -297,17 +306,27 @@ def _eye_level(ctx: DigestContext) -> dict[str, Any] | None:
             f"(rank-biserial r; beyond chance after correcting for {tests} tests)")
         text += (ctx.say(f", in allen {n_waves} Erhebungswellen.", f", in all {n_waves} survey "
                          "waves.") if evidence == "strong" else ".")
-    actor = now[now["attribute"] == "actor_type"]
-    actor_diff = actor[actor["different"].astype(bool)]
-    if not actor_diff.empty:
-        lowest = ctx.attr("actor_type", actor_diff["lowest_group"].iloc[0])
-        text += ctx.say(f" Nach Akteursgruppe am niedrigsten: {lowest}.",
-                        f" By actor group lowest: {lowest}.")
-    elif not actor.empty:
-        text += ctx.say(" Zwischen Akteursgruppen (etwa Migrantenorganisationen und Verwaltung) "
-                        "zeigt sich in dieser Welle kein Unterschied über den Zufall hinaus.",
-                        " Between actor groups (such as migrant organisations and "
-                        "administration) this wave shows no difference beyond chance.")
+    names = ctx.results.meta.get("attribute_names") or {}
+    for other in [a for a in configured[1:] if a != main] or (
+            ["actor_type"] if main == "employment" else []):
+        by_other = now[now["attribute"] == other]
+        other_diff = by_other[by_other["different"].astype(bool)]
+        name = ("Akteursgruppe", "actor group") if other == "actor_type" else tuple(
+            names.get(other, {}).get(lang, other) for lang in ("de", "en"))
+        if not other_diff.empty:
+            lowest = ctx.attr(other, other_diff["lowest_group"].iloc[0])
+            text += ctx.say(f" Nach {name[0]} am niedrigsten: {lowest}.",
+                            f" By {name[1]} lowest: {lowest}.")
+        elif not by_other.empty and other == "actor_type":
+            text += ctx.say(" Zwischen Akteursgruppen (etwa Migrantenorganisationen und "
+                            "Verwaltung) zeigt sich in dieser Welle kein Unterschied über den "
+                            "Zufall hinaus.",
+                            " Between actor groups (such as migrant organisations and "
+                            "administration) this wave shows no difference beyond chance.")
+        elif not by_other.empty:
+            text += ctx.say(f" Nach „{name[0]}“ zeigt sich in dieser Welle kein Unterschied "
+                            "über den Zufall hinaus.",
+                            f" By “{name[1]}” this wave shows no difference beyond chance.")
     return finding_record(ctx, "eye_level", ("Augenhöhe", "Equal footing"), text, evidence,
                           int(rows[C.N].min()))
 
