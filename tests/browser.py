@@ -270,8 +270,9 @@ def open_page(path_or_url: str | os.PathLike[str], *, screenshot: Path | None = 
                 visit.dialogs.append(f"{params.get('type')}: {params.get('message')}")
         def evaluate(expression: str) -> Any:
             reply = pipe.call("Runtime.evaluate",
-                              {"expression": expression, "returnByValue": True},
-                              session=session)
+                              {"expression": expression, "returnByValue": True,
+                               "awaitPromise": True},
+                              session=session, timeout=timeout)
             if "exceptionDetails" in reply:
                 problem = _describe_exception(reply["exceptionDetails"])
                 raise BrowserError(f"{expression}: {problem}")

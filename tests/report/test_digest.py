@@ -106,7 +106,8 @@ def test_the_eye_level_finding_follows_the_attributes_the_project_configures(exa
     assert "Hauptamtliche" not in text
     # in the example the actor types do not differ beyond chance in the last wave
     assert text.startswith("Die Gruppen nach „Akteurstyp“ bewerten „Erkennbarer Nutzen für "
-                           "jeden Akteur“ und „Vertrauen und Augenhöhe“ im Pool ähnlich")
+                           "jeden Akteur“ und „Vertrauen und Augenhöhe“ über alle Kommunen "
+                           "ähnlich")
 
 
 def test_no_pooled_change_survives_the_correction_so_the_evidence_is_weak(example):

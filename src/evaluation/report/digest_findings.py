@@ -80,7 +80,7 @@ def _drivers(ctx: DigestContext) -> dict[str, Any] | None:
                    {1: "with one success factor", 2: "with two success factors",
                     3: "with three success factors"}[count])
     text = ctx.say(
-        f"Höhere wahrgenommene Synergie geht im Pool vor allem {lead} einher: "
+        f"Höhere wahrgenommene Synergie geht über alle Kommunen vor allem {lead} einher: "
         f"{ctx.join(parts)}. Wer diese Faktoren besser bewertet, schätzt auch die Synergie "
         f"höher ein – ein Zusammenhang, kein Beleg für eine Wirkung (Mehrebenenmodell mit "
         f"allen {m} Faktoren).",
@@ -116,7 +116,7 @@ def _topics(ctx: DigestContext) -> dict[str, Any] | None:
                 + ctx.say("Mittelwert {} auf der Skala von {})",
                           "mean {} on the scale from {})").format(
                     ctx.num(now["pool_mean"].iloc[0]), ctx.scale_range()))
-    text = ctx.say(f"Am niedrigsten bewertet werden im Pool {ctx.join(parts)}.",
+    text = ctx.say(f"Am niedrigsten bewertet werden über alle Kommunen {ctx.join(parts)}.",
                    f"The lowest-rated factors in the pool are {ctx.join(parts)}.")
     if top:
         many = len(top) > 1
@@ -171,19 +171,19 @@ def _pooled_change(ctx: DigestContext) -> dict[str, Any] | None:
     if clear.empty:
         lo, hi = ctx.signed(rows[C.ESTIMATE].min()), ctx.signed(rows[C.ESTIMATE].max())
         text = ctx.say(
-            f"Im Pool insgesamt haben sich die Bewertungen von der {a} zur {b} kaum verändert: "
+            f"Über alle Kommunen haben sich die Bewertungen von der {a} zur {b} kaum verändert: "
             f"bei keinem der {m} Erfolgsfaktoren liegt die Veränderung über der Unsicherheit "
             f"(alle zwischen {lo} und {hi} Skalenpunkten).",
             f"Across the pool, ratings hardly changed from {a} to {b}: for none of the {m} "
             f"success factors is the change larger than the uncertainty (all between {lo} and "
             f"{hi} scale points).")
         return finding_record(ctx, "pooled_change",
-                              ("Veränderung im Pool", "Change across the pool"),
+                              ("Veränderung über alle Kommunen", "Change across the pool"),
                               text, evidence, int(rows[C.N].min()))
     first, other = (up, down) if not up.empty else (down, up)
     rise = first is up
     text = ctx.say(
-        f"Im Pool insgesamt haben sich die Bewertungen von der {a} zur {b} wenig verändert. "
+        f"Über alle Kommunen haben sich die Bewertungen von der {a} zur {b} wenig verändert. "
         f"Bei {len(first)} von {m} Erfolgsfaktoren schließt das 95-%-Konfidenzintervall des "
         f"{'Anstiegs' if rise else 'Rückgangs'} 0 aus ({listed(first)}; Skalenpunkte, "
         f"Mehrebenenmodell)",
@@ -202,7 +202,7 @@ def _pooled_change(ctx: DigestContext) -> dict[str, Any] | None:
                      f"After correcting for {m} tests (Holm), none of these changes is "
                      f"secured; they are hints, not proof."))
     return finding_record(ctx, "pooled_change",
-                          ("Veränderung im Pool", "Change across the pool"),
+                          ("Veränderung über alle Kommunen", "Change across the pool"),
                           text, evidence, int(rows[C.N].min()))
 
 
@@ -287,12 +287,12 @@ def _eye_level(ctx: DigestContext) -> dict[str, Any] | None:
         scales = ctx.join([ctx.label(s) for s in dict.fromkeys(rows[C.SCALE])])
         name = (ctx.results.meta.get("attribute_names") or {}).get(main, {}).get(
             ctx.language, main)
-        text = (ctx.say("Haupt- und Ehrenamtliche bewerten Vertrauen und Nutzen im Pool ähnlich: "
-                        "kein Unterschied über den Zufall hinaus.",
+        text = (ctx.say("Haupt- und Ehrenamtliche bewerten Vertrauen und Nutzen über alle "
+                        "Kommunen ähnlich: kein Unterschied über den Zufall hinaus.",
                         "Paid staff and volunteers rate trust and benefit alike across the "
                         "pool: no difference beyond chance.") if main == "employment" else
-                ctx.say(f"Die Gruppen nach „{name}“ bewerten {scales} im Pool ähnlich: kein "
-                        "Unterschied über den Zufall hinaus.",
+                ctx.say(f"Die Gruppen nach „{name}“ bewerten {scales} über alle Kommunen "
+                        "ähnlich: kein Unterschied über den Zufall hinaus.",
                         f"The groups by “{name}” rate {scales} alike across the pool: no "
                         "difference beyond chance."))
     else:

@@ -12,7 +12,7 @@ import pandas as pd
 
 from evaluation import columns as C
 from evaluation.analysis import EYE_LEVEL_ATTRIBUTES
-from evaluation.report.formatting import fmt_percent, fmt_pvalue, html_table
+from evaluation.report.formatting import fmt_number, fmt_percent, fmt_pvalue, html_table
 from evaluation.report.fragments import heading, note, paragraph
 from evaluation.report.labels import Labels, labels_from_meta
 from evaluation.report.readings import eye_level_reading
@@ -161,7 +161,8 @@ def item_analysis(results: Results, wave: str, language: str = "de", *, level: i
             show["reverse_problem"].astype(bool).to_numpy(),
     })
     parts.append(html_table(table, caption=_t(
-        f"Umgepolte Items und Items mit Trennschärfe unter {WEAK_ITEM_REST_R} (Pool, "
+        f"Umgepolte Items und Items mit Trennschärfe unter "
+        f"{fmt_number(WEAK_ITEM_REST_R, 1, language)} (alle Kommunen, "
         f"{labels.wave_label(wave, language)})",
         f"Reverse-keyed items and items with item-rest r below {WEAK_ITEM_REST_R} (pool, "
         f"{labels.wave_label(wave, language)})", language),
@@ -195,7 +196,8 @@ def reliability(results: Results, view: SiteView, language: str = "de") -> str:
         f"α {view.site_name}": [own.loc[k, "alpha"] if k in own.index else None for k in keys],
     })
     parts.append(html_table(table, caption=_t(
-        "Reliabilität der Skalen im Pool und im Standort (α mit Feldt-Intervall, ω mit "
+        "Reliabilität der Skalen über alle Kommunen und in der Kommune (α mit Feldt-Intervall, "
+        "ω mit "
         "Bootstrap-Intervall)",
         "Reliability of the scales in the pool and at the site (α with Feldt interval, ω with "
         "bootstrap interval)", language),
@@ -320,7 +322,7 @@ def _group_table(rows: pd.DataFrame, results: Results, language: str) -> str:
                                                          for p in rows[C.PVALUE_ADJ]],
     })
     return html_table(table, caption=_t(
-        "Gruppenunterschiede im Pool (Mann-Whitney, Kruskal-Wallis; Holm-Korrektur)",
+        "Gruppenunterschiede über alle Kommunen (Mann-Whitney, Kruskal-Wallis; Holm-Korrektur)",
         "Group differences in the pool (Mann-Whitney, Kruskal-Wallis; Holm adjustment)",
         language), language=language, index=False, row_header=_t("Skala", "Scale", language))
 
@@ -413,8 +415,9 @@ def paired_change(results: Results, wave: str, language: str = "de", *, level: i
         "r": pc["effect_size"].to_numpy(float),
     })
     parts.append(html_table(table, caption=_t(
-        "Gepaarte Veränderung im Pool (Wilcoxon-Vorzeichen-Rang-Test; r = rang-biseriale "
-        "Korrelation für verbundene Stichproben)", "Paired change in the pool (Wilcoxon "
-        "signed-rank test; r = matched-pairs rank-biserial correlation)", language),
+        "Gepaarte Veränderung über alle Kommunen (Wilcoxon-Vorzeichen-Rang-Test; r = "
+        "rang-biseriale Korrelation für verbundene Stichproben)",
+        "Paired change in the pool (Wilcoxon signed-rank test; r = matched-pairs rank-biserial "
+        "correlation)", language),
         language=language, index=False, row_header=_t("Skala", "Scale", language)))
     return "\n".join(parts)

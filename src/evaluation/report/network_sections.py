@@ -38,8 +38,9 @@ def _metric_rows(view: SiteView, language: str) -> list[tuple[str, str]]:
          pct("cross_sector_share")),
         ("Organisationen ohne Beziehung" if de else "organisations without ties",
          fmt_int(m.get("n_isolates"), language)),
-        ("Vielfalt der Akteursgruppen (Blau-Index, 0 bis 1)" if de
-         else "Diversity of actor types (Blau index, 0 to 1)",
+        ("Vielfalt der Akteursgruppen (0 = alle aus einer Gruppe, 1 = gleichmäßig gemischt; "
+         "Blau-Index)" if de
+         else "Diversity of actor types (0 = all from one group, 1 = evenly mixed; Blau index)",
          fmt_number(m.get("blau"), 2, language)),
     ]
     c = view.network_changes

@@ -81,7 +81,8 @@ AGGREGATION_READINGS: dict[str, tuple[str, str]] = {
         "Sites hardly differ: almost all variation lies between respondents within a site, "
         "so the pool says more than site comparisons.",
         "Die Standorte unterscheiden sich kaum: Fast die gesamte Streuung liegt zwischen den "
-        "Befragten innerhalb eines Standorts; der Pool sagt hier mehr als Standortvergleiche.",
+        "Befragten innerhalb eines Standorts; der Durchschnitt aller Kommunen sagt hier mehr als "
+        "Standortvergleiche.",
     ),
     NOT_ESTIMABLE: (
         "Not enough data to judge whether site means are meaningful.",

@@ -140,10 +140,11 @@ def site_means(results: Results, wave: str, language: str = "de") -> str:
                 column.append(fmt_number(row[C.MEAN], 2, language) + _mark(row["flag"]))
         data[site] = column
     pool = svp.groupby(C.SCALE)["pool_mean"].first()
-    extra = {"Pool": [fmt_number(pool.get(k), 2, language) for k in keys]}
+    extra = {_t("Alle Kommunen", "Pool", language): [fmt_number(pool.get(k), 2, language)
+                                                     for k in keys]}
     return "\n".join([
         heading(2, _t("Mittelwerte der Standorte", "Site means", language), anchor="means"),
-        paragraph(_t("▲/▼: Das 95-%-Intervall des Unterschieds zum Pool ohne den Standort "
+        paragraph(_t("▲/▼: Das 95-%-Intervall des Unterschieds zu allen übrigen Kommunen "
                      "schließt null aus. Keine Rangliste: Die Reihenfolge folgt den "
                      "Standortschlüsseln.",
                      "▲/▼: the 95% interval of the difference to the pool without the site "
@@ -284,7 +285,7 @@ def network_summary(results: Results, wave: str, language: str = "de") -> str:
             [get(wide, s, "degree_centralisation") for s in sites],
         _t("Teilnahmequote", "Attending share", language):
             [fmt_percent(get(part, s, "attending_share"), 0, language) for s in sites],
-        _t("Quick Wins", "Quick wins", language): [int(wins.get(s, 0)) for s in sites],
+        _t("Schnelle Erfolge", "Quick wins", language): [int(wins.get(s, 0)) for s in sites],
     })
     return "\n".join([
         heading(2, _t("Netzwerk und Beteiligung je Standort", "Network and participation per "
