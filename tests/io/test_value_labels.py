@@ -92,3 +92,52 @@ def test_an_item_whose_codes_run_the_other_way_is_read_as_the_answers_its_labels
     assert values[("R1", "w1", "trust_1")] == 4.0  # the label's answer
     assert values[("R1", "w2", "trust_1")] == 3.0  # code 3 of 1..5: the middle either way
     assert values[("R1", "w1", "trust_2")] == 1.0  # code 5 = 'trifft gar nicht zu'
+
+
+def test_a_files_own_reversed_in_file_list_overrides_the_codebooks_mark(tmp_path,
+                                                                       codebook_dict):
+    """One tool's file inverted the item, another's did not: the mark belongs to the file."""
+    codebook_dict["factors"]["trust"]["items"]["trust_1"]["reversed_in_file"] = True
+    path = write_csv(wide_survey(), tmp_path / "plain.csv")
+    values = {}
+    for name, own in (("codebook", None), ("file", []), ("unknown", ["trust_9"])):
+        entry = {"path": "data/survey.csv"}
+        if own is not None:
+            entry["reversed_in_file"] = own
+        folder = project_for(tmp_path / name, codebook_dict, {"survey.csv": path.read_bytes()},
+                             [entry])
+        _write_sites(folder)
+        data = read_project_survey(load_project(folder))
+        values[name] = data.responses.set_index([C.RESPONDENT, C.WAVE, C.ITEM])[C.VALUE]
+        if name == "unknown":
+            assert [p.value for p in data.errors] == ["trust_9"]
+    assert values["codebook"][("R1", "w1", "trust_1")] == 2.0  # code 4 read mirrored
+    assert values["file"][("R1", "w1", "trust_1")] == 4.0  # this file: as it is
+
+
+def test_a_sav_file_with_labels_shifted_by_one_is_an_error(tmp_path, codebook_dict):
+    shifted = {0.0: "trifft gar nicht zu", 1.0: "trifft eher nicht zu", 2.0: "teils/teils",
+               3.0: "trifft eher zu", 4.0: "trifft voll zu"}
+    problems = [p for p in _problems(tmp_path, codebook_dict, shifted)
+                if "value labels" in p.message]
+    assert len(problems) == 2
+    assert "0 = 'trifft gar nicht zu'" in problems[0].message
+
+
+def test_a_sav_file_labelled_as_the_codebook_or_in_own_words_reads_without_a_problem(
+        tmp_path, codebook_dict):
+    same = {1.0: "Trifft gar nicht zu", 5.0: "trifft voll zu", -9.0: "keine Angabe"}
+    assert not _problems(tmp_path / "same", codebook_dict, same)
+    own_words = {1.0: "stimme überhaupt nicht zu", 5.0: "stimme voll und ganz zu"}
+    assert not _problems(tmp_path / "own", codebook_dict, own_words)
+
+
+def test_a_reversed_in_file_mark_on_a_column_labelled_the_usual_way_says_so(tmp_path,
+                                                                          codebook_dict):
+    codebook_dict["factors"]["trust"]["items"]["trust_1"]["reversed_in_file"] = True
+    usual = {1.0: "trifft gar nicht zu", 5.0: "trifft voll zu"}
+    (problem,) = [p for p in _problems(tmp_path, codebook_dict, usual)
+                  if "value labels" in p.message]
+    assert problem.column == "trust_1"
+    assert "codebook: 1 = 'trifft gar nicht zu'; 5 = 'trifft voll zu'" in problem.message
+    assert "remove the mark" in problem.expected

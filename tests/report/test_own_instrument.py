@@ -163,6 +163,10 @@ def test_a_clear_rise_on_a_scale_where_lower_is_better_is_read_as_unfavourable(v
     assert "▲ deutlich gestiegen (hier ungünstig)" in section
     assert "▼ deutlich gesunken" in section
     assert "gesunken (hier" not in section
+    from evaluation.report.messages import change_message
+
+    assert change_message(changed, "de").text.endswith(
+        "Bei „Belastung“ sind niedrigere Werte günstiger: der Anstieg ist ungünstig.")
     alt = change_alt_text(changed, "de")
     assert "Belastung (3,00 → 4,50, hier ungünstig)" in alt
     assert "(high" not in change_alt_text(changed, "en")

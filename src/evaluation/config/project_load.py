@@ -200,9 +200,10 @@ class ProjectParser:
         attributes, scales = set(codebook.respondent_attributes()), set(codebook.scales)
         if node is None:
             by, on = DEFAULT_EYE_LEVEL["by"], DEFAULT_EYE_LEVEL["scales"]
-            if not set(by) <= attributes:
+            present = tuple(s for s in on if s in scales)
+            if not set(by) <= attributes or not present:
                 return (), ()
-            return tuple(by), tuple(s for s in on if s in scales)
+            return tuple(by), present
         if node is False:
             return (), ()
         where = "analysis.eye_level"

@@ -45,7 +45,7 @@ ANALYSIS_KEYS = frozenset({"missing_items", "compare_by", "eye_level"})
 DEFAULT_EYE_LEVEL = {"by": ("employment", "actor_type"), "scales": ("trust", "benefit")}
 SURVEY_FILE_KEYS = frozenset({"path", "format", "wave", "site", "encoding", "delimiter", "sheet",
                               "missing_codes", "blank", "columns", "site_codes",
-                              "attribute_codes"})
+                              "attribute_codes", "reversed_in_file"})
 DELIMITERS = (",", ";", "\t", "|")
 KEY_ENV = re.compile(r"[A-Z][A-Z0-9_]{2,63}")
 #: Environment variables the system or tools set: never a pseudonym key.
@@ -129,6 +129,11 @@ def survey_option_problems(where: str, options: dict[str, Any], valid_codes: set
             for table in attribute_codes.values())):
         add(f"{where}.attribute_codes", "expected 'attribute: {export code: value key}'",
             value=attribute_codes, expected="e.g. {sektor: {A1: verwaltung, A2: wirtschaft}}")
+    flipped = options.get("reversed_in_file")
+    if flipped is not None and (not isinstance(flipped, list) or not all(
+            isinstance(item, str) for item in flipped)):
+        add(f"{where}.reversed_in_file", "expected the list of items whose codes run the "
+            "other way round in this file", value=flipped, expected="e.g. [trust_3] or []")
     codes = options.get("missing_codes")
     if codes is None:
         return found

@@ -113,12 +113,17 @@ def _mirrored(v: Variable, scale: dict[int, dict[str, str]], low: int, high: int
 
 
 def _labelled_role(v: Variable) -> str | None:
-    """Site or wave for a category variable whose label names it ("Kommune", "Welle")."""
-    words = set(re.findall(r"\w+", normalise_text(v.text.get("de") or "")))
-    if words & set(SITE_NAMES):
-        return C.SITE
-    if words & set(WAVE_NAMES):
-        return C.WAVE
+    """Site or wave for a category variable whose label is the name of one ("Kommune",
+    "Ihre Kommune", a question titled "Standort"); a longer question that only mentions the
+    municipality is not taken for the site."""
+    for text in (v.group_text, v.text.get("de") or ""):
+        words = re.findall(r"\w+", normalise_text(text))
+        if not words or len(words) > 3:
+            continue
+        if set(words) & set(SITE_NAMES):
+            return C.SITE
+        if set(words) & set(WAVE_NAMES):
+            return C.WAVE
     return None
 
 
@@ -145,8 +150,13 @@ def _role(v: Variable, low: int, high: int) -> str:
 # -- writing the draft -------------------------------------------------------------------------
 
 
+#: German letters as keys spell them (``Tätigkeit`` -> ``taetigkeit``)
+_TRANSLITERATION = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe",
+                                  "Ü": "Ue", "ß": "ss"})
+
+
 def _key(text: str) -> str:
-    key = re.sub(r"[^0-9a-zA-Z]+", "_", text).strip("_").lower()
+    key = re.sub(r"[^0-9a-zA-Z]+", "_", text.translate(_TRANSLITERATION)).strip("_").lower()
     return key if key and key[0].isalpha() else f"x_{key}"
 
 
@@ -279,17 +289,17 @@ def draft_codebook(path: str | Path, *, name: str | None = None) -> str:
                 text = wording.get("de") or str(code)
                 code = as_exported.get(code, code)  # the tool's own code ("A1")
                 vkey = _unique(_key(text)[:40], value_keys)
-                coded = f"code: {inline_yaml(code)}, " if code is not None else ""
-                lines.append(f"        {inline_yaml(vkey)}: {{{coded}de: {inline_yaml(text)}, "
-                             f"en: {inline_yaml(wording.get('en') or text)}}}")
+                value = {**({"code": code} if code is not None else {}), "de": text,
+                         "en": wording.get("en") or text}
+                lines.append(f"        {inline_yaml(vkey)}: {inline_yaml(value)}")
     respondent = [v.column for v in variables if roles[v.column] == "respondent"]
     for role in (C.RESPONDENT, C.SITE, C.WAVE):
         found = [v for v in variables if roles[v.column] == role]
         if found and normalise_column(found[0].column) != role:
             columns[found[0].column] = role
         if found and found[0].labels and role != C.RESPONDENT:
-            coded = ", ".join(f"{code} = {wording.get('de')}"
-                              for code, wording in found[0].labels.items())
+            coded = ", ".join(f"{code} = {' '.join(str(wording.get('de')).split())}"
+                              for code, wording in found[0].labels.items())  # one line
             lines += ["", f"# {role} codes in {found[0].column}: {coded}",
                       "# (TODO: give them as site_codes/the sites' names in the project file)"]
     if columns:

@@ -28,10 +28,9 @@ __all__ = ["SCRIPT_SUFFIXES", "read_sosci_script"]
 SCRIPT_SUFFIXES = (".r",)
 #: SoSci's marker of a missing code in a value label ("[NA] nicht beantwortet")
 MISSING_MARK = "[NA]"
-#: what SoSci appends to the label of an item stored reversed
-REVERSED_MARKS = ("(umgepolt)", "(reversed)", "(invertiert)")
 
 _STRING = r'"(?:[^"\\]|\\.)*"'
+_REVERSED_MARK = re.compile(r"\s*\((?:umgepolt|reversed|invertiert)\)[.\s]*$", re.IGNORECASE)
 _FRAME_COLUMN = r"\w+\$`?([A-Za-z][\w.]*)`?"
 _COMMENT = re.compile(rf"comment\(\s*{_FRAME_COLUMN}\s*\)\s*(?:=|<-)\s*({_STRING})")
 _ATTR = re.compile(rf"attr\(\s*{_FRAME_COLUMN}\s*,\s*({_STRING})\s*\)\s*(?:=|<-)\s*({_STRING})")
@@ -67,9 +66,10 @@ def read_sosci_script(path: str | Path) -> list[Variable]:
     out = []
     for column in columns:
         wording = texts.get(column, column)
-        reversed_ = any(wording.rstrip().endswith(mark) for mark in REVERSED_MARKS)
-        for mark in REVERSED_MARKS:
-            wording = wording.removesuffix(mark).rstrip()
+        marked = _REVERSED_MARK.search(wording)
+        reversed_ = marked is not None
+        if marked:
+            wording = wording[:marked.start()].rstrip()
         valid: dict[Any, dict[str, str]] = {}
         missing: dict[Any, str] = {}
         for code, label in labels.get(column, {}).items():

@@ -90,6 +90,9 @@ class Dialect:
     site_codes: dict[str, str] = field(default_factory=dict)
     #: this file's codes of respondent attributes (attribute -> code as written -> value key)
     attribute_codes: dict[str, dict[str, str]] = field(default_factory=dict)
+    #: items whose codes run the other way round in this file (``None``: the codebook's
+    #: ``reversed_in_file`` marks decide)
+    reversed_items: frozenset[str] | None = None
 
     def is_system_column(self, column: str) -> bool:
         name = normalise_column(column)
@@ -128,4 +131,6 @@ def dialect_for(codebook: Codebook, survey_file: SurveyFile) -> Dialect:
                        for a, table in (options.get("attribute_codes") or {}).items()}
     return Dialect(missing_codes=missing, blank=blank, answer_codes=codebook.answer_codes,
                    system_columns=system, format=survey_file.format, columns=columns,
-                   site_codes=site_codes, attribute_codes=attribute_codes)
+                   site_codes=site_codes, attribute_codes=attribute_codes,
+                   reversed_items=None if options.get("reversed_in_file") is None
+                   else frozenset(map(str, options["reversed_in_file"])))

@@ -131,8 +131,8 @@ class TidyParser:
         statuses = np.empty((n, len(items)), dtype=object)
         for j, item in enumerate(items):
             column = by_target[item]
-            values[:, j], statuses[:, j] = self.answers(
-                frame[column], column, flipped=self.book.items[item].reversed_in_file)
+            values[:, j], statuses[:, j] = self.answers(frame[column], column,
+                                                        flipped=self.flipped(item))
         responses = pd.DataFrame({
             C.RESPONDENT: np.repeat(respondents[C.RESPONDENT].to_numpy(), len(items)),
             C.SITE: np.repeat(respondents[C.SITE].to_numpy(), len(items)),
@@ -145,8 +145,18 @@ class TidyParser:
         return SurveyData(respondents=respondents, responses=responses,
                           problems=self.problems)
 
+    def flipped(self, item: str) -> bool:
+        """Whether the item's codes run the other way round in this file: the file's own
+        ``reversed_in_file`` list where it has one, else the codebook's mark."""
+        if self.dialect.reversed_items is not None:
+            return item in self.dialect.reversed_items
+        return self.book.items[item].reversed_in_file
+
     def check_attribute_codes(self, attributes: Mapping[str, Any]) -> None:
         """The file's ``attribute_codes`` name attributes and values of the codebook."""
+        for item in sorted((self.dialect.reversed_items or frozenset()) - set(self.book.items)):
+            self.problem("the survey file's 'reversed_in_file' names an unknown item", value=item,
+                         expected="item keys of the codebook")
         for key, table in self.dialect.attribute_codes.items():
             if key not in attributes:
                 self.problem("the survey file's 'attribute_codes' names an unknown attribute",
@@ -253,7 +263,8 @@ class TidyParser:
             return smin + smax - code if flipped else code
 
         self.check_value_labels(column, labels, {
-            text: int(answer(code)) for text, code in self.code_by_label.items()})
+            text: int(answer(code)) for text, code in self.code_by_label.items()},
+            flipped=flipped)
 
         def classify(value: Any) -> tuple[float, str | None]:
             text = cell_text(value)
@@ -308,7 +319,7 @@ class TidyParser:
         return _by_label(self.book.missing_labels)
 
     def check_value_labels(self, column: str, labels: dict[Any, str],
-                           code_by_label: dict[str, int]) -> None:
+                           code_by_label: dict[str, int], *, flipped: bool = False) -> None:
         """The file's value labels of an item column (SPSS) against the codebook's
         (``code_by_label``: the code each label should have): a label the codebook gives to
         another code means the column is coded the other way round (or shifted), and every
@@ -324,18 +335,24 @@ class TidyParser:
         in_file = "; ".join(f"{code} = {text!r}" for code, (text, _) in sorted(moved.items()))
         labels_of = self.book.scale_labels
         in_book = "; ".join(
-            f"{meant} = {labels_of[self.code_by_label[normalise_text(text)]].de!r}"
-            for _, (text, meant) in sorted(moved.items()))
+            f"{self.code_by_label[normalise_text(text)]} = "
+            f"{labels_of[self.code_by_label[normalise_text(text)]].de!r}"
+            for _, (text, _) in sorted(moved.items()))
         smin, smax = self.book.scale_min, self.book.scale_max
         mirrored = all(meant == smin + smax - code for code, (_, meant) in moved.items())
-        tool = (", or set the item's 'reversed_in_file' (true where its codes run the other "
-                "way round, as after SoSci Survey's 'Antwortcodes invertieren')"
-                if mirrored else "")
+        if flipped:
+            advice = ("the item is marked 'reversed_in_file: true', but the file labels its "
+                      "codes the usual way round: remove the mark (for this file)")
+        elif mirrored:
+            advice = ("recode the column to the codebook's codes, or mark the item "
+                      "'reversed_in_file: true' where its codes run the other way round (as "
+                      "after SoSci Survey's 'Antwortcodes invertieren')")
+        else:
+            advice = ("recode the column to the codebook's codes, or correct the codebook's "
+                      "response_scale if the file is right")
         self.problem("the file's value labels give the answers other codes than the codebook "
                      f"(file: {in_file}; codebook: {in_book}); every answer of this column "
-                     "would be read wrongly", column=column, value=in_file,
-                     expected="recode the column to the codebook's codes, or correct the "
-                     f"codebook's response_scale if the file is right{tool}")
+                     "would be read wrongly", column=column, value=in_file, expected=advice)
 
     def duplicates(self, respondents: pd.DataFrame) -> None:
         key = respondents[[C.WAVE, C.RESPONDENT]]

@@ -58,6 +58,9 @@ LABELS: dict[str, dict[str, str]] = {
         "date": "Stand",
         "code": "Code",
         "logo": "Logo",
+        "page": "Seite",
+        "page_of": "von",
+        "confidential": "vertraulich",
         "provenance": "Herkunft der Ergebnisse",
         "provenance_intro": ("Diese Angaben machen nachvollziehbar, aus welchen Daten und mit "
                              "welcher Software dieser Bericht erstellt wurde."),
@@ -98,6 +101,9 @@ LABELS: dict[str, dict[str, str]] = {
         "date": "As of",
         "code": "Code",
         "logo": "Logo",
+        "page": "Page",
+        "page_of": "of",
+        "confidential": "confidential",
         "provenance": "Provenance",
         "provenance_intro": ("These details make it possible to trace which data and which "
                              "software produced this report."),
@@ -292,9 +298,29 @@ def page_context(*, edition: str, language: str, branding: Mapping[str, Any] | A
         "labels": labels,
         "provenance": {},
     }
+    context["print_css"] = _print_page_css(context, labels)
     if nb is not None or provenance is not None:
         context["provenance"] = _provenance_view(provenance, nb, labels, date_text)
     return context
+
+
+def css_string(text: str) -> str:
+    """``text`` as a quoted CSS string that cannot end the string or the style element:
+    every character but letters, digits and spaces as a CSS escape (``\\3c `` for ``<``)."""
+    return '"' + "".join(c if c.isalnum() or c == " " else f"\\{ord(c):x} " for c in text) + '"'
+
+
+def _print_page_css(context: Mapping[str, Any], labels: Mapping[str, str]) -> str:
+    """The printed page: A4, a running header (title, edition, confidentiality) and page
+    numbers ("Seite 2 von 7") in the page margins (CSS paged media, as Chromium prints it)."""
+    header = f"{context['title']} · {context['edition_label']} · {labels['confidential']}"
+    return (
+        "@page { size: A4; margin: 17mm 15mm 16mm 15mm;\n"
+        f"  @top-left {{ content: {css_string(header)}; font-size: 8pt; color: #4d5660; }}\n"
+        f"  @bottom-right {{ content: {css_string(labels['page'] + ' ')} counter(page) "
+        f"{css_string(' ' + labels['page_of'] + ' ')} counter(pages); font-size: 8pt; "
+        "color: #4d5660; } }"
+    )
 
 
 @functools.lru_cache(maxsize=1)

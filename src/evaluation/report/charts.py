@@ -62,7 +62,7 @@ def _label(row: Any, language: str) -> str:
 # -------------------------------------------------------------------------------- profile
 
 
-def profile_chart(view: SiteView, *, language: str = "de", width: float = 7.6) -> Chart:
+def profile_chart(view: SiteView, *, language: str = "de", width: float = 7.0) -> Chart:
     """Site mean with 95 % CI per scale against the pool (bands) and the benchmark (tick)."""
     de = check_language(language) == "de"
     table = view.factors.reset_index(drop=True)
@@ -84,7 +84,7 @@ def profile_chart(view: SiteView, *, language: str = "de", width: float = 7.6) -
             if row["suppressed"]:
                 ax.text(3.0, yi, (f"weniger als {view.k} Antworten" if de
                                   else f"fewer than {view.k} answers"),
-                        ha="center", va="center", fontsize=8, color=GREY, zorder=3)
+                        ha="center", va="center", fontsize=9, color=GREY, zorder=3)
                 continue
             marker, colour = STATE_STYLE.get(row["flag"], STATE_STYLE["none"])
             ax.plot([row["ci_low"], row["ci_high"]], [yi, yi], color=colour, linewidth=2.2,
@@ -172,7 +172,7 @@ def _profile_legend(figure: Any, ax: Any, de: bool, pool: bool, *,
 # -------------------------------------------------------------------------------- change
 
 
-def change_chart(view: SiteView, *, language: str = "de", width: float = 7.6) -> Chart:
+def change_chart(view: SiteView, *, language: str = "de", width: float = 7.0) -> Chart:
     """Previous against current wave per scale (dumbbell); clear changes marked."""
     de = check_language(language) == "de"
     table = view.change.reset_index(drop=True)
@@ -240,7 +240,7 @@ def change_chart(view: SiteView, *, language: str = "de", width: float = 7.6) ->
 # -------------------------------------------------------------------------------- challenges
 
 
-def challenges_chart(view: SiteView, *, language: str = "de", width: float = 7.6) -> Chart:
+def challenges_chart(view: SiteView, *, language: str = "de", width: float = 7.0) -> Chart:
     """Share agreeing with each challenge (with 95 % Wilson interval) against the others."""
     de = check_language(language) == "de"
     table = view.challenges.reset_index(drop=True)

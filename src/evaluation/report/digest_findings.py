@@ -280,7 +280,10 @@ def _eye_level(ctx: DigestContext) -> dict[str, Any] | None:
     evidence = "weak" if diff.empty else "strong" if always and n_waves > 1 else "medium"
     now = table[table[C.WAVE] == ctx.wave]
     tests = int(now["pvalue_adj"].notna().sum())
-    parts = [f"{ctx.label(r.scale)} (r = {ctx.num(abs(r.effect_size))})" for r in diff.itertuples()]
+    kruskal = bool(len(diff)) and str(diff["effect_size_kind"].iloc[0]) != "rank_biserial"
+    symbol = "\u03b5\u00b2" if kruskal else "r"  # epsilon squared of Kruskal-Wallis
+    parts = [f"{ctx.label(r.scale)} ({symbol} = {ctx.num(abs(r.effect_size))})"
+             for r in diff.itertuples()]
     groups = {"volunteer": ctx.say("Ehrenamtliche", "volunteers"),
               "paid": ctx.say("Hauptamtliche", "paid staff")} if main == "employment" else {}
     if diff.empty:
@@ -298,12 +301,14 @@ def _eye_level(ctx: DigestContext) -> dict[str, Any] | None:
     else:
         low_text = groups.get(low) or ctx.attr(main, low)
         high_text = groups.get(high) or ctx.attr(main, high)
+        measure = (("Epsilon-Quadrat", "epsilon squared") if kruskal else
+                   ("rang-biseriales r", "rank-biserial r"))
         text = ctx.say(
             f"Eine Lücke bei der Augenhöhe: {low_text} bewerten {ctx.join(parts)} niedriger als "
-            f"{high_text} (rang-biseriales r; über den Zufall hinaus nach Korrektur für {tests} "
+            f"{high_text} ({measure[0]}; über den Zufall hinaus nach Korrektur für {tests} "
             f"Tests)",
             f"A gap in equal footing: {low_text} rate {ctx.join(parts)} lower than {high_text} "
-            f"(rank-biserial r; beyond chance after correcting for {tests} tests)")
+            f"({measure[1]}; beyond chance after correcting for {tests} tests)")
         text += (ctx.say(f", in allen {n_waves} Erhebungswellen.", f", in all {n_waves} survey "
                          "waves.") if evidence == "strong" else ".")
     names = ctx.results.meta.get("attribute_names") or {}

@@ -15,7 +15,7 @@ from evaluation.analysis import EYE_LEVEL_ATTRIBUTES
 from evaluation.report.formatting import fmt_number, fmt_percent, fmt_pvalue, html_table
 from evaluation.report.fragments import heading, note, paragraph
 from evaluation.report.labels import Labels, labels_from_meta
-from evaluation.report.readings import eye_level_reading
+from evaluation.report.readings import EYE_LEVEL_LABELS, eye_level_reading
 from evaluation.report.sections import ci_text
 from evaluation.report.view import SiteView
 from evaluation.results import Results
@@ -289,9 +289,27 @@ def eye_level(results: Results, wave: str, language: str = "de", *, level: int =
     if eye.empty:
         return parts[0] + note(_t("Keine Angaben.", "No data.", language))
     parts.append(_group_table(eye, results, language))
-    readings = [eye_level_reading(row, language) for row in eye.to_dict("records")]
+    own = _eye_level_labels(results)
+    readings = [eye_level_reading(row, language, labels=own) for row in eye.to_dict("records")]
     parts.append("<ul>" + "".join(f"<li>{_esc(r)}</li>" for r in readings) + "</ul>")
     return "\n".join(parts)
+
+
+def _eye_level_labels(results: Results) -> dict[str, tuple[str, str]]:
+    """Names of the instrument's scales, attributes and groups for the eye-level sentences
+    (``key -> (English, German)``), where the readings have no wording of their own (an
+    evaluator's own instrument)."""
+    meta = results.meta
+    out: dict[str, tuple[str, str]] = {}
+    for scale in meta.get("scales") or ():
+        out[str(scale["key"])] = (str(scale.get("label_en") or scale["key"]),
+                                  str(scale.get("label_de") or scale["key"]))
+    for key, name in (meta.get("attribute_names") or {}).items():
+        out[str(key)] = (str(name.get("en") or key), str(name.get("de") or key))
+    for values in (meta.get("attribute_labels") or {}).values():
+        for key, name in values.items():
+            out.setdefault(str(key), (str(name.get("en") or key), str(name.get("de") or key)))
+    return {k: v for k, v in out.items() if k not in EYE_LEVEL_LABELS}
 
 
 def _group_table(rows: pd.DataFrame, results: Results, language: str) -> str:

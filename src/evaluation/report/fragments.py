@@ -28,7 +28,7 @@ CSS = """
 .er-questions li { margin: 0 0 0.45rem; }
 @media print {
   .er-figure, .er-note, .er-synthetic { break-inside: avoid; page-break-inside: avoid; }
-  .er-figure img { max-width: 100%; }
+  .er-figure img { max-width: 100%; max-height: 150mm; width: auto; }
 }
 """
 

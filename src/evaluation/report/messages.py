@@ -175,7 +175,25 @@ def change_message(view: SiteView, language: str) -> Message | None:
         text = (f"Since the {since}, the values have {' and '.join(parts)}. "
                 + ("This change is" if one else "These changes are")
                 + " larger than the statistical uncertainty.")
-    return Message(kind="change", text=text)
+    return Message(kind="change", text=text + _lower_is_better_note(view, up, down, language))
+
+
+def _lower_is_better_note(view: SiteView, up: pd.DataFrame, down: pd.DataFrame,
+                          language: str) -> str:
+    """" Bei „Belastung“ sind niedrigere Werte günstiger: der Anstieg ist ungünstig." for
+    clear changes on scales where lower is better."""
+    notes = []
+    for sub, rose in ((up, True), (down, False)):
+        lower = sub[[not view.labels.scale(str(k)).higher_is_better for k in sub["scale"]]]
+        if lower.empty:
+            continue
+        if language == "de":
+            notes.append(f" Bei {_names(lower, 'de')} sind niedrigere Werte günstiger: "
+                         f"{'der Anstieg ist ungünstig' if rose else 'der Rückgang ist gut'}.")
+        else:
+            notes.append(f" On {_names(lower, 'en')}, lower values are better: "
+                         f"{'the rise is unfavourable' if rose else 'the fall is good'}.")
+    return "".join(notes)
 
 
 def baseline_message(view: SiteView, language: str) -> Message | None:
@@ -208,12 +226,14 @@ def baseline_message(view: SiteView, language: str) -> Message | None:
             f"Seit der {since} sind die Werte {' und '.join(parts)} "
             f"({'' if one else 'am stärksten '}{example}). "
             + ("Diese Veränderung ist" if one else "Diese Veränderungen sind")
-            + " größer als die statistische Unsicherheit."))
+            + " größer als die statistische Unsicherheit."
+            + _lower_is_better_note(view, up, down, language)))
     return Message(kind="baseline", text=(
         f"Since the {since}, the values have {' and '.join(parts)} "
         f"({'' if one else 'most of all '}{example}). "
         + ("This change is" if one else "These changes are")
-        + " larger than the statistical uncertainty."))
+        + " larger than the statistical uncertainty."
+        + _lower_is_better_note(view, up, down, language)))
 
 
 def quick_win_message(view: SiteView, language: str) -> Message | None:

@@ -80,7 +80,9 @@ RC: Mapping[str, Any] = {
     "font.size": 9.0,
     "axes.titlesize": 11.0,
     "axes.labelsize": 9.0,
-    "legend.fontsize": 8.0,
+    "legend.fontsize": 9.0,
+    "xtick.labelsize": 9.0,
+    "ytick.labelsize": 9.0,
     "legend.frameon": False,
     "axes.spines.top": False,
     "axes.spines.right": False,
@@ -309,7 +311,7 @@ def network_map(network: SiteNetwork, *, language: str = "de", show_names: bool 
             for o in sorted(graph.nodes, key=str):
                 x, y = pos[o]
                 ax.annotate(str(graph.nodes[o].get("name", o)), (x, y), xytext=(6, 6),
-                            textcoords="offset points", fontsize=7, zorder=3)
+                            textcoords="offset points", fontsize=9, zorder=3)
         # legend entries for the two kinds of ties
         ax.plot([], [], color="#444444", linewidth=1.6,
                 label=("gegenseitige Beziehung", "mutual tie")[k])
@@ -418,7 +420,7 @@ def quick_win_matrix(matrix: pd.DataFrame, *, site: str | None = None, language:
                    "fill_in": (4.95, 1.05, "right", "bottom"),
                    "low_priority": (1.05, 1.05, "left", "bottom")}
         for quadrant, (x, y, ha, va) in corners.items():
-            ax.text(x, y, QUADRANTS[quadrant][k], ha=ha, va=va, fontsize=8,
+            ax.text(x, y, QUADRANTS[quadrant][k], ha=ha, va=va, fontsize=9,
                     color="#333333", fontweight="bold" if quadrant == "quick_win" else None)
         for quadrant in order:
             sub = rated[rated["quadrant"] == quadrant]
@@ -434,7 +436,7 @@ def quick_win_matrix(matrix: pd.DataFrame, *, site: str | None = None, language:
             placed.append((x, y, slot))
             dx, dy, ha = LABEL_SLOTS[slot]
             ax.annotate(text, (x, y), xytext=(dx, dy), textcoords="offset points", ha=ha,
-                        fontsize=7, zorder=4)
+                        fontsize=9, zorder=4)
         ax.set_xlabel(("Umsetzbarkeit (Mittelwert 1-5)", "Feasibility (mean 1-5)")[k])
         ax.set_ylabel(("Wirkung (Mittelwert 1-5)", "Impact (mean 1-5)")[k])
         if len(rated):
