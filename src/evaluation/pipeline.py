@@ -163,7 +163,10 @@ def results_meta(project: Project, key: dict[str, Any]) -> dict[str, Any]:
         "open_benchmarking": project.privacy.open_benchmarking,
         "waves": [{"key": w.key, "label_de": w.label.de, "label_en": w.label.en,
                    "date": w.date.isoformat() if w.date else None} for w in project.waves],
-        "sites": [{"key": s.key, "name": s.name, **s.attributes} for s in project.sites],
+        "sites": [{"key": s.key, "name": s.name, **s.attributes,
+                   **({"open_exchange": True} if s.open_exchange else {})}
+                  for s in project.sites],
+        "contact": dict(project.contact),
         "instrument_path": str(project.instrument_path),
         "instrument": f"{book.name} {book.version}",
         "min_valid_share": book.min_valid_share,

@@ -246,12 +246,12 @@ def test_partner_hints_never_name_a_site_under_closed_benchmarking(language):
                 assert structure not in hint
     hints = peers.partner_peer_hint("K01", res, language=language)
     expected = {
-        "de": "2 Kommunen im Pool sind deutlich stark bei „Vertrauen und Augenhöhe“, wo Ihre "
-              "Kommune deutlich unter dem Pool liegt. Die wissenschaftliche Begleitung kann "
-              "den Kontakt vermitteln.",
-        "en": "2 municipalities in the pool are clearly strong on “Trust and equal footing”, "
-              "where your municipality is clearly below the pool. The evaluation team can put "
-              "you in touch.",
+        "de": "2 andere Kommunen sind deutlich stark bei „Vertrauen und Augenhöhe“, wo Ihre "
+              "Kommune deutlich unter dem Durchschnitt liegt. Die wissenschaftliche Begleitung "
+              "kann den Kontakt vermitteln.",
+        "en": "2 other municipalities are clearly strong on “Trust and equal footing”, "
+              "where your municipality is clearly below the average. The evaluation team can "
+              "put you in touch.",
     }
     assert hints[0] == expected[language]
 
@@ -261,6 +261,19 @@ def test_partner_hints_name_peers_only_under_open_benchmarking():
     hints = peers.partner_peer_hint("K01", res)
     assert "Landkreis Auental" in hints[0]
     assert "Hohenmoor" in hints[0]
+
+
+def test_a_learning_partner_is_named_only_where_both_sites_agreed_to_open_exchange():
+    res = results(_hint_rows())
+    for entry in res.meta["sites"]:
+        entry["open_exchange"] = entry["key"] in ("K01", "K02")
+    hint = peers.partner_peer_hint("K01", res)[0]
+    assert hint.startswith("Landkreis Auental und 1 weitere Kommune sind deutlich stark")
+    assert "Hohenmoor" not in hint  # K04 did not agree
+    for other in ("K03", "K04", "K05", "K06"):  # sites that did not agree see no names
+        for text in peers.partner_peer_hint(other, res):
+            assert "Auental" not in text
+            assert "Lindwarden" not in text
 
 
 def test_a_suppressed_site_gets_no_hint():

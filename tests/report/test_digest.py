@@ -50,8 +50,10 @@ def table(request, example):
     return digest.findings(example, request.param)
 
 
-def _sites(results) -> list[str]:
-    return [s["key"] for s in results.meta["sites"]] + [s["name"] for s in results.meta["sites"]]
+def _sites(results, only: set[str] | None = None) -> set[str]:
+    """Keys and names of the sites (of ``only`` where given)."""
+    sites = [s for s in results.meta["sites"] if only is None or s["key"] in only]
+    return {s["key"] for s in sites} | {s["name"] for s in sites}
 
 
 def test_the_digest_has_five_to_eight_findings_each_with_evidence(table):
@@ -170,12 +172,21 @@ def test_an_unknown_language_is_refused(example):
 
 # --------------------------------------------------- peer learning on the example project
 
-def test_partner_hints_on_the_example_name_no_site(example):
-    names = _sites(example)
+def test_partner_hints_on_the_example_name_only_sites_that_both_agreed(example):
+    """Five sites of the example agreed to open exchange (README): a hint names another
+    site only where both did; every other hint names none."""
+    opted = {s["key"] for s in example.meta["sites"] if s.get("open_exchange")}
+    assert opted == {"K03", "K07", "K08", "K12", "K14"}
+    named_somewhere = False
     for site in [s["key"] for s in example.meta["sites"]]:
+        allowed = _sites(example, only=opted - {site}) if site in opted else set()
         for language in ("de", "en"):
             for hint in peers.partner_peer_hint(site, example, language=language):
-                assert not any(re.search(rf"\b{re.escape(w)}\b", hint) for w in names), hint
+                found = {w for w in _sites(example)
+                         if re.search(rf"\b{re.escape(w)}\b", hint)}
+                assert found <= allowed, (site, hint)
+                named_somewhere |= bool(found)
+    assert named_somewhere  # the demo shows a named learning partner
 
 
 def test_the_suppressed_site_wave_of_the_example_is_never_used_for_peers(example):

@@ -58,6 +58,9 @@ class Site:
     name: str
     attributes: dict[str, str]
     invited: dict[str, int]  # wave -> number of people invited to the survey
+    #: the site agreed that other sites that agreed too may learn its name as a learning
+    #: partner (``open_exchange: true``)
+    open_exchange: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -114,6 +117,9 @@ class Project:
     #: on ``eye_level_scales``; empty where the instrument has nothing to compare
     eye_level_by: tuple[str, ...] = ()
     eye_level_scales: tuple[str, ...] = ()
+    #: who answers the partners' questions about the reports (``name``, ``organisation``,
+    #: ``email``, ``phone``; any of them)
+    contact: dict[str, str] = field(default_factory=dict)
 
     @property
     def folder(self) -> Path:

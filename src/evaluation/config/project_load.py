@@ -35,6 +35,7 @@ from evaluation.config.settings import (
     BRANDING_KEYS,
     COMMON_ENVIRONMENT,
     COMMON_ENVIRONMENT_PREFIXES,
+    CONTACT_KEYS,
     DEFAULT_EYE_LEVEL,
     KEY_ENV,
     OUTPUT_KEYS,
@@ -124,6 +125,12 @@ class ProjectParser:
             self.problem("project.synthetic", "must be true or false", value=synthetic)
             synthetic = False
         report_date = self.date("project.report_date", meta.get("report_date"))
+        contact = self.section("project.contact", meta.get("contact"), CONTACT_KEYS)
+        for key, value in contact.items():
+            if not isinstance(value, (str, int)) or isinstance(value, bool):
+                self.problem(f"project.contact.{key}", "must be text", value=value)
+        contact = {str(k): str(v) for k, v in contact.items()
+                   if isinstance(v, (str, int)) and not isinstance(v, bool)}
 
         language = data.get("language", "de")
         if language not in LANGUAGES:
@@ -187,7 +194,7 @@ class ProjectParser:
             waves=waves, sites=sites, survey_files=survey_files, participation=participation,
             privacy=privacy, branding=branding, editions=editions, scheduler=scheduler,
             missing_items=missing_items, compare_by=tuple(compare_by),
-            eye_level_by=eye_by, eye_level_scales=eye_scales,
+            eye_level_by=eye_by, eye_level_scales=eye_scales, contact=contact,
         )
 
     def eye_level(self, node: Any, codebook: Codebook | None
@@ -327,7 +334,12 @@ class ProjectParser:
                                  expected=", ".join(attribute.keys()))
                 else:
                     values[attr] = found
-            known = {"key", "name", "invited", *attrs}
+            known = {"key", "name", "invited", "open_exchange", *attrs}
+            open_exchange = spec.get("open_exchange", False)
+            if not isinstance(open_exchange, bool):
+                self.problem(f"{where}.open_exchange", "must be true or false",
+                             value=open_exchange)
+                open_exchange = False
             for extra in (set(spec) - known) if codebook is not None else ():
                 self.problem(where, f"unknown site field{did_you_mean(extra, known)}", value=extra,
                              expected=", ".join(sorted(known)))
@@ -342,7 +354,7 @@ class ProjectParser:
                 else:
                     invited[str(wave)] = count
             sites.append(Site(key=key, name=str(spec.get("name") or key), attributes=values,
-                              invited=invited))
+                              invited=invited, open_exchange=open_exchange))
         return tuple(sites)
 
     def survey(self, node: Any, waves: set[str], sites: set[str]) -> tuple[SurveyFile, ...]:

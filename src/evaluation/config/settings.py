@@ -21,6 +21,7 @@ __all__ = [
     "BRANDING_KEYS",
     "COMMON_ENVIRONMENT",
     "COMMON_ENVIRONMENT_PREFIXES",
+    "CONTACT_KEYS",
     "DEFAULT_EYE_LEVEL",
     "DELIMITERS",
     "KEY_ENV",
@@ -34,7 +35,8 @@ __all__ = [
     "survey_option_problems",
 ]
 
-PROJECT_KEYS = frozenset({"name", "synthetic", "report_date"})
+PROJECT_KEYS = frozenset({"name", "synthetic", "report_date", "contact"})
+CONTACT_KEYS = frozenset({"name", "organisation", "email", "phone"})
 PRIVACY_KEYS = frozenset({"min_group_size", "open_benchmarking", "free_text",
                           "min_raters_per_organisation", "pseudonym_key_env"})
 BRANDING_KEYS = frozenset({"project_name", "logo", "colours"})

@@ -143,12 +143,16 @@ def partner_peer_hint(site: str, results: Any, *, wave: str | None = None,
                       language: str = "de", named: bool | None = None) -> list[str]:
     """Hints for one site's partner report: who in the pool is strong where the site is weak.
 
-    Without ``named`` (default: ``meta["open_benchmarking"]``), the hints name no other
-    site: no key, no name, no municipality type, only how many sites of the pool are clearly
-    strong. A site that is not shown in the wave gets no hint at all.
+    A peer is named where ``named`` (default: ``meta["open_benchmarking"]``) or where both
+    the site and the peer agreed to open exchange (``open_exchange: true`` in the project's
+    sites); otherwise the hints name no other site: no key, no name, no municipality type,
+    only how many sites of the pool are clearly strong. A site that is not shown in the wave
+    gets no hint at all.
     """
     check_language(language)
-    named = bool(results.meta.get("open_benchmarking")) if named is None else named
+    opted = {str(s["key"]) for s in results.meta.get("sites") or () if s.get("open_exchange")}
+    if named is None:
+        named = bool(results.meta.get("open_benchmarking"))
     wave = wave or latest_wave(results)
     table = peer_suggestions(results, wave=wave, peers_per_factor=10**6, site=site)
     profiles = shown_profiles(results, wave)
@@ -159,24 +163,29 @@ def partner_peer_hint(site: str, results: Any, *, wave: str | None = None,
             count = int((profiles[(profiles[C.SCALE] == factor)]["flag"] == STRENGTH).sum())
         else:
             count = len(rows)
-        names = list(rows["peer_name"]) if named else []
-        hints.append(_hint_text(names, count, quote(label, language), kind, language))
+        names = [str(name) for peer, name in zip(rows["peer"], rows["peer_name"], strict=True)
+                 if named or (site in opted and str(peer) in opted)]
+        hints.append(_hint_text(names, max(count, len(names)), quote(label, language), kind,
+                                language))
     return hints
 
 
 def _hint_text(names: list[str], count: int, label: str, kind: str, language: str) -> str:
-    plural = len(names) > 1 if names else count > 1
+    plural = count > 1
+    rest = count - len(names)
     if names:
         who = ", ".join(names)
+        if rest > 0:
+            who += (f" und {rest} weitere Kommune{'n' if rest > 1 else ''}" if language == "de"
+                    else f" and {rest} further municipalit{'ies' if rest > 1 else 'y'}")
     elif language == "de":
-        who = "Eine Kommune im Pool" if count == 1 else f"{count} Kommunen im Pool"
+        who = ("Eine andere Kommune" if count == 1 else f"{count} andere Kommunen")
     else:
-        who = ("One municipality in the pool" if count == 1 else
-               f"{count} municipalities in the pool")
+        who = ("One other municipality" if count == 1 else f"{count} other municipalities")
     if language == "de":
         if kind == CLEAR:
             return (f"{who} {'sind' if plural else 'ist'} deutlich stark bei {label}, wo "
-                    f"Ihre Kommune deutlich unter dem Pool liegt. Die wissenschaftliche "
+                    f"Ihre Kommune deutlich unter dem Durchschnitt liegt. Die wissenschaftliche "
                     f"Begleitung kann den Kontakt vermitteln.")
         return (f"{who} {'liegen' if plural else 'liegt'} bei {label} im oberen Viertel, "
                 f"Ihre Kommune im unteren Viertel (relativer Vergleich, statistisch nicht "
@@ -184,7 +193,7 @@ def _hint_text(names: list[str], count: int, label: str, kind: str, language: st
                 f"Begleitung vermittelt ihn.")
     if kind == CLEAR:
         return (f"{who} {'are' if plural else 'is'} clearly strong on {label}, where your "
-                f"municipality is clearly below the pool. The evaluation team can put you in "
+                f"municipality is clearly below the average. The evaluation team can put you in "
                 f"touch.")
     return (f"{who} {'are' if plural else 'is'} in the top quarter on {label}, your "
             f"municipality in the bottom quarter (a relative comparison, not statistically "

@@ -35,6 +35,7 @@ from nbconvert.filters.highlight import Highlight2HTML
 from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
 from traitlets.config import Config
 
+from evaluation.render.contents import add_contents
 from evaluation.render.page import (
     TEMPLATE_DIR,
     TEMPLATE_NAME,
@@ -183,7 +184,7 @@ def render_html(nb: nbformat.NotebookNode, *, edition: str, language: str,
     clean = normalise_notebook(nb, edition=edition)
     exporter = _exporter(edition, language)
     body, _ = exporter.from_notebook_node(clean, resources={"report": report})
-    return body
+    return add_contents(body, language)
 
 
 _TRACEBACK_LINE = re.compile(r"^(Traceback \(most recent call last\)|\s*File \"|-{20,}|Cell In\[)")

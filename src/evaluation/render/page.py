@@ -304,6 +304,11 @@ def page_context(*, edition: str, language: str, branding: Mapping[str, Any] | A
     return context
 
 
+#: the page-margin text: the report's own font (margin boxes do not inherit it)
+MARGIN_TEXT = ('font-family: system-ui, "Segoe UI", Roboto, "DejaVu Sans", Arial, sans-serif; '
+               "font-size: 8pt; color: #4d5660;")
+
+
 def css_string(text: str) -> str:
     """``text`` as a quoted CSS string that cannot end the string or the style element:
     every character but letters, digits and spaces as a CSS escape (``\\3c `` for ``<``)."""
@@ -316,10 +321,9 @@ def _print_page_css(context: Mapping[str, Any], labels: Mapping[str, str]) -> st
     header = f"{context['title']} · {context['edition_label']} · {labels['confidential']}"
     return (
         "@page { size: A4; margin: 17mm 15mm 16mm 15mm;\n"
-        f"  @top-left {{ content: {css_string(header)}; font-size: 8pt; color: #4d5660; }}\n"
+        f"  @top-left {{ content: {css_string(header)}; {MARGIN_TEXT} }}\n"
         f"  @bottom-right {{ content: {css_string(labels['page'] + ' ')} counter(page) "
-        f"{css_string(' ' + labels['page_of'] + ' ')} counter(pages); font-size: 8pt; "
-        "color: #4d5660; } }"
+        f"{css_string(' ' + labels['page_of'] + ' ')} counter(pages); {MARGIN_TEXT} }} }}"
     )
 
 

@@ -11,6 +11,7 @@ call them. Every word a reader sees lives in this subpackage. Modules, by domain
 ``texts``, ``questions``, ``labels``   fixed texts, peer-exchange questions, display labels
 ``formatting``        numbers, intervals and p-values as a German or English reader sees them
 ``sections``, ``network_sections``     partner report sections as HTML fragments
+``guidance``          next steps, learning partner, contact and glossary of a site report
 ``evaluator``         evaluator-only sections of a site report
 ``synthesis``         sections of the cross-site synthesis (evaluation team only)
 ``digest``, ``digest_findings``, ``digest_wording``, ``slide_cells``   the conference digest

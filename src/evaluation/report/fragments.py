@@ -26,9 +26,11 @@ CSS = """
 .er-lead { font-size: 1.05rem; }
 .er-small { color: #4d5660; font-size: 0.92rem; }
 .er-questions li { margin: 0 0 0.45rem; }
+.er-glossary dt { font-weight: 600; margin-top: 0.45rem; }
+.er-glossary dd { margin: 0 0 0 1.2rem; }
 @media print {
   .er-figure, .er-note, .er-synthetic { break-inside: avoid; page-break-inside: avoid; }
-  .er-figure img { max-width: 100%; max-height: 150mm; width: auto; }
+  .er-figure img { max-width: 100%; }
 }
 """
 

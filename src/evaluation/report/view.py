@@ -31,6 +31,7 @@ import pandas as pd
 from evaluation import columns as C
 from evaluation.errors import ReportError
 from evaluation.network import network_from_record
+from evaluation.peers import partner_peer_hint
 from evaluation.report.chart_store import STORE_DIR
 from evaluation.report.grammar import NameForms, german_forms
 from evaluation.report.labels import Labels, labels_from_meta, min_group_size
@@ -90,6 +91,11 @@ class SiteView:
     since_baseline: pd.DataFrame = field(default_factory=pd.DataFrame)
     # store of drawn charts shared by the site's editions (evaluation.report.chart_store)
     chart_store: Path | None = None
+    #: learning-partner hints by language (:func:`evaluation.peers.partner_peer_hint`: peers
+    #: named only where both sites agreed to open exchange)
+    peer_hints: dict[str, list[str]] = field(default_factory=dict)
+    #: who answers questions about the report (the project's ``contact``)
+    contact: dict[str, str] = field(default_factory=dict)
 
     @property
     def previous_wave(self) -> str | None:
@@ -292,6 +298,7 @@ def build_site_view(results: Results, site: str, wave: str, *,
             "synthetic": bool(meta.get("synthetic")), "project": str(meta.get("project") or ""),
             "report_date": report_date,
             "n_pool_sites": int((in_wave[C.SITE] != site).sum()),
+            "contact": {str(k): str(v) for k, v in (meta.get("contact") or {}).items()},
             "chart_store": Path(run_dir) / STORE_DIR if run_dir is not None else None}
     if not shown:
         return SiteView(shown=False, **base)
@@ -316,8 +323,12 @@ def build_site_view(results: Results, site: str, wave: str, *,
         keep = [c for c in ("factor", "estimate", "ci_low", "ci_high", "ci_excludes_zero",
                             "rank", "outcome", "n", "converged") if c in drivers]
         drivers = drivers[keep].reset_index(drop=True)
+    peer_hints = {}
+    if "site_vs_pool" in results.tables and base["n_pool_sites"] >= MIN_POOL_SITES:
+        peer_hints = {language: partner_peer_hint(site, results, wave=wave, language=language)
+                      for language in ("de", "en")}
     return SiteView(
-        shown=True, **base,
+        shown=True, **base, peer_hints=peer_hints,
         n=int(count[C.N]),
         invited=int(count["invited"]) if _number(count.get("invited")) else None,
         response_rate=_number(count.get("response_rate")),

@@ -252,3 +252,8 @@ GOAL_TITLES = (
     "Beratungsangebote im ländlichen Raum erreichbar machen",
     "Interkulturelle Öffnung der Verwaltung voranbringen",
 )
+
+
+#: sites that agreed to be named to each other as learning partners (planted so that the
+#: demo shows named partners: K03-K07 on benefit, K07-K14 on engagement, K08-K12 on quick wins)
+OPEN_EXCHANGE = frozenset({"K03", "K07", "K08", "K12", "K14"})

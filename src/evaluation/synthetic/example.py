@@ -13,6 +13,7 @@ from evaluation.config import Codebook, load_codebook
 from evaluation.synthetic.design import (
     DEFAULT_SEED,
     INSTRUMENT,
+    OPEN_EXCHANGE,
     PARTICIPATION_FILES,
     REPORT_DATE,
     SITES,
@@ -65,6 +66,8 @@ def _project_yaml(plan: _Plan, *, name: str, comment: str) -> str:
         f'  name: "{name}"',
         "  synthetic: true",
         f"  report_date: {REPORT_DATE.isoformat()}",
+        "  contact: {name: Dr. Jana Beispiel, organisation: Wissenschaftliche Begleitung "
+        "(erfunden), email: begleitung@example.org, phone: 0123 456789}",
         f"instrument: {INSTRUMENT}",
         "language: de",
         "waves:",
@@ -78,7 +81,8 @@ def _project_yaml(plan: _Plan, *, name: str, comment: str) -> str:
         lines.append(f'  - {{key: {site.key}, name: "{site.name}", '
                      f"municipality_type: {site.municipality_type}, "
                      f"size_class: {site.size_class}, land: {site.land},")
-        lines.append(f"     invited: {{{invited}}}}}")
+        opted = ", open_exchange: true" if site.key in OPEN_EXCHANGE else ""
+        lines.append(f"     invited: {{{invited}}}{opted}}}")
     lines.append("survey:")
     for wave in WAVES:
         lines.append(f"  - {{path: {SURVEY_FILE.format(wave=wave.key)}, format: csv, "

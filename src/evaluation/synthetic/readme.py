@@ -29,6 +29,7 @@ from evaluation.synthetic.design import (
     NO_ANSWER_CODE_RATE,
     NO_WORKSHOP_SITES,
     NOT_IMPROVING,
+    OPEN_EXCHANGE,
     PANEL_SHARE,
     PEER_EXCHANGES,
     SITE_SD,
@@ -135,6 +136,11 @@ def _readme(tables: _Tables, book: Codebook, seed: int) -> str:
             f"{site.land} | {plan.organisations[site.key]} | {counts} |")
     add("")
     add(f"Survey rows: {f['rows']} (from {f['persons']} distinct respondent codes).")
+    add("")
+    add("Learning partners: " + ", ".join(f"`{k}`" for k in sorted(OPEN_EXCHANGE))
+        + " agreed to open exchange (`open_exchange: true`), so their partner reports name")
+    add("each other as learning partners where one is clearly strong where the other is weak;")
+    add("every other site is only counted. The project's contact person is invented.")
     add("")
 
     # survey model
