@@ -402,3 +402,14 @@ def test_an_omega_from_a_heywood_case_is_marked_in_the_evaluator_edition(languag
     plain = evaluator.reliability(results, build_site_view(results, "K01", "w2"), language)
     assert words not in plain
     assert " *" not in plain
+
+
+def test_every_sites_profile_runs_over_the_whole_response_scale():
+    """One axis for every site: a zoomed axis would make a difference look larger at one
+    site than at another."""
+    results = make_results()
+    ticks = set()
+    for site in ("K01", "K02", "K03"):
+        svg = profile_chart(build_site_view(results, site, "w1"), language="de").svg
+        ticks.add(tuple(re.findall(r">\s*([0-9],[0-9])\s*<", svg)))
+    assert ticks == {("1,0", "1,5", "2,0", "2,5", "3,0", "3,5", "4,0", "4,5", "5,0")}

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import base64
 import html
-import math
 import textwrap
 from typing import Any
 
@@ -37,18 +36,17 @@ STATE_STYLE = {  # flag -> marker, colour
 }
 
 
-def value_range(values: Any, *, pad: float = 0.25, step: float = 0.5,
-                low: float = 1.0, high: float = 5.0) -> tuple[float, float]:
-    """Axis limits around ``values``, padded and rounded out to ``step``, within the scale."""
-    arr = np.asarray([v for v in np.ravel(np.asarray(values, dtype=float)) if not np.isnan(v)])
-    if arr.size == 0:
-        return (low, high)
-    lo = max(low, math.floor((arr.min() - pad) / step) * step)
-    hi = min(high, math.ceil((arr.max() + pad) / step) * step)
-    if hi - lo < 1.0:  # never zoom in further than one scale point
-        mid = (hi + lo) / 2
-        lo, hi = max(low, mid - 0.5), min(high, mid + 0.5)
-    return (float(lo), float(hi))
+def scale_axis(ax: Any, view: SiteView, language: str) -> None:
+    """The x axis over the whole response scale, the same in every chart of every site (a
+    zoomed axis would make the same difference look larger at one site than at another);
+    ticks at every half point up to a 5-point scale, else at every point."""
+    lo, hi = float(view.labels.scale_min), float(view.labels.scale_max)
+    step = 0.5 if hi - lo <= 4 else 1.0
+    ticks = np.arange(lo, hi + 0.01, step)
+    ax.set_xlim(lo - 0.05, hi + 0.05)
+    ax.set_xticks(ticks)
+    ax.set_xticklabels([fmt_number(x, 1 if step < 1 else 0, language) for x in ticks],
+                       fontsize=9)
 
 
 def _wrap(text: str, width: int = 36) -> str:
@@ -110,16 +108,8 @@ def profile_chart(view: SiteView, *, language: str = "de", width: float = 7.0) -
         outcomes = [i for i, k in enumerate(table["kind"]) if k != "factor"]
         if outcomes and len(outcomes) < n_rows:
             ax.axhline(y[outcomes[0]] + 0.5, color="#999999", linewidth=0.8, linestyle=":")
-        columns = ["ci_low", "ci_high", "mean"]
-        if view.pool_shown:
-            columns += ["q10", "q90", "benchmark"]
-        lo, hi = value_range(table[columns].to_numpy(dtype=float),
-                             low=view.labels.scale_min, high=view.labels.scale_max)
-        ax.set_xlim(lo, hi)
+        scale_axis(ax, view, language)
         ax.set_ylim(-0.7, n_rows - 0.3)
-        ax.set_xticks(np.arange(lo, hi + 0.01, 0.5))
-        ax.set_xticklabels([fmt_number(x, 1, language) for x in np.arange(lo, hi + 0.01, 0.5)],
-                           fontsize=9)
         ax.set_xlabel(("Mittelwert ({})" if de else "Mean ({})").format(
             view.labels.ends_text(language)))
         ax.grid(axis="x", color="#dddddd", linewidth=0.6, zorder=0)
@@ -207,13 +197,8 @@ def change_chart(view: SiteView, *, language: str = "de", width: float = 7.0) ->
             labels.append(text)
         ax.set_yticks(y)
         ax.set_yticklabels(labels, fontsize=9.5)
-        lo, hi = value_range(table[["mean_from", "mean_to"]].to_numpy(dtype=float),
-                             low=view.labels.scale_min, high=view.labels.scale_max)
-        ax.set_xlim(lo, hi)
+        scale_axis(ax, view, language)
         ax.set_ylim(-0.7, n_rows - 0.3)
-        ax.set_xticks(np.arange(lo, hi + 0.01, 0.5))
-        ax.set_xticklabels([fmt_number(x, 1, language) for x in np.arange(lo, hi + 0.01, 0.5)],
-                           fontsize=9)
         ax.set_xlabel(("Mittelwert (Skala {})" if de else "Mean (scale {})").format(
             view.labels.range_text(language)))
         ax.grid(axis="x", color="#dddddd", linewidth=0.6)
