@@ -45,3 +45,37 @@ def test_no_decision_maker_share_of_a_site_with_fewer_than_k_attendees():
     view = build_site_view(_with_participation({"network_meeting": 1}, total=1), "K01", "w2")
     assert "decision_maker_share" not in view.participation
     assert "aus der Leitungsebene" not in network_sections.network(view, "de")
+
+
+def _with_ideas(raters: dict[str, int]) -> Results:
+    base = make_results()
+    matrix = pd.DataFrame([
+        {"site": "K01", "idea": idea, "title": f"Idee {idea}", "status": "idea",
+         "n_raters": n, "feasibility": 4.6, "impact": 4.4, "innovation": 3.0,
+         "quadrant": "quick_win", "rank": rank}
+        for rank, (idea, n) in enumerate(raters.items(), start=1)])
+    meta = {**base.meta, "participation_tables": ["ideas", "idea_ratings"]}
+    return Results(tables={**base.tables, "idea_matrix": matrix}, meta=meta)
+
+
+def test_an_idea_rated_by_fewer_than_k_people_shows_no_ratings_and_is_no_quick_win():
+    view = build_site_view(_with_ideas({"K01-I01": 6, "K01-I02": 3}), "K01", "w2")
+    ideas = view.ideas.set_index("idea")
+    assert ideas.loc["K01-I01", "quadrant"] == "quick_win"
+    assert pd.isna(ideas.loc["K01-I02", "quadrant"])
+    assert np.isnan(ideas.loc["K01-I02", "feasibility"])
+    text = network_sections.ideas(view, "de")
+    assert "Eine weitere Idee wurde von weniger als 5 Personen bewertet" in text
+    assert "Idee K01-I02 (K01-I02)." in text
+    from evaluation.report.messages import quick_win_message
+
+    message = quick_win_message(view, "de").text
+    assert message == ("Eine Idee aus der Ideenwerkstatt gilt als schneller Erfolg (hohe "
+                       "Wirkung, gut umsetzbar): „Idee K01-I01“.")
+
+
+def test_a_site_whose_ideas_all_have_too_few_raters_says_so():
+    view = build_site_view(_with_ideas({"K01-I01": 4, "K01-I02": 2}), "K01", "w2")
+    text = network_sections.ideas(view, "en")
+    assert "No idea was rated by at least 5 people." in text
+    assert "rated by fewer than 5 people" in text

@@ -248,6 +248,14 @@ def quick_win_message(view: SiteView, language: str) -> Message | None:
     first = _quoted(str(wins.iloc[0].get("title") or wins.iloc[0]["idea"]), language)
     done = int((wins.get("status") == "implemented").sum()) if "status" in wins else 0
     n = len(wins)
+    if n == 1:  # one idea: named, not "first among them"
+        done_text = ((" Sie ist bereits umgesetzt." if de else " It is already implemented.")
+                     if done else "")
+        return Message(kind="quick_win", text=(
+            f"Eine Idee aus der Ideenwerkstatt gilt als schneller Erfolg (hohe Wirkung, gut "
+            f"umsetzbar): {first}.{done_text}" if de else
+            f"One idea from the idea workshop counts as a quick win (high impact, easy to "
+            f"implement): {first}.{done_text}"))
     if de:
         text = (f"{fmt_int(n, 'de')} {'Idee' if n == 1 else 'Ideen'} aus der Ideenwerkstatt "
                 f"{'gilt als schneller Erfolg' if n == 1 else 'gelten als schnelle Erfolge'} "

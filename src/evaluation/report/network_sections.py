@@ -139,7 +139,10 @@ def ideas(view: SiteView, language: str = "de") -> str:
     k = 0 if de else 1
     parts = [heading(2, text("ideas", language), anchor="ideas")]
     rated = view.ideas[view.ideas["quadrant"].notna()] if not view.ideas.empty else view.ideas
-    if rated.empty:
+    if rated.empty and len(_rated_by_few(view)):
+        parts.append(note(f"Keine Idee wurde von mindestens {view.k} Personen bewertet." if de
+                          else f"No idea was rated by at least {view.k} people."))
+    elif rated.empty:
         parts.append(note("In Ihrer Kommune wurden keine Ideen aus einer Ideenwerkstatt "
                           "bewertet." if de else
                           "No ideas from an idea workshop were rated in your municipality."))
@@ -172,7 +175,11 @@ def ideas(view: SiteView, language: str = "de") -> str:
                                      zip(rated["title"], rated["idea"], strict=True)],
             text("feasibility", language): rated["feasibility"].astype(float).to_numpy(),
             text("impact", language): rated["impact"].astype(float).to_numpy(),
-            text("group", language): [QUADRANTS[q][k] for q in rated["quadrant"]],
+            # an idea already implemented is not to be "postponed": its class says so
+            text("group", language): [
+                ("bereits umgesetzt", "already implemented")[k]
+                if status == "implemented" and q != "quick_win" else QUADRANTS[q][k]
+                for q, status in zip(rated["quadrant"], rated["status"], strict=True)],
             text("status", language): [_status(s, language) for s in rated["status"]],
             text("raters", language): rated["n_raters"].astype(int).to_numpy(),
         })
@@ -180,8 +187,26 @@ def ideas(view: SiteView, language: str = "de") -> str:
                                                 if de else "Rated ideas, quick wins first"),
                                 language=language, index=False,
                                 row_header=text("idea", language), digits=1))
+    few = _rated_by_few(view)
+    if len(few):
+        listed = ", ".join(f"{t} ({i})" for t, i in zip(few["title"], few["idea"], strict=True))
+        one = len(few) == 1
+        parts.append(note(
+            f"{'Eine weitere Idee wurde' if one else f'{len(few)} weitere Ideen wurden'} von "
+            f"weniger als {view.k} Personen bewertet; die Bewertung wird nicht gezeigt: "
+            f"{listed}." if de else
+            f"{'One further idea was' if one else f'{len(few)} further ideas were'} rated by "
+            f"fewer than {view.k} people; the ratings are not shown: {listed}."))
     parts.append(goals(view, language))
     return "\n".join(p for p in parts if p)
+
+
+def _rated_by_few(view: SiteView) -> pd.DataFrame:
+    """Ideas rated, but by fewer than k people (their means are hidden in the view)."""
+    ideas = view.ideas
+    if ideas.empty or "n_raters" not in ideas:
+        return ideas.iloc[0:0]
+    return ideas[ideas["quadrant"].isna() & ideas["n_raters"].fillna(0).gt(0)]
 
 
 def goals(view: SiteView, language: str = "de") -> str:

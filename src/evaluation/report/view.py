@@ -256,6 +256,19 @@ def _by_event(table: pd.DataFrame | None, site: str, wave: str, *, k: int = 5
     return grouped.reset_index()
 
 
+def _few_raters_hidden(ideas: pd.DataFrame, k: int) -> pd.DataFrame:
+    """Ideas rated by fewer than ``k`` people keep their title and status but lose their
+    means and their quadrant (the k rule, as for every other figure of the report)."""
+    ideas = ideas.reset_index(drop=True).copy()
+    if "n_raters" not in ideas:
+        return ideas
+    few = ideas["n_raters"].fillna(0).astype(int) < k
+    for column in ("feasibility", "impact", "quadrant"):
+        if column in ideas:
+            ideas[column] = ideas[column].where(~few, None if column == "quadrant" else np.nan)
+    return ideas
+
+
 def _small_shares_hidden(metrics: dict[str, float], k: int) -> dict[str, float]:
     """Participation shares that describe fewer than k people or organisations removed."""
     out = dict(metrics)
@@ -312,7 +325,7 @@ def build_site_view(results: Results, site: str, wave: str, *,
     tie_changes = _rows(results.table("network_tie_changes"), site=site, wave=wave)
     ideas = _rows(results.table("idea_matrix"), site=site)
     if not ideas.empty:
-        ideas = ideas.sort_values("rank", kind="stable").reset_index(drop=True)
+        ideas = _few_raters_hidden(ideas.sort_values("rank", kind="stable"), k)
     goals = _rows(results.table("goal_progress"), site=site, wave=wave)
     factors = _factor_table(results, labels, site, wave)
     if base["n_pool_sites"] < MIN_POOL_SITES and not factors.empty:

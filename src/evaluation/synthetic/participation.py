@@ -280,7 +280,9 @@ def _ideas(roster: list[_Organisation], events: list[_Event], seed: int) -> tupl
             else:
                 truth = [rng.uniform(1.5, 4.6), rng.uniform(1.5, 4.6), rng.uniform(1.5, 4.5)]
             active = [o for o in orgs if o.active(workshop.date)]
-            size = min(int(rng.integers(3, 7)), len(active))
+            # 5 to 8 raters where enough organisations were active: the reports show an
+            # idea's ratings from k = 5 raters on (smaller workshops demonstrate the rule)
+            size = min(int(rng.integers(5, 9)), len(active))
             raters = sorted(int(i) for i in rng.choice(len(active), size=size, replace=False))
             scores = np.clip(np.rint(np.array(truth)[None, :]
                                      + rng.normal(0.0, 0.6, size=(len(raters), 3))), 1, 5)

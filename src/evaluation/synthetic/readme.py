@@ -337,7 +337,8 @@ def _readme(tables: _Tables, book: Codebook, seed: int) -> str:
     add("")
     add("Sites with idea workshops (all except " + ", ".join(
         f"`{k}`" for k in NO_WORKSHOP_SITES) + ") have 6 to 12 ideas each, rated")
-    add("by 3 to 6 organisations of the site on feasibility, impact and innovation (1..5).")
+    add("by 5 to 8 organisations of the site on feasibility, impact and innovation (1..5),")
+    add("so that every idea reaches k = 5 raters (reports hide the ratings of fewer).")
     add("Each of these sites has at least one clear **quick win** (mean impact ≥ 4 and mean")
     add("feasibility ≥ 4). All quick wins (*realised*):")
     add("")
