@@ -186,7 +186,7 @@ def chart_style(**extra: Any) -> Iterator[None]:
 
 
 def _layout(graph: nx.DiGraph, layout: str, seed: int) -> dict[Any, tuple[float, float]]:
-    nodes = sorted(graph.nodes, key=lambda o: (_type_rank(graph.nodes[o].get(C.ACTOR_TYPE)),
+    nodes = sorted(graph.nodes, key=lambda o: (type_rank(graph.nodes[o].get(C.ACTOR_TYPE)),
                                                str(o)))
     if layout == "circle":
         n = len(nodes)
@@ -201,7 +201,7 @@ def _layout(graph: nx.DiGraph, layout: str, seed: int) -> dict[Any, tuple[float,
     raise ChartInputError(f"layout must be 'circle' or 'spring', got {layout!r}")
 
 
-def _type_rank(actor_type: Any) -> tuple[int, str]:
+def type_rank(actor_type: Any) -> tuple[int, str]:
     key = str(actor_type)
     return (ACTOR_TYPES.index(key) if key in ACTOR_TYPES else len(ACTOR_TYPES), key)
 
@@ -298,7 +298,7 @@ def network_map(network: SiteNetwork, *, language: str = "de", show_names: bool 
                                     "shrinkA": 7, "shrinkB": 7, "mutation_scale": 9})
             drawn.add((u, v))
         types = sorted({str(graph.nodes[o].get(C.ACTOR_TYPE)) for o in graph.nodes},
-                       key=_type_rank)
+                       key=type_rank)
         top_degree = max((d for _, d in graph.degree()), default=0) or 1
         for kind in types:
             members = sorted((o for o in graph.nodes

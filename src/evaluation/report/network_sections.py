@@ -14,7 +14,8 @@ from evaluation.report.chart_store import draw
 from evaluation.report.charts import chart_html
 from evaluation.report.formatting import fmt_int, fmt_number, fmt_percent, html_table
 from evaluation.report.fragments import bullet_list, heading, note, paragraph
-from evaluation.report.netplots import ChartInputError, network_map, quick_win_matrix
+from evaluation.report.netplots import ChartInputError, quick_win_matrix
+from evaluation.report.network_matrix import MIN_PER_TYPE, actor_type_matrix
 from evaluation.report.texts import IDEA_STATUS, text
 from evaluation.report.view import SiteView
 
@@ -64,15 +65,19 @@ def network(view: SiteView, language: str = "de") -> str:
         parts.append(note(text("no_data", language)))
     else:
         parts.append(paragraph(
-            "Jeder Punkt ist eine Organisation; Farbe und Form zeigen die Akteursgruppe, die "
-            "Größe die Zahl ihrer Beziehungen. Durchgezogene Linien sind gegenseitige "
-            "Beziehungen, Pfeile einseitige Nennungen." if de else
-            "Each point is an organisation; colour and shape show the actor type, size the "
-            "number of its ties. Solid lines are mutual ties, arrows one-way mentions."))
-        chart = draw(view.chart_store, network_map, view.network, language=language,
-                     show_names=False)
-        caption = (f"Kooperationsnetzwerk {view.names.within}" if de else
-                   f"Cooperation network in {view.site_name}")
+            "Die Tabelle zeigt, wie viele Paare von Organisationen zusammenarbeiten, zwischen "
+            "den Akteursgruppen (Zeile und Spalte) und innerhalb einer Gruppe (Diagonale). Je "
+            "dunkler ein Feld, desto größer der Anteil der möglichen Paare. In Klammern: die "
+            f"Zahl der Organisationen; Gruppen mit weniger als {MIN_PER_TYPE} Organisationen "
+            "sind als „weitere Akteure“ zusammengefasst." if de else
+            "The chart shows how many pairs of organisations work together, between the actor "
+            "groups (row and column) and within a group (diagonal). The darker a cell, the "
+            "larger the share of possible pairs. In brackets: the number of organisations; "
+            f"groups of fewer than {MIN_PER_TYPE} organisations are merged as “other "
+            "actors”."))
+        chart = draw(view.chart_store, actor_type_matrix, view.network, language=language)
+        caption = (f"Zusammenarbeit zwischen Akteursgruppen {view.names.within}" if de else
+                   f"Cooperation between actor groups in {view.site_name}")
         parts.append(chart_html(chart, language, caption=caption, max_width="40rem"))
         measures = pd.DataFrame(_metric_rows(view, language),
                                 columns=[text("metric", language), text("value", language)])
