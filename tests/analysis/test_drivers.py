@@ -1,7 +1,8 @@
 """Driver models against lmer, VIF against lm, ranking and association-only wording.
 
-Reference values: tests/reference/drivers.R (R 4.2, lme4 1.1-31) on the synthetic data of
-tests/reference/make_stats_data.R, stored in tests/reference/drivers_expected.json.
+Reference values: tests/reference/drivers.R (R 4.2, lme4 1.1-31, performance 0.10.2) on the
+synthetic data of tests/reference/make_stats_data.R, stored in
+tests/reference/drivers_expected.json.
 """
 
 from __future__ import annotations
@@ -54,6 +55,21 @@ def test_standardised_coefficients_match_lmer(expected: dict, wide: pd.DataFrame
     assert result.residual_variance == pytest.approx(ref["residual_variance"], **REML)
     # 1 / (1 - summary(lm(f_j ~ others))$r.squared)
     assert table["vif"].to_numpy() == pytest.approx(ref["vif"], **EXACT)
+
+
+@pytest.mark.parametrize("model", [0, 1], ids=["synergy_singular", "benefit_interior"])
+def test_intercept_and_nakagawa_r2_match_lmer_and_performance(expected: dict,
+                                                              wide: pd.DataFrame,
+                                                              model: int) -> None:
+    ref = expected["models"][model]
+    result = D.driver_model(wide, outcome=ref["outcome"], factors=ref["factors"])
+    # fixef(fit)[1], sqrt(diag(vcov(fit)))[1]; performance::r2_nakagawa (by hand for the
+    # singular fit, where performance leaves out the zero site variance)
+    assert result.intercept == pytest.approx(ref["intercept"], **REML)
+    assert result.intercept_se == pytest.approx(ref["intercept_se"], **REML)
+    assert result.r2_marginal == pytest.approx(ref["r2_marginal"], **REML)
+    assert result.r2_conditional == pytest.approx(ref["r2_conditional"], **REML)
+    assert result.n_rows == len(wide)
 
 
 def test_vif_of_two_factors_is_one_over_one_minus_r_squared() -> None:

@@ -3,12 +3,15 @@
 # Run from the repository root:
 #     Rscript tests/reference/drivers.R
 # Reads tests/reference/stats_scores.csv (written by make_stats_data.R) and writes
-# tests/reference/drivers_expected.json. R 4.2 with Debian's r-cran-lme4 (plus jsonlite).
+# tests/reference/drivers_expected.json. R 4.2 with Debian's r-cran-lme4 and
+# r-cran-performance (plus jsonlite).
 #
 # Wave 1, one row per respondent, complete cases, outcome and factors z-standardised with
 # scale() (sd with n - 1), then
 #   lmer(outcome ~ factors + (1 | site), REML = TRUE): fixef, sqrt(diag(vcov)),
-#   confint(method = "Wald"), p = 2 * pnorm(-|t|), VarCorr, isSingular
+#   confint(method = "Wald"), p = 2 * pnorm(-|t|), VarCorr, isSingular, and Nakagawa's
+#   marginal and conditional R² (performance::r2_nakagawa; for the singular fit, where it
+#   declines, by hand: var(fitted fixed effects) / (that + tau^2 + sigma^2))
 #   VIF without the car package: 1 / (1 - summary(lm(f_j ~ other factors))$r.squared)
 # Two models: synergy ~ network_management + trust + transparency + benefit (the site
 # variance is at the boundary: a singular fit) and benefit ~ network_management + trust +
@@ -17,6 +20,7 @@
 suppressPackageStartupMessages({
   library(lme4)
   library(jsonlite)
+  library(performance)
 })
 
 here <- "tests/reference"
@@ -41,7 +45,18 @@ driver <- function(outcome, factors) {
     r2 <- summary(lm(as.formula(paste(j, "~", paste(others, collapse = " + "))), d))$r.squared
     1 / (1 - r2)
   })
+  var_f <- var(as.vector(model.matrix(fit) %*% fixef(fit)))
+  tau2 <- vc$vcov[vc$grp == "site"]
+  sigma2 <- vc$vcov[vc$grp == "Residual"]
+  r2 <- suppressWarnings(tryCatch(r2_nakagawa(fit), error = function(e) NULL))
+  by_hand <- c(var_f / (var_f + tau2 + sigma2), (var_f + tau2) / (var_f + tau2 + sigma2))
+  r2m <- if (is.null(r2) || is.na(r2$R2_marginal)) by_hand[1] else unname(r2$R2_marginal)
+  r2c <- if (is.null(r2) || is.na(r2$R2_conditional)) by_hand[2] else
+    unname(r2$R2_conditional)
   list(outcome = outcome, factors = factors, n = nrow(d), n_groups = length(unique(d$site)),
+       intercept = unname(fixef(fit)[1]), intercept_se = unname(sqrt(diag(vcov(fit)))[1]),
+       r2_marginal = r2m, r2_conditional = r2c,
+       r2_from = if (is.null(r2) || is.na(r2$R2_conditional)) "by hand" else "performance",
        estimate = unname(est), se = unname(se),
        ci_low = unname(ci[factors, 1]), ci_high = unname(ci[factors, 2]),
        pvalue = unname(2 * pnorm(-abs(est / se))), vif = unname(vif),
@@ -55,6 +70,7 @@ models <- list(
 )
 
 write_json(list(models = models, r_version = R.version.string,
-                lme4_version = as.character(packageVersion("lme4"))),
+                lme4_version = as.character(packageVersion("lme4")),
+                performance_version = as.character(packageVersion("performance"))),
            file.path(here, "drivers_expected.json"), auto_unbox = TRUE, digits = NA,
            pretty = TRUE)

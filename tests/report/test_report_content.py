@@ -413,3 +413,27 @@ def test_every_sites_profile_runs_over_the_whole_response_scale():
         svg = profile_chart(build_site_view(results, site, "w1"), language="de").svg
         ticks.add(tuple(re.findall(r">\s*([0-9],[0-9])\s*<", svg)))
     assert ticks == {("1,0", "1,5", "2,0", "2,5", "3,0", "3,5", "4,0", "4,5", "5,0")}
+
+
+def test_a_negative_site_alpha_is_flagged_as_implausible_in_the_evaluator_edition():
+    from evaluation.report import evaluator
+
+    results = make_results()
+    rows = [{"level": level, C.SCALE: "trust", C.SITE: site, C.WAVE: "w2", "n_items": 3,
+             C.N: n, "alpha": alpha, "alpha_ci_low": None, "alpha_ci_high": None,
+             "omega": None, "omega_ci_low": None, "omega_ci_high": None,
+             "omega_heywood": False}
+            for level, site, n, alpha in (("pool", None, 120, 0.8), ("site", "K01", 12, -0.38))]
+    results.tables["reliability"] = pd.DataFrame(rows)
+    text = evaluator.reliability(results, build_site_view(results, "K01", "w2"), "de")
+    assert "-0,38 (unplausibel)" in text
+    assert "ein negatives α" in text
+
+
+def test_the_evaluator_part_states_the_one_multiple_testing_policy():
+    text = sections.evaluator_heading("de")
+    assert "ohne Korrektur" in text
+    assert "nach Holm korrigiert" in text
+    assert "without correction" in sections.evaluator_heading("en")
+    methods = sections.methods(build_site_view(make_results(), "K01", "w2"), "de")
+    assert "ohne Korrektur für die Zahl der Bereiche" in methods

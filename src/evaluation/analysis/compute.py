@@ -190,9 +190,13 @@ def compute_results(project: Project, survey: SurveyData, participation: Partici
             wide = wide_scores(pooled[pooled[C.WAVE] == wave])
             factors = varying_factors(results, wave, wide, list(book.factors))
             model = driver_model(wide, outcome=outcome, factors=factors)
-            return model.coefficients.assign(**{C.WAVE: wave, C.N: model.n,
-                                                "outcome": model.outcome,
-                                                "converged": model.converged})
+            return model.coefficients.assign(**{
+                C.WAVE: wave, C.N: model.n, "outcome": model.outcome,
+                "converged": model.converged, "n_rows": model.n_rows,
+                "n_groups": model.n_groups, "intercept": model.intercept,
+                "intercept_se": model.intercept_se, "site_variance": model.site_variance,
+                "residual_variance": model.residual_variance,
+                "r2_marginal": model.r2_marginal, "r2_conditional": model.r2_conditional})
 
         t["drivers"] = _concat("drivers", [guarded(results, "drivers", w,
                                                    lambda w=w: drivers_of(w)) for w in waves])

@@ -59,6 +59,14 @@ class DriverModel:
     boundary: bool
     method: str
     messages: tuple[str, ...]
+    #: rows given (respondents of the wave); ``n`` of them had every value (complete cases)
+    n_rows: int = 0
+    intercept: float = float("nan")
+    intercept_se: float = float("nan")
+    #: Nakagawa and Schielzeth's R²: the share of the variance the factors explain
+    #: (marginal) and the factors and sites together (conditional)
+    r2_marginal: float = float("nan")
+    r2_conditional: float = float("nan")
 
 
 def wide_scores(
@@ -211,9 +219,29 @@ def driver_model(
     table[RANK] = table[C.ESTIMATE].abs().rank(ascending=False, method="min").astype(int)
     table[CI_EXCLUDES_ZERO] = (table[C.CI_LOW] > 0) | (table[C.CI_HIGH] < 0)
     table = table.sort_values(RANK, kind="stable").reset_index(drop=True)
+    r2_marginal, r2_conditional = nakagawa_r2(exog.to_numpy(dtype=float),
+                                              fit.coefficients.to_numpy(dtype=float),
+                                              fit.site_variance, fit.residual_variance)
     return DriverModel(outcome=outcome, coefficients=table, n=fit.n, n_groups=fit.n_groups,
                        site_variance=fit.site_variance,
                        residual_variance=fit.residual_variance, converged=fit.converged,
-                       boundary=fit.boundary, method=fit.method, messages=fit.messages)
+                       boundary=fit.boundary, method=fit.method, messages=fit.messages,
+                       n_rows=len(data), intercept=float(fit.coefficients["Intercept"]),
+                       intercept_se=float(np.sqrt(fit.fe_cov[0, 0])),
+                       r2_marginal=r2_marginal, r2_conditional=r2_conditional)
+
+
+def nakagawa_r2(exog: np.ndarray, coefficients: np.ndarray, site_variance: float,
+                residual_variance: float) -> tuple[float, float]:
+    """Marginal and conditional R² of a random-intercept model (Nakagawa & Schielzeth 2013):
+    with :math:`\\sigma^2_f` the variance (n - 1) of the fixed-effect predictions
+    :math:`X\\hat\\beta`, :math:`R^2_m = \\sigma^2_f / (\\sigma^2_f + \\tau^2 + \\sigma^2)`
+    and :math:`R^2_c = (\\sigma^2_f + \\tau^2) / (\\sigma^2_f + \\tau^2 + \\sigma^2)`, as
+    ``performance::r2_nakagawa`` (and ``MuMIn::r.squaredGLMM``) compute them for ``lmer``."""
+    fixed = float(np.var(exog @ coefficients, ddof=1))
+    total = fixed + site_variance + residual_variance
+    if not np.isfinite(total) or total <= 0:
+        return float("nan"), float("nan")
+    return fixed / total, (fixed + site_variance) / total
 
 

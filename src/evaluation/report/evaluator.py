@@ -193,7 +193,8 @@ def reliability(results: Results, view: SiteView, language: str = "de") -> str:
         _t("95-%-KI ω", "95% CI ω", language): [
             ci_text(pool.loc[k, "omega_ci_low"], pool.loc[k, "omega_ci_high"], language)
             for k in keys],
-        f"α {view.site_name}": [own.loc[k, "alpha"] if k in own.index else None for k in keys],
+        f"α {view.site_name}": [_alpha_text(own.loc[k, "alpha"] if k in own.index else None,
+                                            language) for k in keys],
     })
     parts.append(html_table(table, caption=_t(
         "Reliabilität der Skalen über alle Kommunen und in der Kommune (α mit Feldt-Intervall, "
@@ -206,12 +207,40 @@ def reliability(results: Results, view: SiteView, language: str = "de") -> str:
                 "Antworten oder Modell nicht konvergiert).", "– = not computable (too few "
                 "complete cases, no spread in the answers, or model did not converge).",
                 language)
+        + (_t(" „unplausibel“: ein negatives α (die Items hängen in dieser Kommune negativ "
+              "zusammen, etwa durch eine falsch gepolte Antwort oder sehr wenige Fälle); der "
+              "Skalenwert der Kommune ist dann mit Vorsicht zu lesen.",
+              " “implausible”: a negative α (the items correlate negatively at this site, e.g. "
+              "through a wrongly keyed answer or very few cases); read the site's scale score "
+              "with care.", language)
+           if any(k in own.index and pd.notna(own.loc[k, "alpha"]) and own.loc[k, "alpha"] < 0
+                  for k in keys) else "")
         + (_t(" * Heywood-Fall: ein Item hat im Ein-Faktor-Modell eine Einzigartigkeit an der "
               "Untergrenze 0,005 (wie psych::fa); ω zusammen mit α lesen.",
               " * Heywood case: one item's uniqueness in the one-factor model is at the lower "
               "bound 0.005 (as in psych::fa); read ω together with α.", language)
            if heywood else "")))
     return "\n".join(parts)
+
+
+def _statistic_text(row: dict, language: str) -> str:
+    """The rank test and its statistic: "Mann-Whitney U = 34 505", "Kruskal-Wallis H = 16,06
+    (df = 10)"."""
+    if pd.isna(row.get("statistic")):
+        return "\u2013"
+    if row.get("test") == "mann_whitney":
+        return f"Mann-Whitney U = {fmt_number(float(row['statistic']), 0, language)}"
+    groups = int(row.get("n_groups") or 0)
+    df = f" (df = {groups - 1})" if groups > 1 else ""
+    return f"Kruskal-Wallis H = {fmt_number(float(row['statistic']), 2, language)}{df}"
+
+
+def _alpha_text(alpha: object, language: str) -> str:
+    """A site's alpha; a negative one (no internal consistency at all) is flagged."""
+    if alpha is None or pd.isna(alpha):
+        return "\u2013"
+    text = fmt_number(float(alpha), 2, language)
+    return text + _t(" (unplausibel)", " (implausible)", language) if float(alpha) < 0 else text
 
 
 def _df_text(between: float, within: float) -> str:
@@ -330,6 +359,8 @@ def _group_table(rows: pd.DataFrame, results: Results, language: str) -> str:
                                          for s in rows[C.SCALE]],
         _t("Merkmal", "Attribute", language): [attribute(a) for a in rows["attribute"]],
         "n": rows[C.N].astype(int).to_numpy(),
+        _t("Test", "Test", language): [_statistic_text(r, language)
+                                       for r in rows.to_dict("records")],
         _t("niedrigste / höchste Gruppe", "lowest / highest group", language): [
             f"{group(r['attribute'], r['lowest_group'])} / "
             f"{group(r['attribute'], r['highest_group'])}" for r in rows.to_dict("records")],
@@ -382,6 +413,7 @@ def drivers(results: Results, wave: str, language: str = "de", *, level: int = 3
         _t("Faktor", "Factor", language): [labels.scale_label(f, language)
                                            for f in d["factor"]],
         "β": d["estimate"].to_numpy(float),
+        _t("SE", "SE", language): d["se"].to_numpy(float),
         _t("95-%-KI", "95% CI", language): [ci_text(lo, hi, language) for lo, hi in
                                            zip(d["ci_low"], d["ci_high"], strict=True)],
         "p": [_p(p, language) for p in d[C.PVALUE]],
@@ -390,19 +422,57 @@ def drivers(results: Results, wave: str, language: str = "de", *, level: int = 3
     n, converged = int(d[C.N].iloc[0]), bool(d["converged"].all())
     parts.append(paragraph(_t(
         f"Mehrebenenmodell „{outcome}“ auf alle Erfolgsfaktoren (standardisiert, zufälliger "
-        f"Achsenabschnitt je Standort), n = {n} vollständige Fälle"
+        f"Achsenabschnitt je Standort, REML), n = {n} vollständige Fälle"
         f"{'' if converged else '; Modell nicht sauber konvergiert'}. Die Koeffizienten "
         "beschreiben Zusammenhänge, keine Ursachen.",
         f"Multilevel model of \u201c{outcome}\u201d on all success factors (standardised, "
-        f"random intercept per site), n = {n} complete cases"
+        f"random intercept per site, REML), n = {n} complete cases"
         f"{'' if converged else '; model did not converge cleanly'}. The coefficients "
         "describe associations, not causes.", language)))
+    parts.append(_model_fit(d.iloc[0], language))
     parts.append(html_table(table, caption=_t(f"Standardisierte Koeffizienten für „{outcome}“",
                                               f"Standardised coefficients for "
                                               f"\u201c{outcome}\u201d", language),
                             language=language, index=False,
                             row_header=_t("Faktor", "Factor", language)))
     return "\n".join(parts)
+
+
+def _model_fit(row: pd.Series, language: str) -> str:
+    """The driver model's fit: cases used and dropped, intercept, variance components, R²."""
+    def num(x: object, digits: int = 2) -> str:
+        return fmt_number(float(x), digits, language) if pd.notna(x) else "\u2013"
+
+    if "n_rows" not in row or pd.isna(row.get("n_rows")):
+        return ""  # a run from before these columns
+    n, n_rows = int(row[C.N]), int(row["n_rows"])
+    dropped = n_rows - n
+    share = fmt_percent(dropped / n_rows, 0, language) if n_rows else "\u2013"
+    tau2, sigma2 = float(row["site_variance"]), float(row["residual_variance"])
+    icc = tau2 / (tau2 + sigma2) if tau2 + sigma2 > 0 else float("nan")
+    facts = [
+        (_t("Fälle im Modell", "Cases in the model", language),
+         _t(f"{n} von {n_rows} Befragten; {dropped} ({share}) ohne vollständige Angaben zu "
+            "Wirkung und allen Faktoren ausgeschlossen (vollständige Fälle, keine Imputation)",
+            f"{n} of {n_rows} respondents; {dropped} ({share}) without complete answers on the "
+            "outcome and every factor left out (complete cases, no imputation)", language)),
+        (_t("Standorte", "Sites", language), str(int(row["n_groups"]))),
+        (_t("Achsenabschnitt (SE)", "Intercept (SE)", language),
+         f"{num(row['intercept'])} ({num(row['intercept_se'])})"),
+        (_t("Varianz zwischen Standorten τ²", "Variance between sites τ²", language),
+         num(tau2, 3)),
+        (_t("Residualvarianz σ²", "Residual variance σ²", language), num(sigma2, 3)),
+        (_t("ICC bedingt (τ² / (τ² + σ²))", "Conditional ICC (τ² / (τ² + σ²))", language),
+         num(icc, 3)),
+        (_t("R² marginal / bedingt (Nakagawa)", "R² marginal / conditional (Nakagawa)",
+            language), f"{num(row['r2_marginal'])} / {num(row['r2_conditional'])}"),
+    ]
+    table = pd.DataFrame(facts, columns=[_t("Kennzahl", "Statistic", language),
+                                         _t("Wert", "Value", language)])
+    return html_table(table, caption=_t("Modellgüte und Varianzkomponenten",
+                                        "Model fit and variance components", language),
+                      language=language, index=False,
+                      row_header=_t("Kennzahl", "Statistic", language))
 
 
 def paired_change(results: Results, wave: str, language: str = "de", *, level: int = 3

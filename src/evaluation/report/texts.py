@@ -268,7 +268,10 @@ def _methods_notes(*, k: int, language: str, min_valid_share: float | None,
             ("comparison",
              "Vergleich: Verglichen wird mit allen Befragten der anderen Kommunen in derselben "
             "Welle, ohne Ihre eigene Kommune. Das 95-%-Intervall des Unterschieds stammt aus "
-             "einem t-Test nach Welch; schließt es null aus, ist der Bereich markiert."),
+             "einem t-Test nach Welch; schließt es null aus, ist der Bereich markiert. Jeder "
+             "Bereich wird für sich geprüft, ohne Korrektur für die Zahl der Bereiche: Bei "
+             "vielen Bereichen kann eine Markierung auch zufällig entstehen; sie ist ein "
+             "Hinweis für das Gespräch, kein Beweis."),
             ("privacy",
              f"Schutz der Befragten: Für weniger als {k} Antworten wird kein Ergebnis gezeigt. "
             "Kommunen unter dieser Grenze gehen auch nicht in die Vergleichswerte ein. Andere "
@@ -300,7 +303,9 @@ def _methods_notes(*, k: int, language: str, min_valid_share: float | None,
         ("comparison",
          "Comparison: the benchmark is all respondents of the other municipalities in the same "
         "wave, without your own municipality. The 95% interval of the difference comes from "
-         "Welch's t test; where it excludes zero, the area is marked."),
+         "Welch's t test; where it excludes zero, the area is marked. Each area is tested on "
+         "its own, without a correction for the number of areas: with many areas a mark can "
+         "also arise by chance; it is a pointer for the conversation, not a proof."),
         ("privacy",
          f"Protection of respondents: no result is shown for fewer than {k} answers. "
         "Municipalities below this limit do not enter the benchmark either. Other "

@@ -97,7 +97,8 @@ _SPECS = (
           "wave effects in a random-intercept model per scale"),
     _spec("drivers", "scale", True,
           "factor estimate se statistic pvalue ci_low ci_high vif rank ci_excludes_zero "
-          "wave n outcome converged",
+          "wave n outcome converged n_rows n_groups intercept intercept_se site_variance "
+          "residual_variance r2_marginal r2_conditional",
           "success factors and outcomes in a random-intercept model (pool level)"),
     _spec("eye_level", "group", False,
           "wave scale attribute test n n_groups groups dropped_groups statistic pvalue "
