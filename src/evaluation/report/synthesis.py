@@ -12,11 +12,13 @@ import pandas as pd
 
 from evaluation import columns as C
 from evaluation.errors import ReportError
+from evaluation.report.charts import chart_html
 from evaluation.report.evaluator import full_labels
 from evaluation.report.formatting import fmt_int, fmt_number, fmt_percent, fmt_pvalue, html_table
 from evaluation.report.fragments import Fragment, esc, heading, note, paragraph, style_block
 from evaluation.report.labels import min_group_size, month_year
 from evaluation.report.sections import ci_text
+from evaluation.report.synthesis_charts import site_heatmap
 from evaluation.report.texts import text
 from evaluation.results import Results
 
@@ -142,8 +144,22 @@ def site_means(results: Results, wave: str, language: str = "de") -> str:
     pool = svp.groupby(C.SCALE)["pool_mean"].first()
     extra = {_t("Alle Kommunen", "Pool", language): [fmt_number(pool.get(k), 2, language)
                                                      for k in keys]}
+    counts = results.table("counts")
+    counts = counts[counts[C.WAVE] == wave].set_index(C.SITE)[C.N]
+    first = {name: [_t("Befragte (n)", "Respondents (n)", language), *values]
+             for name, values in first.items()}
+    data = {site: [str(int(counts.get(site, 0))), *values] for site, values in data.items()}
+    extra = {name: [str(int(counts.sum())), *values] for name, values in extra.items()}
+    chart = site_heatmap(svp, labels, wave=wave, language=language)
     return "\n".join([
         heading(2, _t("Mittelwerte der Standorte", "Site means", language), anchor="means"),
+        chart_html(chart, language, caption=_t(
+            f"Alle Standorte auf allen Skalen ({labels.wave_label(wave, language)}): Farbe = "
+            "Abstand zu den übrigen Standorten, blau günstiger, orange ungünstiger; grau = "
+            "weniger als k Antworten",
+            f"Every site on every scale ({labels.wave_label(wave, language)}): colour = "
+            "distance to the other sites, blue favourable, orange unfavourable; grey = fewer "
+            "than k answers", language)),
         paragraph(_t("▲/▼: Das 95-%-Intervall des Unterschieds zu allen übrigen Kommunen "
                      "schließt null aus. Keine Rangliste: Die Reihenfolge folgt den "
                      "Standortschlüsseln.",
