@@ -198,3 +198,18 @@ def test_the_suppressed_site_wave_of_the_example_is_never_used_for_peers(example
     assert peers.partner_peer_hint("K18", example, wave="w2") == []
     members = tables["tandems"][["site_a", "site_b", "site_c"]].stack().dropna()
     assert sorted(members) == [f"K{i:02d}" for i in range(1, 18)]  # the 17 others, once each
+
+
+def test_slides_say_findings_in_plain_words_and_keep_the_figures_for_the_notes():
+    from evaluation.report.slide_cells import plain_words
+
+    text = ("Bei 2 von 16 Erfolgsfaktoren schließt das 95-%-Konfidenzintervall des Anstiegs 0 "
+            "aus („Verbindlichkeit“ +0,12 [0,03; 0,22]; Skalenpunkte, Mehrebenenmodell), bei "
+            "keinem gilt das für einen Rückgang.")
+    assert plain_words(text, "de") == ("Bei 2 von 16 Erfolgsfaktoren ist der Anstieg größer als "
+                                       "die statistische Unsicherheit, bei keinem gilt das für "
+                                       "einen Rückgang.")
+    english = "Paid staff rate trust higher (r = 0.34; beyond chance)."
+    assert plain_words(english, "en") == "Paid staff rate trust higher."
+    assert plain_words("Zwischen Gruppen (etwa Vereinen) kein Unterschied.", "de") == \
+        "Zwischen Gruppen (etwa Vereinen) kein Unterschied."  # words in brackets stay

@@ -123,12 +123,12 @@ def _topics(ctx: DigestContext) -> dict[str, Any] | None:
         where, count = ctx.join([ctx.label(s) for s in top]), int(weak.max())
         text += ctx.say(
             f" Bei {where} liegen {'je ' if many else ''}{count} Kommunen deutlich unter dem "
-            f"Pool, so viele wie bei keinem anderen Faktor: "
+            f"Durchschnitt, so viele wie bei keinem anderen Faktor: "
             + ("gemeinsame Entwicklungsthemen für Peer-Workshops" if many else
                "ein gemeinsames Entwicklungsthema für einen Peer-Workshop")
             + " mit Kommunen, die dort stark sind.",
             f" On {where}, {count} municipalities {'each ' if many else ''}lie clearly below "
-            f"the pool, more than on any other factor: "
+            f"the average, more than on any other factor: "
             + ("shared development topics for peer workshops" if many else
                "a shared development topic for a peer workshop")
             + " with municipalities that are strong there.")

@@ -16,6 +16,7 @@ from __future__ import annotations
 import base64
 import html
 import json
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -154,12 +155,47 @@ def _basis(row: Mapping[str, Any], language: str) -> str:
             f'{_esc(text["units"].get(row.get("unit"), ""))}</p>')
 
 
+#: figures in brackets ("(standardisierter Koeffizient 0,40; 95-%-Konfidenzintervall ...)")
+_FIGURES = re.compile(r"\s*\((?=[^()]*(?:\d|=|α|ICC|Modell|model))[^()]*\)")
+_PLAIN = {
+    "de": ((re.compile(r"schließt das 95-%-Konfidenzintervall des (Anstiegs|Rückgangs|"
+                       r"Unterschieds) 0 aus"),
+            lambda m: {"Anstiegs": "ist der Anstieg", "Rückgangs": "ist der Rückgang",
+                       "Unterschieds": "ist der Unterschied"}[m.group(1)]
+            + " größer als die statistische Unsicherheit"),
+           (re.compile(r"dessen 95-%-Konfidenzintervall 0 ausschließt"),
+            lambda m: "der größer ist als die statistische Unsicherheit")),
+    "en": ((re.compile(r"the 95% confidence interval of the (rise|fall|difference) excludes 0"),
+            lambda m: f"the {m.group(1)} is larger than the statistical uncertainty"),
+           (re.compile(r"whose 95% confidence interval excludes 0"),
+            lambda m: "larger than the statistical uncertainty")),
+}
+#: findings that help to read the others: no evidence grade of their own
+READING_AIDS = frozenset({"reliability"})
+
+
+def plain_words(text: str, language: str) -> str:
+    """A finding for a conference audience: the figures in brackets left out (they stay in
+    the handout and the speaker notes) and interval wording said in words."""
+    out = _FIGURES.sub("", text)
+    for pattern, replace in _PLAIN.get(language, ()):
+        out = pattern.sub(replace, out)
+    return re.sub(r"\s+([.,;:])", r"\1", out)
+
+
+def _notes(text: str) -> str:
+    """The finding with its figures, as reveal.js speaker notes."""
+    return f'<aside class="notes">{_esc(text)}</aside>'
+
+
 def show_key_message(payload: Mapping[str, Any]) -> None:
     """The one key message (1:3:25): the first finding."""
     language, row = payload["language"], payload["findings"][0]
     text = TEXT[language]
-    _show(f"<h2>{_esc(text['key'])}</h2>\n<p class=\"key-message\">{_esc(row['text'])}</p>\n"
-          + _evidence(row, language) + "\n" + _basis(row, language), row["text"])
+    plain = plain_words(row["text"], language)
+    _show(f"<h2>{_esc(text['key'])}</h2>\n<p class=\"key-message\">{_esc(plain)}</p>\n"
+          + _evidence(row, language) + "\n" + _basis(row, language) + "\n"
+          + _notes(row["text"]), plain)
 
 
 def show_finding(payload: Mapping[str, Any], rank: int) -> None:
@@ -168,8 +204,10 @@ def show_finding(payload: Mapping[str, Any], rank: int) -> None:
     row = next((r for r in payload["findings"] if int(r["rank"]) == rank), None)
     if row is None:
         return  # fewer findings: the cell stays empty and is skipped in the deck
-    _show(f"<h2>{_esc(row['title'])}</h2>\n<p class=\"finding-text\">{_esc(row['text'])}</p>\n"
-          + _evidence(row, language) + "\n" + _basis(row, language), row["text"])
+    plain = plain_words(row["text"], language)
+    evidence = "" if row.get("finding_key") in READING_AIDS else _evidence(row, language) + "\n"
+    _show(f"<h2>{_esc(row['title'])}</h2>\n<p class=\"finding-text\">{_esc(plain)}</p>\n"
+          + evidence + _basis(row, language) + "\n" + _notes(row["text"]), plain)
 
 
 def show_peer_learning(payload: Mapping[str, Any]) -> None:
