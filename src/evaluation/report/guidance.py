@@ -90,9 +90,8 @@ def _contact(view: SiteView, language: str) -> str:
                             "report.", language))
     who = ", ".join(contact[k] for k in ("name", "organisation") if contact.get(k))
     ways = []
-    if contact.get("email"):
-        email = contact["email"]
-        ways.append(f'<a href="mailto:{esc(email)}">{esc(email)}</a>')
+    if contact.get("email"):  # as text: a report carries no links out of itself
+        ways.append(esc(contact["email"]))
     if contact.get("phone"):
         ways.append(_t("Telefon ", "phone ", language) + esc(contact["phone"]))
     lead = _t("Ansprechperson für Fragen zu diesem Bericht", "Contact for questions about this "
@@ -127,7 +126,11 @@ _TERMS: tuple[tuple[str, str, str, str, str], ...] = (
      "Ein Unterschied oder eine Veränderung ist deutlich, wenn er größer ist als die "
      "statistische Unsicherheit.",
      "clearly", "A difference or change is clear when it is larger than the statistical "
-     "uncertainty.", "always"),
+     "uncertainty.", "waves"),
+    ("deutlich",
+     "Ein Unterschied ist deutlich, wenn er größer ist als die statistische Unsicherheit.",
+     "clearly", "A difference is clear when it is larger than the statistical uncertainty.",
+     "one_wave"),
     ("Mindestzahl von Antworten",
      "Ergebnisse aus weniger als {k} Antworten werden nicht gezeigt, damit niemand erkennbar "
      "wird.",
@@ -163,7 +166,8 @@ _TERMS: tuple[tuple[str, str, str, str, str], ...] = (
 def glossary(view: SiteView, language: str = "de") -> str:
     """The report's terms, explained in a sentence each (only those its sections use)."""
     check_language(language)
-    has = {"always": True,
+    several = len(view.labels.waves) > 1
+    has = {"always": True, "waves": several, "one_wave": not several,
            "outcomes": any(s.kind == "outcome" for s in view.labels.scales),
            "challenges": view.labels.has_challenges and not view.challenges.empty,
            "network": view.network is not None,
