@@ -222,3 +222,20 @@ def test_reports_open_in_a_browser_without_requests_or_errors(rendered, tmp_path
         assert [r for r in visit.requests if not r.startswith(("file:", "data:"))] == []
         assert visit.content_height > 3000
         print(f"screenshot: {visit.screenshot}")
+
+
+@pytest.mark.slow
+def test_the_explore_notebook_runs_on_a_real_kernel_and_shows_the_tables(example_run):
+    """The notebook that shows an evaluator how to reach the tables runs as committed."""
+    explore = NOTEBOOKS / "explore_results.ipynb"
+    committed = nbformat.read(explore, as_version=4)
+    assert all(c.outputs == [] for c in committed.cells if c.cell_type == "code")
+    assert sum(c.cell_type == "markdown" for c in committed.cells) >= 6  # it explains itself
+    nb = PapermillExecutor().execute(explore, {"run_dir": str(example_run)}, cwd=NOTEBOOKS)
+    text = "\n".join(str(o.get("text", "")) + str(o.get("data", {}).get("text/plain", ""))
+                     for c in nb.cells if c.cell_type == "code" for o in c.outputs)
+    assert "site_vs_pool" in text
+    assert "Spearman rho" in text
+    assert "r2_marginal" in text
+    assert not [o for c in nb.cells if c.cell_type == "code" for o in c.outputs
+                if o.get("output_type") == "error"]

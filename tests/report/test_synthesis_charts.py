@@ -40,13 +40,13 @@ def test_on_a_scale_where_lower_is_better_a_higher_mean_is_drawn_orange(monkeypa
     import matplotlib.axes
 
     drawn = {}
-    original = matplotlib.axes.Axes.imshow
+    original = matplotlib.axes.Axes.pcolormesh
 
-    def spy(self, data, *args, **kwargs):
-        drawn["data"] = np.ma.filled(data, np.nan)
-        return original(self, data, *args, **kwargs)
+    def spy(self, x, y, data, *args, **kwargs):
+        drawn["data"] = np.ma.filled(np.ma.masked_invalid(data), np.nan)
+        return original(self, x, y, data, *args, **kwargs)
 
-    monkeypatch.setattr(matplotlib.axes.Axes, "imshow", spy)
+    monkeypatch.setattr(matplotlib.axes.Axes, "pcolormesh", spy)
     site_heatmap(_svp(), _labels(), wave="w1", language="de")
     trust, strain = drawn["data"]
     assert trust[0] == 0.6  # K01 above on trust: blue side

@@ -99,7 +99,12 @@ def actor_type_matrix(network: SiteNetwork, *, language: str = "de",
     with chart_style():
         figure = new_figure(width, 1.6 + 0.45 * max(n, 2))
         ax = figure.add_subplot()
-        image = ax.imshow(np.nan_to_num(share), cmap="Blues", vmin=0.0, vmax=1.0)
+        # vector cells (an SVG without embedded raster images)
+        image = ax.pcolormesh(np.arange(n + 1) - 0.5, np.arange(n + 1) - 0.5,
+                              np.nan_to_num(share), cmap="Blues", vmin=0.0, vmax=1.0)
+        ax.set_xlim(-0.5, n - 0.5)
+        ax.set_ylim(n - 0.5, -0.5)
+        ax.set_aspect("equal")
         for i in range(n):
             for j in range(n):
                 if table.possible[i, j] == 0:

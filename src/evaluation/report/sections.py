@@ -308,16 +308,14 @@ def methods(view: SiteView, language: str = "de", *, instrument: str = "",
 
 #: The one multiple-testing policy of every edition, stated where the evaluator part starts.
 TESTING_POLICY = (
-    "Umgang mit Mehrfachtests: Markierungen im Partnerteil (über/unter dem Durchschnitt, "
-    "deutliche Veränderungen, Herausforderungen) beruhen auf einzelnen 95-%-Intervallen je "
-    "Bereich ohne Korrektur; sie dienen dem Gespräch vor Ort. Aussagen über alle Kommunen "
-    "(Gruppenvergleiche, gepaarte Veränderungen, Befunde der Tagungsfassung) sind innerhalb "
+    "Umgang mit Mehrfachtests: Markierungen im Partnerteil (▲/▼) beruhen auf einzelnen "
+    "95-%-Intervallen je Bereich ohne Korrektur; sie dienen dem Gespräch vor Ort. Tests über "
+    "alle Kommunen (Gruppenvergleiche und die Befunde der Tagungsfassung) sind innerhalb "
     "ihrer Tabelle nach Holm korrigiert; ausgewiesen ist dann das korrigierte p.",
-    "Multiple testing: marks in the partner part (above/below average, clear changes, "
-    "challenges) rest on single 95% intervals per area without correction; they serve the "
-    "conversation on site. Statements across all municipalities (group comparisons, paired "
-    "change, findings of the conference digest) are Holm-adjusted within their table; the "
-    "adjusted p is shown.")
+    "Multiple testing: marks in the partner part (▲/▼) rest on single 95% intervals per area "
+    "without correction; they serve the conversation on site. Tests across all "
+    "municipalities (group comparisons and the findings of the conference digest) are "
+    "Holm-adjusted within their table; the adjusted p is shown.")
 
 
 def evaluator_heading(language: str = "de") -> str:

@@ -53,8 +53,14 @@ def site_heatmap(svp: pd.DataFrame, labels: Labels, *, wave: str, language: str 
     with chart_style():
         figure = new_figure(width, 1.8 + 0.36 * len(keys))
         ax = figure.add_subplot()
-        ax.imshow(np.ma.masked_invalid(shade), cmap=colours, vmin=-FULL_SHADE,
-                  vmax=FULL_SHADE, aspect="auto")
+        # vector cells (an SVG without embedded raster images); grey shows through where
+        # a site is below k
+        ax.set_facecolor("#d9d9d9")
+        ax.pcolormesh(np.arange(len(sites) + 1) - 0.5, np.arange(len(keys) + 1) - 0.5,
+                      np.ma.masked_invalid(shade), cmap=colours, vmin=-FULL_SHADE,
+                      vmax=FULL_SHADE)
+        ax.set_xlim(-0.5, len(sites) - 0.5)
+        ax.set_ylim(len(keys) - 0.5, -0.5)
         for i in range(len(keys)):
             for j in range(len(sites)):
                 dark = not np.isnan(shade[i, j]) and abs(shade[i, j]) > 0.6 * FULL_SHADE
