@@ -42,6 +42,7 @@ def test_the_only_organisation_of_its_type_is_never_shown_as_its_type():
     assert "Politik" not in chart.alt_de
     assert "weitere Akteure (1)" in chart.svg
     assert ">P1<" not in chart.svg  # no organisation names
+    assert "<image" not in chart.svg  # vector only: no embedded raster
     assert ">25\u202f%<" in chart.svg  # the colour scale in German numbers
     assert chart.alt_de.startswith("Beziehungen zwischen Akteursgruppen: 7 Organisationen in 3 "
                                    "Gruppen, 5 Beziehungen.")

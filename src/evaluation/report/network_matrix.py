@@ -118,6 +118,7 @@ def actor_type_matrix(network: SiteNetwork, *, language: str = "de",
         for side in ax.spines.values():
             side.set_visible(False)
         bar = figure.colorbar(image, ax=ax, shrink=0.8)
+        bar.solids.set_rasterized(False)  # matplotlib would embed it as a raster image
         bar.set_label("Anteil der möglichen Beziehungen" if language == "de" else
                       "share of possible ties", fontsize=9)
         shares = [0.0, 0.25, 0.5, 0.75, 1.0]
