@@ -35,7 +35,7 @@ pytestmark = pytest.mark.slow
 
 SRC = ROOT / "src"
 PACKAGE = SRC / "evaluation"
-NOTEBOOKS = ("digest.ipynb", "site_report.ipynb", "synthesis.ipynb")
+NOTEBOOKS = ("digest.ipynb", "explore_results.ipynb", "site_report.ipynb", "synthesis.ipynb")
 TEMPLATES = PACKAGE / "render" / "templates"
 # never copied into the build: VCS, environments, caches, earlier build output, generated reports
 NOT_SOURCE = shutil.ignore_patterns(".*", "__pycache__", "*.egg-info", "build", "dist",
