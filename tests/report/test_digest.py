@@ -206,9 +206,9 @@ def test_slides_say_findings_in_plain_words_and_keep_the_figures_for_the_notes()
     text = ("Bei 2 von 16 Erfolgsfaktoren schließt das 95-%-Konfidenzintervall des Anstiegs 0 "
             "aus („Verbindlichkeit“ +0,12 [0,03; 0,22]; Skalenpunkte, Mehrebenenmodell), bei "
             "keinem gilt das für einen Rückgang.")
-    assert plain_words(text, "de") == ("Bei 2 von 16 Erfolgsfaktoren ist der Anstieg größer als "
-                                       "die statistische Unsicherheit, bei keinem gilt das für "
-                                       "einen Rückgang.")
+    assert plain_words(text, "de") == ("Bei 2 von 16 Erfolgsfaktoren ist der Anstieg für sich "
+                                       "genommen größer als die statistische Unsicherheit, bei "
+                                       "keinem gilt das für einen Rückgang.")
     english = "Paid staff rate trust higher (r = 0.34; beyond chance)."
     assert plain_words(english, "en") == "Paid staff rate trust higher."
     assert plain_words("Zwischen Gruppen (etwa Vereinen) kein Unterschied.", "de") == \

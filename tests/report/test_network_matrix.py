@@ -45,6 +45,7 @@ def test_the_only_organisation_of_its_type_is_never_shown_as_its_type():
     assert "<image" not in chart.svg  # vector only: no embedded raster
     assert ">25\u202f%<" in chart.svg  # the colour scale in German numbers
     assert chart.alt_de.startswith("Beziehungen zwischen Akteursgruppen: 7 Organisationen in 3 "
-                                   "Gruppen, 5 Beziehungen.")
+                                   "Gruppen, 5 Paare von Organisationen mit "
+                                   "Zusammenarbeit.")
     assert "zusammengefasst" in chart.alt_de
     assert "Ties between actor groups: 7 organisations" in chart.alt_en

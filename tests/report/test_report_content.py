@@ -433,7 +433,7 @@ def test_a_negative_site_alpha_is_flagged_as_implausible_in_the_evaluator_editio
 def test_the_evaluator_part_states_the_one_multiple_testing_policy():
     text = sections.evaluator_heading("de")
     assert "ohne Korrektur" in text
-    assert "nach Holm korrigiert" in text
-    assert "without correction" in sections.evaluator_heading("en")
+    assert "Nach Holm korrigiert" in text
+    assert "without a correction" in sections.evaluator_heading("en")
     methods = sections.methods(build_site_view(make_results(), "K01", "w2"), "de")
     assert "ohne Korrektur für die Zahl der Bereiche" in methods

@@ -50,7 +50,7 @@ STATUSES: tuple[str, ...] = ("idea", "planned", "implemented")
 
 #: Quadrants in reporting order (quick wins first) with German and English labels.
 QUADRANTS: Mapping[str, tuple[str, str]] = {
-    "quick_win": ("Schnelle Erfolge (Quick Wins)", "Quick wins"),
+    "quick_win": ("Schnelle Erfolge", "Quick wins"),
     "major_project": ("Große Vorhaben", "Major projects"),
     "fill_in": ("Leicht umsetzbar, geringe Wirkung", "Fill-ins"),
     "low_priority": ("Zurückstellen", "Low priority"),

@@ -23,6 +23,7 @@ text comes from :func:`partner_peer_hint`, which under closed benchmarking
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
@@ -140,14 +141,16 @@ def peer_suggestions(results: Any, *, wave: str | None = None, per_site: int = 3
 # ---------------------------------------------------------------- partner-facing text
 
 def partner_peer_hint(site: str, results: Any, *, wave: str | None = None,
-                      language: str = "de", named: bool | None = None) -> list[str]:
+                      language: str = "de", named: bool | None = None,
+                      name_form: Callable[[str], str] | None = None) -> list[str]:
     """Hints for one site's partner report: who in the pool is strong where the site is weak.
 
     A peer is named where ``named`` (default: ``meta["open_benchmarking"]``) or where both
     the site and the peer agreed to open exchange (``open_exchange: true`` in the project's
     sites); otherwise the hints name no other site: no key, no name, no municipality type,
     only how many sites of the pool are clearly strong. A site that is not shown in the wave
-    gets no hint at all.
+    gets no hint at all. ``name_form`` gives a name the form a sentence needs (in German
+    its article: "der Landkreis Mühlengrund").
     """
     check_language(language)
     opted = {str(s["key"]) for s in results.meta.get("sites") or () if s.get("open_exchange")}
@@ -163,7 +166,8 @@ def partner_peer_hint(site: str, results: Any, *, wave: str | None = None,
             count = int((profiles[(profiles[C.SCALE] == factor)]["flag"] == STRENGTH).sum())
         else:
             count = len(rows)
-        names = [str(name) for peer, name in zip(rows["peer"], rows["peer_name"], strict=True)
+        names = [(name_form or str)(str(name))
+                 for peer, name in zip(rows["peer"], rows["peer_name"], strict=True)
                  if named or (site in opted and str(peer) in opted)]
         hints.append(_hint_text(names, max(count, len(names)), quote(label, language), kind,
                                 language))
@@ -175,6 +179,7 @@ def _hint_text(names: list[str], count: int, label: str, kind: str, language: st
     rest = count - len(names)
     if names:
         who = ", ".join(names)
+        who = who[:1].upper() + who[1:]  # a sentence's first word
         if rest > 0:
             who += (f" und {rest} weitere Kommune{'n' if rest > 1 else ''}" if language == "de"
                     else f" and {rest} further municipalit{'ies' if rest > 1 else 'y'}")

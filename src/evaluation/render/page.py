@@ -78,7 +78,8 @@ LABELS: dict[str, dict[str, str]] = {
         "wave": "Erhebungswelle",
         "project": "Projekt",
         "pool": "Vergleichsgruppe",
-        "pool_text": "{sites} Kommunen mit {respondents} Befragten (Welle {wave})",
+        "pool_text": ("{sites} Kommunen mit {respondents} Befragten in dieser Welle; jede "
+                      "Kommune wird mit den jeweils anderen verglichen"),
         "edition": "Ausgabe",
         "name": "Name",
         "value": "Wert",
@@ -121,7 +122,8 @@ LABELS: dict[str, dict[str, str]] = {
         "wave": "Survey wave",
         "project": "Project",
         "pool": "Comparison group",
-        "pool_text": "{sites} municipalities with {respondents} respondents (wave {wave})",
+        "pool_text": ("{sites} municipalities with {respondents} respondents in this wave; "
+                      "each is compared with the others"),
         "edition": "Edition",
         "name": "Name",
         "value": "Value",

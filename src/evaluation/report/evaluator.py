@@ -361,9 +361,10 @@ def _group_table(rows: pd.DataFrame, results: Results, language: str) -> str:
         "n": rows[C.N].astype(int).to_numpy(),
         _t("Test", "Test", language): [_statistic_text(r, language)
                                        for r in rows.to_dict("records")],
-        _t("niedrigste / höchste Gruppe", "lowest / highest group", language): [
-            f"{group(r['attribute'], r['lowest_group'])} / "
-            f"{group(r['attribute'], r['highest_group'])}" for r in rows.to_dict("records")],
+        _t("niedrigste; höchste Gruppe", "lowest; highest group", language): [
+            _t("niedrigste: ", "lowest: ", language) + group(r["attribute"], r["lowest_group"])
+            + _t("; höchste: ", "; highest: ", language)
+            + group(r["attribute"], r["highest_group"]) for r in rows.to_dict("records")],
         _t("Effektstärke", "Effect size", language): rows["effect_size"].to_numpy(float),
         _t("Maß", "Measure", language): [_pick(EFFECT_SIZES.get(k, (k, k)), language)
                                          for k in rows["effect_size_kind"]],
@@ -462,7 +463,7 @@ def _model_fit(row: pd.Series, language: str) -> str:
         (_t("Varianz zwischen Standorten τ²", "Variance between sites τ²", language),
          num(tau2, 3)),
         (_t("Residualvarianz σ²", "Residual variance σ²", language), num(sigma2, 3)),
-        (_t("ICC bedingt (τ² / (τ² + σ²))", "Conditional ICC (τ² / (τ² + σ²))", language),
+        (_t("ICC adjustiert (τ² / (τ² + σ²))", "Adjusted ICC (τ² / (τ² + σ²))", language),
          num(icc, 3)),
         (_t("R² marginal / bedingt (Nakagawa)", "R² marginal / conditional (Nakagawa)",
             language), f"{num(row['r2_marginal'])} / {num(row['r2_conditional'])}"),

@@ -30,7 +30,7 @@ CSS = """
 .er-glossary dd { margin: 0 0 0 1.2rem; }
 @media print {
   .er-figure, .er-note, .er-synthetic { break-inside: avoid; page-break-inside: avoid; }
-  .er-figure img { max-width: 100%; }
+  .er-figure img { max-width: 100% !important; }  /* print charts at 1:1, text >= 9 pt */
 }
 """
 

@@ -46,18 +46,21 @@ def next_steps(view: SiteView, language: str = "de") -> str:
     weak = weakest_factors(view)
     weak = weak[weak["flag"] == "weakness"] if "flag" in weak else weak.iloc[0:0]
     if not weak.empty:
-        labels = [str(r["label_de" if de else "label_en"]) for _, r in
-                  weak.head(MAX_AREAS).iterrows()]
+        below = view.factors[(view.factors["flag"] == "weakness")
+                             & (view.factors["kind"] == "factor")]
+        labels = [str(r["label_de" if de else "label_en"]) for _, r in below.iterrows()]
+        one = len(labels) == 1
         steps.append(_t(
             f"Wählen Sie einen Bereich, an dem Sie bis zur nächsten Befragung gezielt arbeiten "
             f"wollen, und vereinbaren Sie eine konkrete Maßnahme mit Verantwortlichen. Unter "
-            f"dem Durchschnitt liegen: {_names(labels, language)}.",
+            f"dem Durchschnitt {'liegt' if one else 'liegen'}: {_names(labels, language)}.",
             f"Choose one area to work on until the next survey and agree on a concrete measure "
             f"with people responsible. Below the average: {_names(labels, language)}.",
             language))
     strong = view.factors[(view.factors["flag"] == "strength")] if "flag" in view.factors \
         else view.factors.iloc[0:0]
-    if not strong.empty:
+    if not strong.empty:  # the clearest strength, as the peer questions name it
+        strong = strong.sort_values("difference", ascending=False, kind="stable")
         label = str(strong.iloc[0]["label_de" if de else "label_en"])
         steps.append(_t(
             f"Halten Sie fest, was zu Ihrer Stärke bei {_names([label], language)} geführt "
@@ -123,7 +126,7 @@ _TERMS: tuple[tuple[str, str, str, str, str], ...] = (
      "The range in which the value would very likely lie had all actors answered. The fewer "
      "the answers, the wider.", "always"),
     ("deutlich",
-     "Ein Unterschied oder eine Veränderung ist deutlich, wenn er größer ist als die "
+     "Ein Unterschied oder eine Veränderung ist deutlich, wenn sie größer ist als die "
      "statistische Unsicherheit.",
      "clearly", "A difference or change is clear when it is larger than the statistical "
      "uncertainty.", "waves"),

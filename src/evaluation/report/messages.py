@@ -164,6 +164,10 @@ def change_message(view: SiteView, language: str) -> Message | None:
             continue
         first = sub.iloc[0]
         example = f"{_num(first['mean_from'], language)} \u2192 {_num(first['mean_to'], language)}"
+        if len(sub) > 1:  # which area the figures belong to
+            label = _quoted(str(first["label_de" if de else "label_en"]), language)
+            example = (f"am stärksten {label} {example}" if de else
+                       f"most of all {label} {example}")
         parts.append(f"bei {_names(sub, 'de')} deutlich {de_word} ({example})" if de else
                      f"clearly {en_word} on {_names(sub, 'en')} ({example})")
     one = len(up) + len(down) == 1

@@ -420,7 +420,7 @@ def quick_win_matrix(matrix: pd.DataFrame, *, site: str | None = None, language:
                    "fill_in": (4.95, 1.05, "right", "bottom"),
                    "low_priority": (1.05, 1.05, "left", "bottom")}
         for quadrant, (x, y, ha, va) in corners.items():
-            ax.text(x, y, QUADRANTS[quadrant][k], ha=ha, va=va, fontsize=9,
+            ax.text(x, y, QUADRANTS[quadrant][k], ha=ha, va=va, fontsize=8,
                     color="#333333", fontweight="bold" if quadrant == "quick_win" else None)
         for quadrant in order:
             sub = rated[rated["quadrant"] == quadrant]

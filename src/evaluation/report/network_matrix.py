@@ -97,7 +97,7 @@ def actor_type_matrix(network: SiteNetwork, *, language: str = "de",
     n = len(names)
     share = table.share
     with chart_style():
-        figure = new_figure(width, 1.6 + 0.45 * max(n, 2))
+        figure = new_figure(width, 1.8 + 0.45 * max(n, 5))
         ax = figure.add_subplot()
         # vector cells (an SVG without embedded raster images)
         image = ax.pcolormesh(np.arange(n + 1) - 0.5, np.arange(n + 1) - 0.5,
@@ -134,9 +134,11 @@ def _alt(table: TypeTies, language: str, min_per_type: int) -> str:
     total = int(np.triu(table.ties).sum())
     orgs = sum(table.organisations)
     parts = [f"Beziehungen zwischen Akteursgruppen: {fmt_int(orgs, language)} Organisationen "
-             f"in {len(table.groups)} Gruppen, {fmt_int(total, language)} Beziehungen." if de
+             f"in {len(table.groups)} Gruppen, {fmt_int(total, language)} Paare von "
+             "Organisationen mit Zusammenarbeit." if de
              else f"Ties between actor groups: {fmt_int(orgs, language)} organisations in "
-             f"{len(table.groups)} groups, {fmt_int(total, language)} ties."]
+             f"{len(table.groups)} groups, {fmt_int(total, language)} pairs of organisations "
+             "working together."]
     cells: list[tuple[int, str, Any]] = []
     for i in range(len(table.groups)):
         for j in range(i, len(table.groups)):

@@ -180,11 +180,7 @@ def ideas(view: SiteView, language: str = "de") -> str:
                                      zip(rated["title"], rated["idea"], strict=True)],
             text("feasibility", language): rated["feasibility"].astype(float).to_numpy(),
             text("impact", language): rated["impact"].astype(float).to_numpy(),
-            # an idea already implemented is not to be "postponed": its class says so
-            text("group", language): [
-                ("bereits umgesetzt", "already implemented")[k]
-                if status == "implemented" and q != "quick_win" else QUADRANTS[q][k]
-                for q, status in zip(rated["quadrant"], rated["status"], strict=True)],
+            text("group", language): [QUADRANTS[q][k] for q in rated["quadrant"]],
             text("status", language): [_status(s, language) for s in rated["status"]],
             text("raters", language): rated["n_raters"].astype(int).to_numpy(),
         })

@@ -308,14 +308,16 @@ def methods(view: SiteView, language: str = "de", *, instrument: str = "",
 
 #: The one multiple-testing policy of every edition, stated where the evaluator part starts.
 TESTING_POLICY = (
-    "Umgang mit Mehrfachtests: Markierungen im Partnerteil (▲/▼) beruhen auf einzelnen "
-    "95-%-Intervallen je Bereich ohne Korrektur; sie dienen dem Gespräch vor Ort. Tests über "
-    "alle Kommunen (Gruppenvergleiche und die Befunde der Tagungsfassung) sind innerhalb "
-    "ihrer Tabelle nach Holm korrigiert; ausgewiesen ist dann das korrigierte p.",
-    "Multiple testing: marks in the partner part (▲/▼) rest on single 95% intervals per area "
-    "without correction; they serve the conversation on site. Tests across all "
-    "municipalities (group comparisons and the findings of the conference digest) are "
-    "Holm-adjusted within their table; the adjusted p is shown.")
+    "Umgang mit Mehrfachtests: Markierungen (▲/▼), Intervalle und p-Werte sind einzelne "
+    "Tests ohne Korrektur für die Zahl der Vergleiche, wo nicht „p (korrigiert)“ oder "
+    "„Holm“ dabeisteht; sie dienen dem Gespräch und als Hinweise. Nach Holm korrigiert sind "
+    "die Gruppenvergleiche (Augenhöhe, Vergleiche nach Merkmalen) innerhalb ihrer Tabelle und "
+    "der Befund der Tagungsfassung zur Veränderung über alle Kommunen.",
+    "Multiple testing: marks (▲/▼), intervals and p-values are single tests without a "
+    "correction for the number of comparisons, unless \u201cp (adjusted)\u201d or "
+    "\u201cHolm\u201d is written beside them; they serve the conversation and as pointers. "
+    "Holm-adjusted are the group comparisons (eye level, comparisons by attributes) within "
+    "their table and the digest's finding on change across all municipalities.")
 
 
 def evaluator_heading(language: str = "de") -> str:

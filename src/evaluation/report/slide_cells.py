@@ -17,6 +17,7 @@ import base64
 import html
 import json
 import re
+import textwrap
 from collections.abc import Mapping
 from typing import Any
 
@@ -156,17 +157,18 @@ def _basis(row: Mapping[str, Any], language: str) -> str:
 
 
 #: figures in brackets ("(standardisierter Koeffizient 0,40; 95-%-Konfidenzintervall ...)")
-_FIGURES = re.compile(r"\s*\((?=[^()]*(?:\d|=|α|ICC|Modell|model))[^()]*\)")
+_FIGURES = re.compile(r"\s*\((?=[^()]*(?:\d|=|α|ICC|Modell|model|Holm))[^()]*\)")
 _PLAIN = {
     "de": ((re.compile(r"schließt das 95-%-Konfidenzintervall des (Anstiegs|Rückgangs|"
                        r"Unterschieds) 0 aus"),
             lambda m: {"Anstiegs": "ist der Anstieg", "Rückgangs": "ist der Rückgang",
                        "Unterschieds": "ist der Unterschied"}[m.group(1)]
-            + " größer als die statistische Unsicherheit"),
+            + " für sich genommen größer als die statistische Unsicherheit"),
            (re.compile(r"dessen 95-%-Konfidenzintervall 0 ausschließt"),
             lambda m: "der größer ist als die statistische Unsicherheit")),
     "en": ((re.compile(r"the 95% confidence interval of the (rise|fall|difference) excludes 0"),
-            lambda m: f"the {m.group(1)} is larger than the statistical uncertainty"),
+            lambda m: f"the {m.group(1)} on its own is larger than the statistical "
+            "uncertainty"),
            (re.compile(r"whose 95% confidence interval excludes 0"),
             lambda m: "larger than the statistical uncertainty")),
 }
@@ -260,9 +262,12 @@ def drivers_chart(results: Any, *, wave: str | None = None,
             ax.plot([lo, hi], [i, i], color=colour, linewidth=1.6)
             ax.plot([est], [i], marker="^" if ok else "o", color=colour, markersize=6)
         ax.axvline(0, color="#999999", linewidth=0.8)
-        ax.set_yticks(list(y), [n if len(n) <= 56 else n[:54] + "…" for n in names])
-        ax.set_xlabel("standardisierter Koeffizient (95-%-KI)" if language == "de"
-                      else "standardised coefficient (95% CI)")
+        ax.set_yticks(list(y), ["\n".join(textwrap.wrap(n, 44)) for n in names], fontsize=10)
+        ticks = ax.get_xticks()
+        ax.set_xticks(ticks, [fmt_number(t, 1, language) for t in ticks])
+        ax.set_xlabel("Stärke des Zusammenhangs mit der Synergie (mit 95-%-Intervall)"
+                      if language == "de" else
+                      "strength of the association with synergy (with 95% interval)")
         svg = svg_text(figure)
     top = rows[clear].sort_values(C.ESTIMATE, ascending=False)
     alt = {}

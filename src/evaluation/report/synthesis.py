@@ -155,11 +155,13 @@ def site_means(results: Results, wave: str, language: str = "de") -> str:
         heading(2, _t("Mittelwerte der Standorte", "Site means", language), anchor="means"),
         chart_html(chart, language, caption=_t(
             f"Alle Standorte auf allen Skalen ({labels.wave_label(wave, language)}): Farbe = "
-            "Abstand zu den übrigen Standorten, blau günstiger, orange ungünstiger; grau = "
-            "weniger als k Antworten",
+            "Abstand zu den übrigen Standorten (blau günstiger, orange ungünstiger, je "
+            "kräftiger, desto größer; volle Farbe ab 0,75 Skalenpunkten), ▲/▼ deutlich; grau = "
+            f"weniger als {min_group_size(results.meta)} Antworten",
             f"Every site on every scale ({labels.wave_label(wave, language)}): colour = "
-            "distance to the other sites, blue favourable, orange unfavourable; grey = fewer "
-            "than k answers", language)),
+            "distance to the other sites (blue favourable, orange unfavourable, the stronger "
+            "the larger; full colour from 0.75 scale points), ▲/▼ clear; grey = fewer than "
+            f"{min_group_size(results.meta)} answers", language)),
         paragraph(_t("▲/▼: Das 95-%-Intervall des Unterschieds zu allen übrigen Kommunen "
                      "schließt null aus. Keine Rangliste: Die Reihenfolge folgt den "
                      "Standortschlüsseln.",

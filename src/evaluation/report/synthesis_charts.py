@@ -63,7 +63,7 @@ def site_heatmap(svp: pd.DataFrame, labels: Labels, *, wave: str, language: str 
         ax.set_ylim(len(keys) - 0.5, -0.5)
         for i in range(len(keys)):
             for j in range(len(sites)):
-                dark = not np.isnan(shade[i, j]) and abs(shade[i, j]) > 0.6 * FULL_SHADE
+                dark = not np.isnan(shade[i, j]) and abs(shade[i, j]) > 0.9 * FULL_SHADE
                 ax.text(j, i, text[i][j], ha="center", va="center", fontsize=9,
                         color="#ffffff" if dark else "#000000")
         ax.set_xticks(range(len(sites)), sites, fontsize=9, rotation=90)

@@ -172,8 +172,8 @@ def _reading_guide(*, k: int, language: str, answers: str) -> list[str]:
             "Je weniger Antworten, desto breiter ist das Intervall.",
             "Der schwarze Strich zeigt den Durchschnitt aller Befragten der anderen Kommunen. "
             "Der graue Balken zeigt, wo die Mittelwerte der anderen Kommunen liegen: hell die "
-            "mittleren 80 %, dunkel die mittlere Hälfte. Welche Kommune wo liegt, zeigt der "
-            "Bericht nicht; es gibt keine Rangliste.",
+            "mittleren 80 %, dunkel die mittlere Hälfte. Welche Kommune wo liegt, zeigt das "
+            "Profil nicht; es gibt keine Rangliste.",
             "Mit ▲ „über dem Durchschnitt“ oder ▼ „unter dem Durchschnitt“ ist ein Bereich nur "
             "markiert, wenn der Unterschied größer ist als die statistische Unsicherheit. Alle "
             "anderen Unterschiede können auch zufällig entstanden sein.",
@@ -193,7 +193,7 @@ def _reading_guide(*, k: int, language: str, answers: str) -> list[str]:
         "the answers, the wider the interval.",
         "The black tick shows the average of all respondents of the other municipalities. The "
         "grey bar shows where the means of the other municipalities lie: light the middle "
-        "80%, dark the middle half. The report does not show which municipality lies where; "
+        "80%, dark the middle half. The profile does not show which municipality lies where; "
         "there is no ranking.",
         "An area is marked ▲ \u201cabove average\u201d or ▼ \u201cbelow average\u201d only "
         "where the difference is larger than the statistical uncertainty. All other "
@@ -275,16 +275,19 @@ def _methods_notes(*, k: int, language: str, min_valid_share: float | None,
             ("privacy",
              f"Schutz der Befragten: Für weniger als {k} Antworten wird kein Ergebnis gezeigt. "
             "Kommunen unter dieser Grenze gehen auch nicht in die Vergleichswerte ein. Andere "
-             "Kommunen werden nie genannt."),
+             "Kommunen werden nur als Lernpartner genannt, und nur wenn beide Kommunen dem "
+             "offenen Austausch zugestimmt haben."),
             ("waves",
              "Veränderungen vergleichen die Mittelwerte zweier Wellen; es haben nicht unbedingt "
             "dieselben Personen geantwortet. Als deutlich gilt eine Veränderung, deren "
              "95-%-Intervall null ausschließt."),
             ("network",
-             "Netzwerk: Die Karte beruht auf der Frage, mit welchen Organisationen man "
-            "zusammenarbeitet. Organisationen ohne eigene Antwort erscheinen nur durch die "
-            "Nennungen anderer; wie viele geantwortet haben, steht jeweils dabei. Namen von "
-             "Organisationen zeigt der Bericht nicht."),
+             "Netzwerk: Die Übersicht beruht auf der Frage, mit welchen Organisationen man "
+            "zusammenarbeitet; die Übersicht zählt Paare von Organisationen, die sich "
+            "(einseitig oder gegenseitig) genannt haben, die Kennzahlen Nennungen. "
+            "Organisationen ohne eigene Antwort erscheinen nur durch die Nennungen anderer; "
+            "wie viele geantwortet haben, steht jeweils dabei. Namen von Organisationen zeigt "
+            "der Bericht nicht."),
             ("ideas",
              "Ideen wurden in Ideenwerkstätten von mehreren Organisationen nach Umsetzbarkeit "
             "und Wirkung (1 bis 5) bewertet. Schnelle Erfolge haben in beiden Bewertungen "
@@ -309,12 +312,15 @@ def _methods_notes(*, k: int, language: str, min_valid_share: float | None,
         ("privacy",
          f"Protection of respondents: no result is shown for fewer than {k} answers. "
         "Municipalities below this limit do not enter the benchmark either. Other "
-         "municipalities are never named."),
+         "municipalities are named only as learning partners, and only where both agreed to "
+         "open exchange."),
         ("waves",
          "Changes compare the means of two waves; the respondents need not be the same people. "
          "A change counts as clear where its 95% interval excludes zero."),
         ("network",
-         "Network: the map is based on the question which organisations one works with. "
+         "Network: the overview is based on the question which organisations one works "
+         "with; it counts pairs of organisations that named each other (one way or both), the "
+         "measures count nominations. "
         "Organisations that did not answer appear only through others naming them; how many "
          "answered is given each time. The report shows no organisation names."),
         ("ideas",

@@ -338,8 +338,10 @@ def build_site_view(results: Results, site: str, wave: str, *,
         drivers = drivers[keep].reset_index(drop=True)
     peer_hints = {}
     if "site_vs_pool" in results.tables and base["n_pool_sites"] >= MIN_POOL_SITES:
-        peer_hints = {language: partner_peer_hint(site, results, wave=wave, language=language)
-                      for language in ("de", "en")}
+        peer_hints = {language: partner_peer_hint(
+            site, results, wave=wave, language=language,
+            name_form=(lambda name: german_forms(name).nominative) if language == "de"
+            else None) for language in ("de", "en")}
     return SiteView(
         shown=True, **base, peer_hints=peer_hints,
         n=int(count[C.N]),
