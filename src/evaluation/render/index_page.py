@@ -19,7 +19,7 @@ TEXT = {
         "synthesis_heading": "Standortübergreifende Auswertung",
         "synthesis": "Synthese aller Kommunen",
         "digest_heading": "Transfertagung",
-        "slides": "Folien (Pool-Ebene, ohne Namen)",
+        "slides": "Folien (alle Kommunen zusammen, ohne Namen)",
         "handout": "Handout zum Ausdrucken",
         "sites_heading": "Berichte je Kommune",
         "caption": "Partner- und Evaluationsbericht je Kommune",

@@ -388,8 +388,8 @@ def _reliability(ctx: DigestContext) -> dict[str, Any] | None:
     lo, hi = ctx.num(good["alpha"].min()), ctx.num(good["alpha"].max())
     flags = ctx.join([f"{ctx.label(r.scale)} (α = {ctx.num(r.alpha)})"
                       for r in flagged.itertuples()])
-    text = ctx.say(f"Zur Lesart: Die Skalen messen überwiegend zuverlässig (Cronbachs α im "
-                   f"Pool {lo} bis {hi})",
+    text = ctx.say(f"Zur Lesart: Die Skalen messen überwiegend zuverlässig (Cronbachs α über "
+                   f"alle Kommunen {lo} bis {hi})",
                    f"How to read: the scales mostly measure reliably (Cronbach's α in the "
                    f"pool {lo} to {hi})")
     text += (ctx.say(f", außer {flags} – Ergebnisse dazu bitte vorsichtig lesen.",

@@ -201,7 +201,7 @@ def reliability_overview(results: Results, language: str = "de") -> str:
         heading(2, _t("Reliabilität über die Wellen", "Reliability across waves", language),
                 anchor="reliability-waves"),
         html_table(pd.DataFrame(data), caption=_t(
-            "Cronbachs α mit 95-%-Intervall nach Feldt (Pool)",
+            "Cronbachs α mit 95-%-Intervall nach Feldt (alle Kommunen)",
             "Cronbach's α with 95% Feldt interval (pool)", language), language=language,
             index=False, row_header=_t("Skala", "Scale", language))])
 
