@@ -253,7 +253,7 @@ def drivers_chart(results: Any, *, wave: str | None = None,
     names = [labels.get(f, {}).get(language, f) for f in rows["factor"]]
     clear = (rows[C.CI_LOW] > 0).to_numpy()
     with chart_style(**{"font.size": 12.0, "axes.labelsize": 12.0}):
-        figure = new_figure(10.5, 5.2)
+        figure = new_figure(10.5, 5.8)
         ax = figure.add_subplot()
         y = range(len(rows))
         for i, (est, lo, hi, ok) in enumerate(zip(rows[C.ESTIMATE], rows[C.CI_LOW],
@@ -262,9 +262,9 @@ def drivers_chart(results: Any, *, wave: str | None = None,
             ax.plot([lo, hi], [i, i], color=colour, linewidth=1.6)
             ax.plot([est], [i], marker="^" if ok else "o", color=colour, markersize=6)
         ax.axvline(0, color="#999999", linewidth=0.8)
-        ax.set_yticks(list(y), ["\n".join(textwrap.wrap(n, 44)) for n in names], fontsize=10)
+        ax.set_yticks(list(y), ["\n".join(textwrap.wrap(n, 60)) for n in names], fontsize=10)
         ticks = ax.get_xticks()
-        ax.set_xticks(ticks, [fmt_number(t, 1, language) for t in ticks])
+        ax.set_xticks(ticks, [fmt_number(t, 1, language) for t in ticks], fontsize=11)
         ax.set_xlabel("Stärke des Zusammenhangs mit der Synergie (mit 95-%-Intervall)"
                       if language == "de" else
                       "strength of the association with synergy (with 95% interval)")
