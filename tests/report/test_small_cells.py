@@ -79,3 +79,22 @@ def test_a_site_whose_ideas_all_have_too_few_raters_says_so():
     text = network_sections.ideas(view, "en")
     assert "No idea was rated by at least 5 people." in text
     assert "rated by fewer than 5 people" in text
+
+
+def _with_mso_share(share: float) -> Results:
+    base = _with_participation({"steering_group": 7}, total=40)
+    summary = base.tables["participation_summary"].copy()
+    summary.loc[summary["metric"] == "n_attending", "value"] = 15
+    summary.loc[summary["metric"] == "mso_share_attending", "value"] = share
+    return Results(tables={**base.tables, "participation_summary": summary}, meta=base.meta)
+
+
+def test_the_share_of_one_or_two_migrant_organisations_is_not_shown():
+    """One MSO among 15 attending organisations would be singled out by "7 %"; the network
+    picture merges groups of fewer than 3 organisations for the same reason."""
+    one = build_site_view(_with_mso_share(1 / 15), "K01", "w2")
+    assert "mso_share_attending" not in one.participation
+    three = build_site_view(_with_mso_share(3 / 15), "K01", "w2")
+    assert three.participation["mso_share_attending"] == 3 / 15
+    none = build_site_view(_with_mso_share(0.0), "K01", "w2")
+    assert none.participation["mso_share_attending"] == 0.0

@@ -35,6 +35,7 @@ from evaluation.peers import partner_peer_hint
 from evaluation.report.chart_store import STORE_DIR
 from evaluation.report.grammar import NameForms, german_forms
 from evaluation.report.labels import Labels, labels_from_meta, min_group_size
+from evaluation.report.network_matrix import MIN_PER_TYPE
 from evaluation.results import Results
 from evaluation.stats import weighted_mean, wilson_interval
 
@@ -275,6 +276,11 @@ def _small_shares_hidden(metrics: dict[str, float], k: int) -> dict[str, float]:
     if out.get("attendees", 0) < k:
         out.pop("decision_maker_share", None)
     if out.get("n_attending", 0) < k:
+        out.pop("mso_share_attending", None)
+    share = out.get("mso_share_attending")
+    if share is not None and 0 < round(share * out.get("n_attending", 0)) < MIN_PER_TYPE:
+        # one or two migrant organisations: a share would single them out, as the network
+        # picture merges groups that small (network_matrix.MIN_PER_TYPE)
         out.pop("mso_share_attending", None)
     return out
 
