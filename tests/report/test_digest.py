@@ -213,3 +213,21 @@ def test_slides_say_findings_in_plain_words_and_keep_the_figures_for_the_notes()
     assert plain_words(english, "en") == "Paid staff rate trust higher."
     assert plain_words("Zwischen Gruppen (etwa Vereinen) kein Unterschied.", "de") == \
         "Zwischen Gruppen (etwa Vereinen) kein Unterschied."  # words in brackets stay
+
+
+def test_a_final_report_shows_the_course_over_all_waves_with_dashes_below_k(example):
+    """Deliver 1 of the report-content issue: a trend over all waves. K18 had 3 respondents in
+    w2 (README, fact 4): its midline is a dash, never a number."""
+    import numpy as np
+
+    from evaluation.report import build_site_view, sections
+
+    view = build_site_view(example, "K18", "w3")
+    assert list(view.trend.columns[-3:]) == ["w1", "w2", "w3"]
+    assert view.trend["w2"].isna().all()
+    assert np.isfinite(view.trend["w3"]).all()
+    text = sections.change(view, "de")
+    assert "Verlauf über alle Wellen in Schwalbenried" in text
+    k07 = build_site_view(example, "K07", "w3").trend.set_index("scale")
+    assert k07.loc["commitment", "w1"] < k07.loc["commitment", "w3"]  # planted rise (fact 2)
+    assert sections.trend(build_site_view(example, "K07", "w2"), "de") == ""  # two waves only

@@ -204,7 +204,8 @@ def change(view: SiteView, language: str = "de") -> str:
         parts.append(paragraph(
             "Keine Veränderung ist größer als die statistische Unsicherheit." if de else
             "No change is larger than the statistical uncertainty."))
-        return "\n".join(parts)
+        parts.append(trend(view, language))
+        return "\n".join(p for p in parts if p)
     table = pd.DataFrame({
         text("factor", language): [_label(r, language) for _, r in rows.iterrows()],
         since: rows["mean_from"].astype(float).to_numpy(),
@@ -218,13 +219,36 @@ def change(view: SiteView, language: str = "de") -> str:
     })
     caption = (f"Deutliche Veränderungen {view.names.within} von der {since} zur {now}" if de
                else f"Clear changes in {view.site_name} from the {since} to the {now}")
+    parts_after = [trend(view, language)]
     parts.append(html_table(table, caption=caption, language=language, index=False,
                             row_header=text("factor", language), digits=2,
                             note=("Bei allen übrigen Bereichen liegt die Veränderung im Bereich "
                                   "der statistischen Unsicherheit." if de else
                                   "For all other areas the change lies within the statistical "
                                   "uncertainty.")))
+    parts.extend(p for p in parts_after if p)
     return "\n".join(parts)
+
+
+def trend(view: SiteView, language: str = "de") -> str:
+    """The site's means over all waves so far (three or more waves): the course, not only
+    the last step; a wave below k shows a dash."""
+    waves = [c for c in view.trend.columns if c not in ("scale", "kind", "label_de", "label_en")]
+    if len(waves) < 3 or view.trend.empty:
+        return ""
+    de = language == "de"
+    table = pd.DataFrame({text("factor", language): [_label(r, language) for _, r in
+                                                     view.trend.iterrows()]})
+    for w in waves:
+        table[view.labels.wave_label(w, language)] = view.trend[w].astype(float).to_numpy()
+    return html_table(table, caption=(f"Verlauf über alle Wellen {view.names.within}" if de
+                                      else f"Course over all waves in {view.site_name}"),
+                      language=language, index=False, row_header=text("factor", language),
+                      digits=2, note=(f"Mittelwerte je Welle; – = weniger als {view.k} "
+                                      "Antworten. Ob eine Veränderung deutlich ist, zeigt die "
+                                      "Tabelle darüber." if de else
+                                      f"Means per wave; – = fewer than {view.k} answers. "
+                                      "Whether a change is clear, the table above shows."))
 
 
 def challenges(view: SiteView, language: str = "de") -> str:

@@ -92,6 +92,9 @@ class SiteView:
     since_baseline: pd.DataFrame = field(default_factory=pd.DataFrame)
     # store of drawn charts shared by the site's editions (evaluation.report.chart_store)
     chart_store: Path | None = None
+    #: the site's mean of every scale in every wave up to this one (columns: scale, kind,
+    #: label_de, label_en and one per wave key; NaN where a wave had fewer than k answers)
+    trend: pd.DataFrame = field(default_factory=pd.DataFrame)
     #: learning-partner hints by language (:func:`evaluation.peers.partner_peer_hint`: peers
     #: named only where both sites agreed to open exchange)
     peer_hints: dict[str, list[str]] = field(default_factory=dict)
@@ -134,6 +137,25 @@ def _number(value: Any) -> float | None:
     except (TypeError, ValueError):
         return None
     return None if math.isnan(out) else out
+
+
+def _trend_table(results: Results, labels: Labels, site: str, wave: str) -> pd.DataFrame:
+    """The site's means per scale over every wave up to ``wave`` (below k: NaN)."""
+    order = list(labels.wave_keys)
+    waves = order[:order.index(wave) + 1] if wave in order else [wave]
+    table = results.table("site_vs_pool")
+    own = table[(table[C.SITE] == site) & table[C.WAVE].isin(waves)]
+    rows = []
+    for key in labels.scale_order(own[C.SCALE].unique()):
+        info = labels.scale(key)
+        record: dict[str, Any] = {"scale": key, "kind": info.kind, "label_de": info.label_de,
+                                  "label_en": info.label_en}
+        for w in waves:
+            hit = own[(own[C.SCALE] == key) & (own[C.WAVE] == w)]
+            shown = len(hit) and not bool(hit["suppressed"].iloc[0])
+            record[w] = float(hit[C.MEAN].iloc[0]) if shown else np.nan
+        rows.append(record)
+    return pd.DataFrame(rows, columns=["scale", "kind", "label_de", "label_en", *waves])
 
 
 def _factor_table(results: Results, labels: Labels, site: str, wave: str) -> pd.DataFrame:
@@ -355,6 +377,7 @@ def build_site_view(results: Results, site: str, wave: str, *,
         response_rate=_number(count.get("response_rate")),
         factors=factors,
         change=change, change_from=change_from, since_baseline=since_baseline,
+        trend=_trend_table(results, labels, site, wave),
         challenges=_challenge_table(results, labels, site, wave),
         network=network_from_record(record) if record is not None else None,
         network_metrics=_metric_dict(results.table("network_metrics"), site, wave),
