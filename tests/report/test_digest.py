@@ -231,3 +231,15 @@ def test_a_final_report_shows_the_course_over_all_waves_with_dashes_below_k(exam
     k07 = build_site_view(example, "K07", "w3").trend.set_index("scale")
     assert k07.loc["commitment", "w1"] < k07.loc["commitment", "w3"]  # planted rise (fact 2)
     assert sections.trend(build_site_view(example, "K07", "w2"), "de") == ""  # two waves only
+
+
+def test_the_network_message_says_how_the_network_changed_since_the_last_wave(example):
+    from evaluation.report import build_site_view
+    from evaluation.report.messages import network_message
+
+    view = build_site_view(example, "K07", "w3")
+    changes = view.network_changes
+    text = network_message(view, "de").text
+    assert (f"Seit der Zwischenerhebung sind {int(changes['gained'])} Beziehungen neu "
+            f"hinzugekommen und {int(changes['lost'])} weggefallen.") in text
+    assert "Seit der" not in network_message(build_site_view(example, "K07", "w1"), "de").text

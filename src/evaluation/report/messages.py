@@ -295,6 +295,16 @@ def network_message(view: SiteView, language: str) -> Message | None:
         text = (f"The cooperation network comprises {fmt_int(orgs, 'en')} organisations with "
                 f"{fmt_int(ties, 'en')} named cooperation ties; {mutual} of them are mutual. "
                 f"{cover} of the organisations answered the network question.")
+    c = view.network_changes
+    if c and view.previous_wave and {"gained", "lost"} <= set(c):
+        since = view.labels.wave_label(view.previous_wave, language)
+        gained, lost = int(c["gained"]), int(c["lost"])
+        text += (f" Seit der {since} sind {fmt_int(gained, 'de')} "
+                 f"{'Beziehung' if gained == 1 else 'Beziehungen'} neu hinzugekommen und "
+                 f"{fmt_int(lost, 'de')} weggefallen." if de else
+                 f" Since the {since}, {fmt_int(gained, 'en')} "
+                 f"{'tie was' if gained == 1 else 'ties were'} added and "
+                 f"{fmt_int(lost, 'en')} lost.")
     p = view.participation
     if p.get("n_active") and "n_attending" in p:
         text += (f" {fmt_int(p['n_attending'], 'de')} von {fmt_int(p['n_active'], 'de')} "
