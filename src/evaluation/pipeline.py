@@ -164,7 +164,8 @@ def results_meta(project: Project, key: dict[str, Any]) -> dict[str, Any]:
         "waves": [{"key": w.key, "label_de": w.label.de, "label_en": w.label.en,
                    "date": w.date.isoformat() if w.date else None} for w in project.waves],
         "sites": [{"key": s.key, "name": s.name, **s.attributes,
-                   **({"open_exchange": True} if s.open_exchange else {})}
+                   **({"open_exchange": True} if s.open_exchange else {}),
+                   **({"article": s.article} if s.article is not None else {})}
                   for s in project.sites],
         "contact": dict(project.contact),
         "instrument_path": str(project.instrument_path),

@@ -86,3 +86,13 @@ def test_a_final_report_gives_the_change_since_baseline_beside_the_change_since_
     assert "baseline" in kinds
     text = next(m.text for m in key_messages(view, "de") if m.kind == "baseline")
     assert text.startswith("Seit der Ausgangserhebung")
+
+
+def test_a_project_given_article_wins_over_the_first_word():
+    from evaluation.report.grammar import german_forms
+
+    assert german_forms("Erlenbrück", "die").within == "in der Erlenbrück"
+    assert german_forms("Kreis Wesel", "").nominative == "Kreis Wesel"  # none wanted
+    assert german_forms("Amt Neuhaus", "das").of == "vom Amt Neuhaus"
+    assert german_forms("Eifelkreis Bitburg-Prüm", "der").for_ == "für den Eifelkreis " \
+        "Bitburg-Prüm"

@@ -103,3 +103,13 @@ def test_open_exchange_and_contact_are_checked_in_the_project(tmp_path, codebook
     assert "did you mean 'email'" in text
     assert "open_exchange" in text
     assert "must be true or false" in text
+
+
+def test_the_article_a_project_gives_a_site_is_used_in_the_report():
+    results = make_results()
+    for entry in results.meta["sites"]:
+        if entry["key"] == "K01":
+            entry["article"] = "die"
+    view = build_site_view(results, "K01", "w1")
+    assert view.names.within == f"in der {view.site_name}"
+    assert build_site_view(make_results(), "K01", "w1").names.within == f"in {view.site_name}"

@@ -61,6 +61,9 @@ class Site:
     #: the site agreed that other sites that agreed too may learn its name as a learning
     #: partner (``open_exchange: true``)
     open_exchange: bool = False
+    #: the article of the name in German sentences (``der``, ``die``, ``das``; ``""`` for
+    #: none), where the name's first word does not give it ("die Hansestadt" is found alone)
+    article: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

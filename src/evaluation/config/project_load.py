@@ -334,7 +334,12 @@ class ProjectParser:
                                  expected=", ".join(attribute.keys()))
                 else:
                     values[attr] = found
-            known = {"key", "name", "invited", "open_exchange", *attrs}
+            known = {"key", "name", "invited", "open_exchange", "article", *attrs}
+            article = spec.get("article")
+            if article is not None and article not in ("der", "die", "das", ""):
+                self.problem(f"{where}.article", "the German article of the site's name",
+                             value=article, expected='der, die, das or "" (none)')
+                article = None
             open_exchange = spec.get("open_exchange", False)
             if not isinstance(open_exchange, bool):
                 self.problem(f"{where}.open_exchange", "must be true or false",
@@ -354,7 +359,8 @@ class ProjectParser:
                 else:
                     invited[str(wave)] = count
             sites.append(Site(key=key, name=str(spec.get("name") or key), attributes=values,
-                              invited=invited, open_exchange=open_exchange))
+                              invited=invited, open_exchange=open_exchange,
+                              article=article))
         return tuple(sites)
 
     def survey(self, node: Any, waves: set[str], sites: set[str]) -> tuple[SurveyFile, ...]:

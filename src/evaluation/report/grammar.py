@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["NameForms", "german_forms"]
+__all__ = ["ARTICLES", "NameForms", "german_forms"]
 
 #: The first word of a name and the gender of the noun it is.
 KINDS = {
@@ -30,10 +30,18 @@ class NameForms:
     for_: str        # "für den Landkreis X" / "für Erlenbrück"
 
 
-def german_forms(name: str) -> NameForms:
-    """The forms of ``name``; a name whose first word is a kind of municipality (see
-    :data:`KINDS`) takes that noun's article."""
-    gender = KINDS.get(name.split(" ", 1)[0].casefold()) if " " in name.strip() else None
+#: the article a project may give a site (``article: der``) and the gender it stands for
+ARTICLES = {"der": "m", "die": "f", "das": "n", "": None}
+
+
+def german_forms(name: str, article: str | None = None) -> NameForms:
+    """The forms of ``name``; ``article`` (``der``, ``die``, ``das`` or ``""`` for none) as
+    the project gives it, else the article of the noun the name starts with (see
+    :data:`KINDS`)."""
+    if article is not None and article in ARTICLES:
+        gender = ARTICLES[article]
+    else:
+        gender = KINDS.get(name.split(" ", 1)[0].casefold()) if " " in name.strip() else None
     if gender == "m":
         return NameForms(f"der {name}", f"dem {name}", f"im {name}", f"vom {name}",
                          f"für den {name}")

@@ -65,6 +65,9 @@ class SiteView:
     site: str
     site_name: str
     wave: str
+    #: the article the project gives the site's name (``der``, ``die``, ``das``, ``""``), or
+    #: None: from the name's first word
+    site_article: str | None = None
     labels: Labels
     k: int
     shown: bool
@@ -112,7 +115,7 @@ class SiteView:
     @property
     def names(self) -> NameForms:
         """The site's name with its article and case forms (German sentences)."""
-        return german_forms(self.site_name)
+        return german_forms(self.site_name, self.site_article)
 
     @property
     def pool_shown(self) -> bool:
@@ -335,7 +338,9 @@ def build_site_view(results: Results, site: str, wave: str, *,
     report_date = None
     if meta.get("report_date"):
         report_date = dt.date.fromisoformat(str(meta["report_date"])[:10])
+    articles = {str(s.get("name")): s.get("article") for s in meta.get("sites") or ()}
     base = {"site": site, "site_name": site_name, "wave": wave, "labels": labels, "k": k,
+            "site_article": articles.get(site_name),
             "synthetic": bool(meta.get("synthetic")), "project": str(meta.get("project") or ""),
             "report_date": report_date,
             "n_pool_sites": int((in_wave[C.SITE] != site).sum()),
@@ -368,7 +373,8 @@ def build_site_view(results: Results, site: str, wave: str, *,
     if "site_vs_pool" in results.tables and base["n_pool_sites"] >= MIN_POOL_SITES:
         peer_hints = {language: partner_peer_hint(
             site, results, wave=wave, language=language,
-            name_form=(lambda name: german_forms(name).nominative) if language == "de"
+            name_form=(lambda name: german_forms(name, articles.get(name)).nominative)
+            if language == "de"
             else None) for language in ("de", "en")}
     return SiteView(
         shown=True, **base, peer_hints=peer_hints,
