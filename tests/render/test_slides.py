@@ -116,14 +116,17 @@ def test_the_deck_embeds_reveal_js_and_loads_nothing(outputs):
     assert "script-src 'unsafe-inline'" in html_text  # and nothing else may load
 
 
-def test_the_deck_has_one_slide_per_finding_and_an_alt_text_on_its_chart(run, outputs):
+def test_the_deck_has_one_slide_per_finding_and_an_alt_text_on_every_chart(run, outputs):
     html_text = _visible(_read(outputs[0]["path"]))
     payload = digest_payload(run["results"], language="de")
     # title, key message, chart, findings 2..n, peer learning, how to read
     assert html_text.count("<section>") == 2 * (len(payload["findings"]) + 4)
     alts = re.findall(r'<img src="data:image/svg\+xml;base64,[^"]+" alt="([^"]+)"', html_text)
-    assert len(alts) == 1
+    # the drivers chart and one chart for each finding that has one (topics, change, network)
+    assert set(payload["charts"]) <= {"topics", "pooled_change", "network"}
+    assert len(alts) == 1 + len(payload["charts"]) >= 3
     assert "Gemeinsame, regelmäßig überprüfte Ziele (0,40)" in alts[0]
+    assert any(a.startswith("Durchschnitt jedes Erfolgsfaktors über alle Kommunen") for a in alts)
 
 
 @pytest.mark.skipif(not chromium_available(), reason="needs Chromium")

@@ -4,8 +4,9 @@ The digest notebook stays thin: it loads the run folder, builds the pool-level p
 (:func:`digest_payload`: the findings of :mod:`evaluation.report.digest`, the pool size, the peer
 formats as counts) and calls one ``show_*`` function per slide. Each displays one HTML
 fragment with a plain-text fallback; :func:`show_payload` hands the payload to the handout
-through an output of type :data:`DIGEST_MIMETYPE`. :func:`drivers_chart` draws the one chart
-of the deck. Rendering the executed notebook into deck and handout is
+through an output of type :data:`DIGEST_MIMETYPE`. :func:`drivers_chart` draws the chart of the
+key message; findings with a chart of their own (:mod:`evaluation.report.digest_charts`) carry
+it on their slide. Rendering the executed notebook into deck and handout is
 :mod:`evaluation.render.slides`.
 
 Pool level only: nothing here names a site (see :mod:`evaluation.report.digest`).
@@ -25,6 +26,7 @@ from evaluation import columns as C
 from evaluation.language import pick
 from evaluation.peers import latest_wave, peer_groups, scale_labels, tandems
 from evaluation.report.digest import findings
+from evaluation.report.digest_charts import finding_chart
 from evaluation.report.formatting import fmt_int, fmt_number
 from evaluation.report.netplots import Chart, chart_style, new_figure, svg_text
 
@@ -125,7 +127,19 @@ def digest_payload(results: Any, *, wave: str | None = None, language: str = "de
                                                 pool) if x),
             "synthetic": bool(meta.get("synthetic")), "k": int(meta.get("min_group_size") or 5),
             "n_tandems": len(tandems(results, wave=wave)), "topics": topics[:4],
-            "findings": json.loads(table.to_json(orient="records", force_ascii=False))}
+            "findings": json.loads(table.to_json(orient="records", force_ascii=False)),
+            "charts": _finding_charts(results, table, wave, language)}
+
+
+def _finding_charts(results: Any, table: Any, wave: str, language: str
+                    ) -> dict[str, dict[str, str]]:
+    """The slide chart of each finding that has one: SVG text and alt text."""
+    charts = {}
+    for key in table["finding_key"]:
+        chart = finding_chart(results, str(key), wave, language)
+        if chart is not None:
+            charts[str(key)] = {"svg": chart.svg, "alt": chart.alt(language)}
+    return charts
 
 
 def _show(html_text: str, plain: str) -> None:
@@ -208,8 +222,14 @@ def show_finding(payload: Mapping[str, Any], rank: int) -> None:
         return  # fewer findings: the cell stays empty and is skipped in the deck
     plain = plain_words(row["text"], language)
     evidence = "" if row.get("finding_key") in READING_AIDS else _evidence(row, language) + "\n"
+    chart = (payload.get("charts") or {}).get(str(row.get("finding_key")))
+    figure = ""
+    if chart:
+        data = base64.b64encode(chart["svg"].encode("utf-8")).decode("ascii")
+        figure = (f'<figure class="finding-chart"><img src="data:image/svg+xml;base64,{data}" '
+                  f'alt="{_esc(chart["alt"])}"></figure>\n')
     _show(f"<h2>{_esc(row['title'])}</h2>\n<p class=\"finding-text\">{_esc(plain)}</p>\n"
-          + evidence + _basis(row, language) + "\n" + _notes(row["text"]), plain)
+          + figure + evidence + _basis(row, language) + "\n" + _notes(row["text"]), plain)
 
 
 def show_peer_learning(payload: Mapping[str, Any]) -> None:
