@@ -336,7 +336,7 @@ TESTING_POLICY = (
     "Tests ohne Korrektur für die Zahl der Vergleiche, wo nicht „p (korrigiert)“ oder "
     "„Holm“ dabeisteht; sie dienen dem Gespräch und als Hinweise. Nach Holm korrigiert sind "
     "die Gruppenvergleiche (Augenhöhe, Vergleiche nach Merkmalen) innerhalb ihrer Tabelle und "
-    "der Befund der Tagungsfassung zur Veränderung über alle Kommunen.",
+    "der Befund der Tagungsfassung zum Wellenvergleich über alle Kommunen.",
     "Multiple testing: marks (▲/▼), intervals and p-values are single tests without a "
     "correction for the number of comparisons, unless \u201cp (adjusted)\u201d or "
     "\u201cHolm\u201d is written beside them; they serve the conversation and as pointers. "
