@@ -243,3 +243,6 @@ def test_the_network_message_says_how_the_network_changed_since_the_last_wave(ex
     assert (f"Seit der Zwischenerhebung sind {int(changes['gained'])} Beziehungen neu "
             f"hinzugekommen und {int(changes['lost'])} weggefallen.") in text
     assert "Seit der" not in network_message(build_site_view(example, "K07", "w1"), "de").text
+    # K18's midline is below k (README fact 4): no number is tied to that wave
+    assert "Zwischenerhebung" not in network_message(build_site_view(example, "K18", "w3"),
+                                                     "de").text

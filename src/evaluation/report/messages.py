@@ -296,7 +296,10 @@ def network_message(view: SiteView, language: str) -> Message | None:
                 f"{fmt_int(ties, 'en')} named cooperation ties; {mutual} of them are mutual. "
                 f"{cover} of the organisations answered the network question.")
     c = view.network_changes
-    if c and view.previous_wave and {"gained", "lost"} <= set(c):
+    # only where the last wave is shown for this site (a wave below k is never named with a
+    # number, not even the network's)
+    if c and view.previous_wave and view.change_from == view.previous_wave \
+            and {"gained", "lost"} <= set(c):
         since = view.labels.wave_label(view.previous_wave, language)
         gained, lost = int(c["gained"]), int(c["lost"])
         text += (f" Seit der {since} sind {fmt_int(gained, 'de')} "
