@@ -73,14 +73,20 @@ def test_a_response_export_alone_gives_a_draft_that_loads(tmp_path):
     assert "actor_type" in book.attributes
 
 
-def test_a_new_user_goes_from_a_structure_and_an_export_to_a_validated_project(tmp_path,
-                                                                               capsys):
+def drafted_project(tmp_path: Path, source: Path, export: Path) -> tuple[Path, dict]:
+    """What a new user types: the export into PROJECT/data, `codebook draft SOURCE`, `init`;
+    the project folder and the project file written."""
     project = tmp_path / "netz"
     (project / "data").mkdir(parents=True)
-    shutil.copy(RESPONSES, project / "data")
-    assert main(["codebook", "draft", str(LSS), "--out", str(project / "codebook.yml")]) == 0
+    shutil.copy(export, project / "data")
+    assert main(["codebook", "draft", str(source), "--out", str(project / "codebook.yml")]) == 0
     assert main(["init", str(project)]) == 0
-    config = yaml.safe_load((project / "project.yml").read_text(encoding="utf-8"))
+    return project, yaml.safe_load((project / "project.yml").read_text(encoding="utf-8"))
+
+
+def test_a_new_user_goes_from_a_structure_and_an_export_to_a_validated_project(tmp_path,
+                                                                               capsys):
+    project, config = drafted_project(tmp_path, LSS, RESPONSES)
     assert config["instrument"] == "codebook.yml"
     assert [s["key"] for s in config["sites"]] == ["A1", "A2", "A3"]
     (entry,) = config["survey"]

@@ -11,7 +11,6 @@ three municipalities). The "-1" residual-option lines are this fixture's assumpt
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -26,6 +25,8 @@ from evaluation.errors import InputFileError
 from evaluation.io.ingest import read_project_survey
 from evaluation.io.instrument_draft import draft_codebook
 from evaluation.io.sosci_script import read_sosci_script
+
+from .test_drafts import drafted_project
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SCRIPT = FIXTURES / "sosci_netzwerk_import.r"
@@ -75,12 +76,7 @@ def test_the_draft_from_the_script_keeps_the_scale_the_site_and_the_tools_revers
 
 def test_a_new_user_goes_from_the_sosci_script_and_data_to_a_validated_project(tmp_path,
                                                                               capsys):
-    project = tmp_path / "netz"
-    (project / "data").mkdir(parents=True)
-    shutil.copy(DATA, project / "data")
-    assert main(["codebook", "draft", str(SCRIPT), "--out", str(project / "codebook.yml")]) == 0
-    assert main(["init", str(project)]) == 0
-    config = yaml.safe_load((project / "project.yml").read_text(encoding="utf-8"))
+    project, config = drafted_project(tmp_path, SCRIPT, DATA)
     (entry,) = config["survey"]
     assert (entry["format"], entry["delimiter"]) == ("sosci", "\t")
     assert entry["site_codes"] == {"1": "K01", "2": "K02", "3": "K03"}  # SD01, by the codebook

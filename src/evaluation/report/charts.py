@@ -24,6 +24,7 @@ import pandas as pd
 from evaluation.language import check_language
 from evaluation.report.chart_text import challenges_alt_text, change_alt_text, profile_alt_text
 from evaluation.report.formatting import fmt_number
+from evaluation.report.labels import Labels
 from evaluation.report.netplots import Chart, chart_style, new_figure, svg_text
 from evaluation.report.texts import change_judgement
 from evaluation.report.view import SiteView
@@ -36,17 +37,17 @@ STATE_STYLE = {  # flag -> marker, colour
 }
 
 
-def scale_axis(ax: Any, view: SiteView, language: str) -> None:
+def scale_axis(ax: Any, labels: Labels, language: str, *, fontsize: float = 9) -> None:
     """The x axis over the whole response scale, the same in every chart of every site (a
     zoomed axis would make the same difference look larger at one site than at another);
     ticks at every half point up to a 5-point scale, else at every point."""
-    lo, hi = float(view.labels.scale_min), float(view.labels.scale_max)
+    lo, hi = float(labels.scale_min), float(labels.scale_max)
     step = 0.5 if hi - lo <= 4 else 1.0
     ticks = np.arange(lo, hi + 0.01, step)
     ax.set_xlim(lo - 0.05, hi + 0.05)
     ax.set_xticks(ticks)
     ax.set_xticklabels([fmt_number(x, 1 if step < 1 else 0, language) for x in ticks],
-                       fontsize=9)
+                       fontsize=fontsize)
 
 
 def _wrap(text: str, width: int = 36) -> str:
@@ -108,7 +109,7 @@ def profile_chart(view: SiteView, *, language: str = "de", width: float = 7.0) -
         outcomes = [i for i, k in enumerate(table["kind"]) if k != "factor"]
         if outcomes and len(outcomes) < n_rows:
             ax.axhline(y[outcomes[0]] + 0.5, color="#999999", linewidth=0.8, linestyle=":")
-        scale_axis(ax, view, language)
+        scale_axis(ax, view.labels, language)
         ax.set_ylim(-0.7, n_rows - 0.3)
         ax.set_xlabel(("Mittelwert ({})" if de else "Mean ({})").format(
             view.labels.ends_text(language)))
@@ -197,7 +198,7 @@ def change_chart(view: SiteView, *, language: str = "de", width: float = 7.0) ->
             labels.append(text)
         ax.set_yticks(y)
         ax.set_yticklabels(labels, fontsize=9.5)
-        scale_axis(ax, view, language)
+        scale_axis(ax, view.labels, language)
         ax.set_ylim(-0.7, n_rows - 0.3)
         ax.set_xlabel(("Mittelwert (Skala {})" if de else "Mean (scale {})").format(
             view.labels.range_text(language)))

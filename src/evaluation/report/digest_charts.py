@@ -16,13 +16,23 @@ from typing import Any
 import numpy as np
 
 from evaluation import columns as C
+from evaluation.report.charts import scale_axis
 from evaluation.report.formatting import fmt_number, fmt_percent
 from evaluation.report.labels import labels_from_meta
 from evaluation.report.netplots import Chart, chart_style, new_figure, svg_text
 
-__all__ = ["FINDING_CHARTS", "finding_chart"]
+__all__ = ["FINDING_CHARTS", "finding_chart", "number_ticks"]
 
 BLUE, GREY, DARK = "#0072B2", "#bdbdbd", "#4d4d4d"
+
+
+def number_ticks(ax: Any, language: str, *, fontsize: float = 11) -> None:
+    """The x axis's own ticks in the report's numbers (decimal comma), with as many digits
+    as the tick step needs (0,05 steps: two)."""
+    ticks = ax.get_xticks()
+    step = float(np.min(np.diff(ticks))) if len(ticks) > 1 else 1.0
+    digits = max(1, int(-np.floor(np.log10(step)))) if step < 1 else 0
+    ax.set_xticks(ticks, [fmt_number(t, digits, language) for t in ticks], fontsize=fontsize)
 
 
 def _labels(results: Any, keys: list[str], language: str) -> list[str]:
@@ -50,10 +60,7 @@ def topics_chart(results: Any, wave: str, language: str) -> Chart | None:
                 ax.plot([lo, hi], [i, i], color=GREY, linewidth=7, solid_capstyle="butt")
             ax.plot([pool[key]], [i], marker="o", color=BLUE, markersize=8)
         ax.set_yticks(range(len(keys)), _labels(results, keys, language), fontsize=9.5)
-        low, high = labels.scale_min, labels.scale_max
-        ticks = np.arange(low, high + 0.01, 0.5 if high - low <= 4 else 1.0)
-        ax.set_xlim(low - 0.05, high + 0.05)
-        ax.set_xticks(ticks, [fmt_number(t, 1, language) for t in ticks], fontsize=11)
+        scale_axis(ax, labels, language, fontsize=11)
         ax.set_xlabel(("Durchschnitt über alle Kommunen (Punkt) und Spanne der Kommunen "
                        f"(grau), Skala {labels.range_text(language)}") if language == "de" else
                       ("Average over all municipalities (dot) and range of the municipalities "
@@ -87,10 +94,7 @@ def change_chart(results: Any, wave: str, language: str) -> Chart | None:
             ax.plot([r.estimate], [i], marker="o", color=colour, markersize=6)
         ax.axvline(0, color="#999999", linewidth=0.8)
         ax.set_yticks(range(len(keys)), _labels(results, keys, language), fontsize=9.5)
-        ticks = ax.get_xticks()
-        step = float(np.min(np.diff(ticks))) if len(ticks) > 1 else 1.0
-        digits = max(1, int(-np.floor(np.log10(step)))) if step < 1 else 0
-        ax.set_xticks(ticks, [fmt_number(t, digits, language) for t in ticks], fontsize=11)
+        number_ticks(ax, language)
         first = labels.wave_label(labels.wave_keys[0], language)
         now = labels.wave_label(wave, language)
         ax.set_xlabel(f"Veränderung seit der {first} in Skalenpunkten (mit 95-%-Intervall)"

@@ -51,6 +51,8 @@ __all__ = [
     "fmt_percent",
     "fmt_pvalue",
     "html_table",
+    "join_words",
+    "quoted",
 ]
 
 NARROW_NBSP = "\u202f"
@@ -341,3 +343,15 @@ def count_word(n: int, language: str) -> str:
     digits from 13 on."""
     words = _COUNT_WORDS[check_language(language)]
     return words[n] if 0 < n < len(words) else str(n)
+
+
+def quoted(text: str, language: str) -> str:
+    """``text`` in the quotation marks of the language: „…“ in German, “…” in English."""
+    return f"„{text}“" if language == "de" else f"\u201c{text}\u201d"
+
+
+def join_words(words: list[str], language: str) -> str:
+    """``a, b und c`` / ``a, b and c``."""
+    if len(words) <= 1:
+        return "".join(words)
+    return ", ".join(words[:-1]) + (" und " if language == "de" else " and ") + words[-1]

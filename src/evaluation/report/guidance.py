@@ -11,6 +11,7 @@ sections the report has. Both are partner-safe: they use the site view only.
 from __future__ import annotations
 
 from evaluation.language import check_language
+from evaluation.report.formatting import join_words, quoted
 from evaluation.report.fragments import bullet_list, esc, heading, paragraph
 from evaluation.report.questions import weakest_factors
 from evaluation.report.view import SiteView
@@ -25,10 +26,7 @@ def _t(de: str, en: str, language: str) -> str:
 
 
 def _names(labels: list[str], language: str) -> str:
-    quoted = [f"„{x}“" if language == "de" else f"\u201c{x}\u201d" for x in labels]
-    if len(quoted) <= 1:
-        return "".join(quoted)
-    return ", ".join(quoted[:-1]) + _t(" und ", " and ", language) + quoted[-1]
+    return join_words([quoted(x, language) for x in labels], language)
 
 
 def next_steps(view: SiteView, language: str = "de") -> str:

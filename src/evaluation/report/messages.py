@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from evaluation.language import check_language
-from evaluation.report.formatting import fmt_int, fmt_number, fmt_percent
+from evaluation.report.formatting import fmt_int, fmt_number, fmt_percent, join_words, quoted
 from evaluation.report.view import SiteView
 
 MAX_MESSAGES = 5
@@ -38,29 +38,19 @@ class Message:
     text: str
 
 
-def _join(words: list[str], language: str) -> str:
-    if len(words) <= 1:
-        return "".join(words)
-    return ", ".join(words[:-1]) + (" und " if language == "de" else " and ") + words[-1]
-
-
 def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _quoted(text: str, language: str) -> str:
-    return f"„{text}“" if language == "de" else f"“{text}”"
-
-
 def _names(rows: pd.DataFrame, language: str) -> str:
     column = "label_de" if language == "de" else "label_en"
-    names = [_quoted(str(x), language) for x in rows[column].head(MAX_NAMED)]
+    names = [quoted(str(x), language) for x in rows[column].head(MAX_NAMED)]
     rest = len(rows) - len(names)
     if rest > 0:
         names.append((f"{rest} weiteren Bereichen" if rest > 1 else "einem weiteren Bereich")
                      if language == "de" else
                      (f"{rest} further areas" if rest > 1 else "one further area"))
-    return _join(names, language)
+    return join_words(names, language)
 
 
 def _num(x: float, language: str) -> str:
@@ -165,7 +155,7 @@ def change_message(view: SiteView, language: str) -> Message | None:
         first = sub.iloc[0]
         example = f"{_num(first['mean_from'], language)} \u2192 {_num(first['mean_to'], language)}"
         if len(sub) > 1:  # which area the figures belong to
-            label = _quoted(str(first["label_de" if de else "label_en"]), language)
+            label = quoted(str(first["label_de" if de else "label_en"]), language)
             example = (f"am stärksten {label} {example}" if de else
                        f"most of all {label} {example}")
         parts.append(f"bei {_names(sub, 'de')} deutlich {de_word} ({example})" if de else
@@ -222,7 +212,7 @@ def baseline_message(view: SiteView, language: str) -> Message | None:
                          else f"clearly {en_word} on {len(sub)} of {len(table)} areas")
     first = (up if not up.empty else down).sort_values("difference", key=abs,
                                                        ascending=False).iloc[0]
-    example = (f"{_quoted(str(first['label_de' if de else 'label_en']), language)} "
+    example = (f"{quoted(str(first['label_de' if de else 'label_en']), language)} "
                f"{_num(first['mean_from'], language)} \u2192 {_num(first['mean_to'], language)}")
     one = len(clear) == 1
     if de:
@@ -249,7 +239,7 @@ def quick_win_message(view: SiteView, language: str) -> Message | None:
     wins = ideas[ideas["quadrant"] == "quick_win"]
     if wins.empty:
         return None
-    first = _quoted(str(wins.iloc[0].get("title") or wins.iloc[0]["idea"]), language)
+    first = quoted(str(wins.iloc[0].get("title") or wins.iloc[0]["idea"]), language)
     done = int((wins.get("status") == "implemented").sum()) if "status" in wins else 0
     n = len(wins)
     if n == 1:  # one idea: named, not "first among them"
@@ -331,10 +321,10 @@ def drivers_message(view: SiteView, language: str) -> Message | None:
     if clear.empty:
         return None
     keys = [str(k) for k in clear["factor"]]
-    names = _join([_quoted(view.labels.scale_label(k, language), language) for k in keys],
+    names = join_words([quoted(view.labels.scale_label(k, language), language) for k in keys],
                   language)
     outcome = str(d["outcome"].iloc[0]) if "outcome" in d else "synergy"
-    outcome_label = _quoted(view.labels.scale_label(outcome, language), language)
+    outcome_label = quoted(view.labels.scale_label(outcome, language), language)
     own = view.factors.set_index("scale")
     values = [_num(own.loc[k, "mean"], language) for k in keys
               if k in own.index and not pd.isna(own.loc[k, "mean"])]
@@ -345,14 +335,14 @@ def drivers_message(view: SiteView, language: str) -> Message | None:
         if len(values) == len(keys):
             here = _capital(view.names.within)
             text += (f" {here} liegt dieser Wert bei {values[0]}." if len(values) == 1
-                     else f" {here} liegen diese Werte bei {_join(values, 'de')}.")
+                     else f" {here} liegen diese Werte bei {join_words(values, 'de')}.")
     else:
         text = (f"Across all municipalities, higher values on {names} go together with a "
                 f"higher rating of {outcome_label}. This is an association, not proof of a "
                 "cause.")
         if len(values) == len(keys):
             text += (f" In {view.site_name} this value is {values[0]}." if len(values) == 1
-                     else f" In {view.site_name} these values are {_join(values, 'en')}.")
+                     else f" In {view.site_name} these values are {join_words(values, 'en')}.")
     return Message(kind="drivers", text=text)
 
 
@@ -371,7 +361,7 @@ def challenge_message(view: SiteView, language: str) -> Message | None:
     example = (f"{fmt_percent(first['share_agree'], 0, language)} "
                f"{'gegenüber' if de else 'against'} "
                f"{fmt_percent(first['others_share_agree'], 0, language)}")
-    names = _join([_quoted(str(r["label_de" if de else "label_en"]), language)
+    names = join_words([quoted(str(r["label_de" if de else "label_en"]), language)
                    for _, r in flagged.head(2).iterrows()], language)
     several = len(flagged.head(2)) > 1
     return Message(kind="challenge", text=(

@@ -26,7 +26,7 @@ from evaluation import columns as C
 from evaluation.language import pick
 from evaluation.peers import latest_wave, peer_groups, scale_labels, tandems
 from evaluation.report.digest import findings
-from evaluation.report.digest_charts import finding_chart
+from evaluation.report.digest_charts import finding_chart, number_ticks
 from evaluation.report.formatting import fmt_int, fmt_number
 from evaluation.report.netplots import Chart, chart_style, new_figure, svg_text
 
@@ -283,8 +283,7 @@ def drivers_chart(results: Any, *, wave: str | None = None,
             ax.plot([est], [i], marker="^" if ok else "o", color=colour, markersize=6)
         ax.axvline(0, color="#999999", linewidth=0.8)
         ax.set_yticks(list(y), ["\n".join(textwrap.wrap(n, 60)) for n in names], fontsize=10)
-        ticks = ax.get_xticks()
-        ax.set_xticks(ticks, [fmt_number(t, 1, language) for t in ticks], fontsize=11)
+        number_ticks(ax, language)
         ax.set_xlabel("Stärke des Zusammenhangs mit der Synergie (mit 95-%-Intervall)"
                       if language == "de" else
                       "strength of the association with synergy (with 95% interval)")
