@@ -327,7 +327,7 @@ def test_the_evaluator_report_of_the_small_site_hides_its_w2_count(example_run):
     cells = dict(zip(header, row, strict=True))
     assert cells["n"] == "\u2013"
     assert cells["Rücklauf"] == "\u2013"
-    assert cells["Gleichförmig (Straight-Lining)"] == "\u2013"
+    assert cells["alle Aussagen gleich beantwortet"] == "\u2013"
     assert cells["gezeigt (k = 5)"] == "nein"
 
 

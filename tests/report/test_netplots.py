@@ -121,14 +121,17 @@ def test_organisation_names_appear_only_when_allowed() -> None:
     assert "Stadt Musterstadt (Verwaltung / Integrationsstelle)" in shown.alt_de
 
 
-def test_quick_win_matrix_names_quick_wins_in_order_and_labels_quadrants() -> None:
+def test_quick_win_matrix_names_quick_wins_in_order_and_its_legend_the_quadrants_shown(
+) -> None:
     chart = NP.quick_win_matrix(idea_matrix())
     # means (feasibility, impact): I1 (4.5, 4.5) quick win, I2 (2, 4.5) major project,
     # I3 (4.5, 2) fill-in
     assert "Schnelle Erfolge in dieser Reihenfolge: I1." in chart.alt_de
-    assert "Quick wins: 1; Major projects: 1; Fill-ins: 1; Low priority: 0" in chart.alt_en
-    for label, _ in I.QUADRANTS.values():
-        assert label in chart.svg
+    assert ("Quick wins: 1; Major projects: 1; Easy, low impact: 1; Hard, low impact: 0"
+            in chart.alt_en)
+    for key, (label, _) in I.QUADRANTS.items():
+        # the legend names the quadrants that hold an idea, and only those
+        assert (label in chart.svg) == (key != "low_priority")
     assert "Sprachcafé" not in chart.svg
     assert "Sprachcafé" in NP.quick_win_matrix(idea_matrix(), show_titles=True).svg
 
@@ -142,12 +145,20 @@ def test_quick_win_matrix_ticks_use_the_decimal_comma_in_german() -> None:
     assert ">1.5</text>" in english
 
 
-def test_labels_of_ideas_close_together_take_different_places() -> None:
-    placed: list[tuple[float, float, int]] = []
-    for x, y in [(4.33, 4.33), (4.17, 4.33), (4.33, 2.0), (4.33, 2.0), (1.8, 4.0)]:
-        placed.append((x, y, NP._label_slot(x, y, placed)))
-    assert [slot for _, _, slot in placed] == [0, 1, 0, 1, 0]
-    assert len({NP.LABEL_SLOTS[s] for s in range(4)}) == 4
+def test_labels_of_ideas_close_together_do_not_overlap() -> None:
+    scale = (5.6 * 72 * 0.78 / 4.0, 5.4 * 72 * 0.7 / 4.0)
+    ideas = [(4.33, 4.33, "K01-I06"), (4.17, 4.33, "K01-I12"), (4.2, 4.2, "K01-I03"),
+             (4.33, 2.0, "K01-I01"), (4.33, 2.0, "K01-I02"), (1.8, 4.0, "K01-I04")]
+    points = [(x, y) for x, y, _ in ideas]
+    boxes = []
+    for x, y, text in ideas:
+        slot = NP._label_slot(x, y, text, boxes, points, scale)
+        boxes.append(NP._label_box(x, y, slot, text, scale))
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            assert not NP._overlap(a, b)
+    # the lone idea keeps the first place, to the upper right of its point
+    assert boxes[-1] == NP._label_box(1.8, 4.0, 0, "K01-I04", scale)
 
 
 def test_participation_alt_text_summarises_attendance_over_time() -> None:

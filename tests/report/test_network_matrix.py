@@ -7,7 +7,7 @@ import networkx as nx
 import numpy as np
 
 from evaluation.network import SiteNetwork
-from evaluation.report.network_matrix import OTHERS, actor_type_matrix, type_ties
+from evaluation.report.network_matrix import OTHERS, actor_type_matrix, type_ties, type_ties_table
 
 
 def _network() -> SiteNetwork:
@@ -49,3 +49,15 @@ def test_the_only_organisation_of_its_type_is_never_shown_as_its_type():
                                    "Zusammenarbeit.")
     assert "zusammengefasst" in chart.alt_de
     assert "Ties between actor groups: 7 organisations" in chart.alt_en
+
+
+def test_the_matrix_table_gives_the_chart_s_pairs_and_shares_for_screen_readers():
+    table = type_ties_table(_network(), language="de")
+    assert list(table.columns) == ["Akteursgruppe", "Verwaltung / Integrationsstelle (3)",
+                                   "Verein / Ehrenamt (3)", "weitere Akteure (1)"]
+    row = table.set_index("Akteursgruppe").loc["Verwaltung / Integrationsstelle (3)"]
+    # by hand: 1 of 3 pairs within the administration, 2 of 9 with the volunteers
+    assert row.tolist() == ["1 (33\u202f%)", "2 (22\u202f%)", "1 (33\u202f%)"]
+    # one organisation has no pair within its group: no share, a dash
+    assert table.iloc[2, 3] == "\u2013"
+    assert "Politik" not in table.to_string()

@@ -52,8 +52,9 @@ STATUSES: tuple[str, ...] = ("idea", "planned", "implemented")
 QUADRANTS: Mapping[str, tuple[str, str]] = {
     "quick_win": ("Schnelle Erfolge", "Quick wins"),
     "major_project": ("Große Vorhaben", "Major projects"),
-    "fill_in": ("Leicht umsetzbar, geringe Wirkung", "Fill-ins"),
-    "low_priority": ("Zurückstellen", "Low priority"),
+    "fill_in": ("Leicht umsetzbar, geringe Wirkung", "Easy, low impact"),
+    # described, not prescribed: an idea already implemented is not told to be deferred
+    "low_priority": ("Schwer umsetzbar, geringe Wirkung", "Hard, low impact"),
 }
 
 

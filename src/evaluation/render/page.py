@@ -322,7 +322,7 @@ def _print_page_css(context: Mapping[str, Any], labels: Mapping[str, str]) -> st
     numbers ("Seite 2 von 7") in the page margins (CSS paged media, as Chromium prints it)."""
     header = f"{context['title']} · {context['edition_label']} · {labels['confidential']}"
     return (
-        "@page { size: A4; margin: 17mm 15mm 16mm 15mm;\n"
+        "@page { size: A4; margin: 14mm 14mm 14mm 14mm;\n"
         f"  @top-left {{ content: {css_string(header)}; {MARGIN_TEXT} }}\n"
         f"  @bottom-right {{ content: {css_string(labels['page'] + ' ')} counter(page) "
         f"{css_string(' ' + labels['page_of'] + ' ')} counter(pages); {MARGIN_TEXT} }} }}"

@@ -128,6 +128,9 @@ def challenges_alt_text(view: SiteView, language: str) -> str:
             text += (f" (andere Kommunen {fmt_percent(r['others_share_agree'], 0, language)})"
                      if de else
                      f" (other municipalities {fmt_percent(r['others_share_agree'], 0, language)})")
+        if r.get("flag") == "higher":
+            text += (", deutlich häufiger als anderswo" if de
+                     else ", clearly more often than elsewhere")
         parts.append(text)
     head = (f"Anteil der Befragten {view.names.within}, die der Aussage eher oder voll "
             f"zustimmen, für {len(table)} Herausforderungen: " if de else

@@ -68,7 +68,7 @@ def profile_chart(view: SiteView, *, language: str = "de", width: float = 7.0) -
     n_rows = len(table)
     y = np.arange(n_rows)[::-1].astype(float)
     with chart_style():
-        figure = new_figure(width, 1.6 + 0.44 * n_rows)
+        figure = new_figure(width, 1.4 + 0.30 * n_rows)
         ax = figure.add_subplot()
         for i, row in table.iterrows():
             yi = y[i]
@@ -172,7 +172,7 @@ def change_chart(view: SiteView, *, language: str = "de", width: float = 7.0) ->
     w_from = view.labels.wave_label(view.change_from or "", language)
     w_to = view.labels.wave_label(view.wave, language)
     with chart_style():
-        figure = new_figure(width, 1.4 + 0.36 * n_rows)
+        figure = new_figure(width, 1.3 + 0.32 * n_rows)
         ax = figure.add_subplot()
         for i, row in table.iterrows():
             yi = y[i]
@@ -233,7 +233,7 @@ def challenges_chart(view: SiteView, *, language: str = "de", width: float = 7.0
     n_rows = max(len(table), 1)
     y = np.arange(len(table))[::-1].astype(float)
     with chart_style():
-        figure = new_figure(width, 1.3 + 0.55 * n_rows)
+        figure = new_figure(width, 1.2 + 0.45 * n_rows)
         ax = figure.add_subplot()
         if len(table):
             share = table["share_agree"].to_numpy(float) * 100
@@ -247,9 +247,15 @@ def challenges_chart(view: SiteView, *, language: str = "de", width: float = 7.0
                 ax.plot(table["others_share_agree"].to_numpy(float) * 100, y, linestyle="none",
                         marker="D", markersize=7, color="#ffffff", markeredgecolor="#000000",
                         markeredgewidth=1.4, zorder=4)
+        flagged = (table["flag"] == "higher").to_numpy() if "flag" in table else \
+            np.zeros(len(table), dtype=bool)
         ax.set_yticks(y)
-        ax.set_yticklabels([_wrap(_label(r, language), 44) for _, r in table.iterrows()],
+        ax.set_yticklabels([_wrap(_label(r, language), 44) + (" \u25b2" if f else "")
+                            for (_, r), f in zip(table.iterrows(), flagged, strict=True)],
                            fontsize=9.5)
+        for tick, f in zip(ax.get_yticklabels(), flagged, strict=True):
+            if f:
+                tick.set_fontweight("bold")
         ax.set_xlim(0, 100)
         ax.set_ylim(-0.7, n_rows - 0.3)
         ax.set_xlabel(("Anteil {} (%)" if de else "Share {} (%)").format(
@@ -266,7 +272,12 @@ def challenges_chart(view: SiteView, *, language: str = "de", width: float = 7.0
             handles.append(Line2D([], [], linestyle="none", marker="D", color="#ffffff",
                                   markeredgecolor="#000000", markeredgewidth=1.4,
                                   label="andere Kommunen" if de else "other municipalities"))
-        figure.legend(handles=handles, loc="outside lower center", ncols=2, fontsize=9)
+        if flagged.any():
+            handles.append(Line2D([], [], linestyle="none", marker="^", color="#000000",
+                                  label="\u25b2 deutlich häufiger als anderswo" if de
+                                  else "\u25b2 clearly more often than elsewhere"))
+        figure.legend(handles=handles, loc="outside lower center", ncols=len(handles),
+                      fontsize=9)
         svg = svg_text(figure)
     return Chart(svg=svg, alt_de=challenges_alt_text(view, "de"),
                  alt_en=challenges_alt_text(view, "en"))

@@ -97,7 +97,7 @@ def data_quality(results: Results, view: SiteView, language: str = "de") -> str:
         _t("Rücklauf", "response rate", language): [
             fmt_percent(x, 0, language) if ok else None
             for x, ok in zip(own["response_rate"], visible, strict=True)],
-        _t("Gleichförmig (Straight-Lining)", "Straight-lining", language): pd.Series([
+        _t("alle Aussagen gleich beantwortet", "same answer to every item", language): pd.Series([
             int(sl.loc[w, "n_straightlining"]) if ok and w in getattr(sl, "index", []) else None
             for w, ok in zip(own[C.WAVE], visible, strict=True)], dtype=object),
         _t(f"gezeigt (k = {view.k})", f"shown (k = {view.k})", language): visible,
@@ -414,7 +414,7 @@ def drivers(results: Results, wave: str, language: str = "de", *, level: int = 3
         _t("Faktor", "Factor", language): [labels.scale_label(f, language)
                                            for f in d["factor"]],
         "β": d["estimate"].to_numpy(float),
-        _t("SE", "SE", language): d["se"].to_numpy(float),
+        _t("Standardfehler", "SE", language): d["se"].to_numpy(float),
         _t("95-%-KI", "95% CI", language): [ci_text(lo, hi, language) for lo, hi in
                                            zip(d["ci_low"], d["ci_high"], strict=True)],
         "p": [_p(p, language) for p in d[C.PVALUE]],
@@ -458,7 +458,7 @@ def _model_fit(row: pd.Series, language: str) -> str:
             f"{n} of {n_rows} respondents; {dropped} ({share}) without complete answers on the "
             "outcome and every factor left out (complete cases, no imputation)", language)),
         (_t("Standorte", "Sites", language), str(int(row["n_groups"]))),
-        (_t("Achsenabschnitt (SE)", "Intercept (SE)", language),
+        (_t("Achsenabschnitt (Standardfehler)", "Intercept (SE)", language),
          f"{num(row['intercept'])} ({num(row['intercept_se'])})"),
         (_t("Varianz zwischen Standorten τ²", "Variance between sites τ²", language),
          num(tau2, 3)),

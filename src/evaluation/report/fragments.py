@@ -28,9 +28,14 @@ CSS = """
 .er-questions li { margin: 0 0 0.45rem; }
 .er-glossary dt { font-weight: 600; margin-top: 0.45rem; }
 .er-glossary dd { margin: 0 0 0 1.2rem; }
+.er-print-only { display: none; }
 @media print {
-  .er-figure, .er-note, .er-synthetic { break-inside: avoid; page-break-inside: avoid; }
-  .er-figure img { max-width: 100% !important; }  /* print charts at 1:1, text >= 9 pt */
+  .er-figure, .er-note, .er-synthetic, .er-keep { break-inside: avoid; page-break-inside: avoid; }
+  /* charts print at their drawn size (1:1, text >= 9 pt), never wider than the page */
+  .er-figure img { width: auto !important; max-width: 100% !important; }
+  .er-screen-only { display: none; }
+  p.er-print-only { display: block; }
+  span.er-print-only { display: inline; }
 }
 """
 
@@ -73,6 +78,28 @@ def bullet_list(items: Iterable[str], *, ordered: bool = False, css: str | None 
 
 def note(text: str) -> str:
     return f'<p class="er-note">{esc(text)}</p>'
+
+
+def kept_together(*parts: str) -> str:
+    """``parts`` printed on one page: a heading and its lead-in with the figure they introduce,
+    so that no heading is left at the bottom of a page without what it heads."""
+    return '<div class="er-keep">' + "\n".join(p for p in parts if p) + "</div>"
+
+
+def screen_only(fragment: str) -> str:
+    """``fragment`` on screen only (a table that repeats a chart's figures, left out on paper
+    so that the printed report stays short; the chart says so with :func:`print_only`)."""
+    return f'<div class="er-screen-only">{fragment}</div>' if fragment else ""
+
+
+def print_only(text: str) -> str:
+    """A small note shown on paper only."""
+    return f'<p class="er-print-only er-small">{esc(text)}</p>'
+
+
+def paragraph_with_print_note(text: str, print_note: str) -> str:
+    """A paragraph whose printed form ends with ``print_note`` (screen: ``text`` alone)."""
+    return f'<p>{esc(text)}<span class="er-print-only"> {esc(print_note)}</span></p>'
 
 
 def style_block() -> str:

@@ -11,7 +11,9 @@ Wording rules (tested in ``tests/report/test_report_content.py``):
 - the pool is described, never named: no other site appears.
 
 Order is fixed: comparison with the others (at most two messages), challenges many more
-respondents name here than elsewhere, change since the first wave (where the report also
+respondents name here than elsewhere, partner organisations that left the network (where
+at least :data:`PARTNER_LOSS_SHARE` of a wave's partners were gone by the next wave, both
+waves shown), change since the first wave (where the report also
 compares with a later one), change since the last wave, quick wins, network and
 participation, then the pool-level association, until five are reached.
 """
@@ -28,6 +30,8 @@ from evaluation.report.view import SiteView
 
 MAX_MESSAGES = 5
 MAX_NAMED = 3  # scales named in one message; more are counted
+#: share of a wave's partner organisations gone by the next wave that makes a key message
+PARTNER_LOSS_SHARE = 0.10
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -375,6 +379,40 @@ def challenge_message(view: SiteView, language: str) -> Message | None:
         "conversation."))
 
 
+def partners_left_message(view: SiteView, language: str) -> Message | None:
+    """Partner organisations that left the network between two waves up to this one, where
+    at least :data:`PARTNER_LOSS_SHARE` of the earlier wave's partners left."""
+    rows = view.partner_changes
+    if rows.empty:
+        return None
+    heavy = rows[(rows["n_left"] > 0)
+                 & (rows["n_left"] >= PARTNER_LOSS_SHARE * rows["n_before"])]
+    if heavy.empty:
+        return None
+    de = language == "de"
+    sentences = []
+    for _, r in heavy.iterrows():
+        w1 = view.labels.wave_label(str(r["previous_wave"]), language)
+        w2 = view.labels.wave_label(str(r["wave"]), language)
+        left, before, joined = int(r["n_left"]), int(r["n_before"]), int(r["n_joined"])
+        if de:
+            text = (f"Zwischen der {w1} und der {w2} {'hat' if left == 1 else 'haben'} "
+                    f"{fmt_int(left, 'de')} von {fmt_int(before, 'de')} Partnerorganisationen "
+                    "das Netzwerk verlassen")
+            text += (f"; {fmt_int(joined, 'de')} {'ist' if joined == 1 else 'sind'} "
+                     "hinzugekommen." if joined else "; keine ist hinzugekommen.")
+        else:
+            text = (f"Between the {w1} and the {w2}, {fmt_int(left, 'en')} of "
+                    f"{fmt_int(before, 'en')} partner organisations left the network")
+            text += (f"; {fmt_int(joined, 'en')} joined." if joined else "; none joined.")
+        sentences.append(text)
+    sentences.append("Es lohnt sich zu klären, welche Aufgaben diese Partner hatten und wer sie "
+                     "heute übernimmt." if de else
+                     "It is worth clarifying which tasks these partners had and who takes "
+                     "them on today.")
+    return Message(kind="partners_left", text=" ".join(sentences))
+
+
 def key_messages(view: SiteView, language: str = "de") -> list[Message]:
     """The key messages of a site report, in a fixed order (see the module notes)."""
     check_language(language)
@@ -386,8 +424,8 @@ def key_messages(view: SiteView, language: str = "de") -> list[Message]:
             f"Fewer than {view.k} people from {view.site_name} answered in this wave. To "
             "protect the respondents, this report shows no results for this wave."))]
     messages = comparison_messages(view, language)
-    for make in (challenge_message, baseline_message, change_message, quick_win_message,
-                 network_message, drivers_message):
+    for make in (challenge_message, partners_left_message, baseline_message, change_message,
+                 quick_win_message, network_message, drivers_message):
         if len(messages) >= MAX_MESSAGES:
             break
         message = make(view, language)

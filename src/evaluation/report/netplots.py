@@ -151,9 +151,9 @@ def new_figure(width: float, height: float) -> Any:
     return figure
 
 
-def _legend(figure: Any, loc: str) -> None:
+def _legend(figure: Any, loc: str, *, ncols: int = 1) -> None:
     """Figure legend outside the axes, with markers of one size whatever the node sizes."""
-    legend = figure.legend(loc=loc)
+    legend = figure.legend(loc=loc, ncols=ncols)
     for handle in legend.legend_handles:
         if hasattr(handle, "set_sizes"):
             handle.set_sizes([50.0])
@@ -374,20 +374,49 @@ def idea_alt_text(matrix: pd.DataFrame, *, impact_threshold: float = 3.5,
 
 
 #: Label positions around a point (offset in points, alignment), tried in this order.
-LABEL_SLOTS = ((5, 4, "left"), (5, -10, "left"), (-5, 4, "right"), (-5, -10, "right"))
+LABEL_SLOTS = ((5, 4, "left"), (5, -10, "left"), (-5, 4, "right"), (-5, -10, "right"),
+               (-3, 10, "right"), (3, -16, "left"))
+_CHAR_PT = 5.6  # width of a 9-pt label character, in points
+_LABEL_PT = 9.0  # height of a label, in points
 
 
-def _label_slot(x: float, y: float, placed: list[tuple[float, float, int]]) -> int:
-    """The first label slot not taken by a nearby point's label (labels are about 0.6 scale
-    points wide and 0.12 high at the matrix's size); the first slot when all are taken."""
-    taken = {slot for px, py, slot in placed if abs(px - x) < 0.7 and abs(py - y) < 0.2}
-    return next((i for i in range(len(LABEL_SLOTS)) if i not in taken), 0)
+def _label_box(x: float, y: float, slot: int, text: str, scale: tuple[float, float]
+               ) -> tuple[float, float, float, float]:
+    """The box (in points on the page) of ``text`` placed at data point (x, y) in ``slot``."""
+    dx, dy, ha = LABEL_SLOTS[slot]
+    px, py = x * scale[0] + dx, y * scale[1] + dy
+    width = _CHAR_PT * len(text)
+    left = px if ha == "left" else px - width
+    return (left, py, left + width, py + _LABEL_PT)
+
+
+def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]
+             ) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _label_slot(x: float, y: float, text: str, placed: list[tuple[float, float, float, float]],
+                points: list[tuple[float, float]], scale: tuple[float, float]) -> int:
+    """The first label slot whose box overlaps no label placed before and no other point
+    (marker about 8 pt wide); where every slot collides, the one with the least overlap."""
+    marks = [(px * scale[0] - 4, py * scale[1] - 4, px * scale[0] + 4, py * scale[1] + 4)
+             for px, py in points if (px, py) != (x, y)]
+    others = [*placed, *marks]
+    covered = []
+    for slot in range(len(LABEL_SLOTS)):
+        box = _label_box(x, y, slot, text, scale)
+        area = sum(max(0.0, min(box[2], o[2]) - max(box[0], o[0]))
+                   * max(0.0, min(box[3], o[3]) - max(box[1], o[1])) for o in others)
+        if area == 0:
+            return slot
+        covered.append(area)
+    return int(np.argmin(covered))
 
 
 def quick_win_matrix(matrix: pd.DataFrame, *, site: str | None = None, language: str = "de",
                      show_titles: bool = False, impact_threshold: float = 3.5,
                      feasibility_threshold: float = 3.5, title: str | None = None,
-                     width: float = 6.5, height: float = 5.5) -> Chart:
+                     width: float = 5.6, height: float = 5.4) -> Chart:
     """Feasibility x impact matrix of one site's ideas with labelled quadrants.
 
     Parameters
@@ -415,32 +444,31 @@ def quick_win_matrix(matrix: pd.DataFrame, *, site: str | None = None, language:
         ax.set_yticks(ticks, labels)
         ax.axvline(feasibility_threshold, color="#555555", linestyle="--", linewidth=0.8)
         ax.axhline(impact_threshold, color="#555555", linestyle="--", linewidth=0.8)
-        corners = {"quick_win": (4.95, 4.95, "right", "top"),
-                   "major_project": (1.05, 4.95, "left", "top"),
-                   "fill_in": (4.95, 1.05, "right", "bottom"),
-                   "low_priority": (1.05, 1.05, "left", "bottom")}
-        for quadrant, (x, y, ha, va) in corners.items():
-            ax.text(x, y, QUADRANTS[quadrant][k], ha=ha, va=va, fontsize=8,
-                    color="#333333", fontweight="bold" if quadrant == "quick_win" else None)
         for quadrant in order:
             sub = rated[rated["quadrant"] == quadrant]
             if sub.empty:
                 continue
             ax.scatter(sub["feasibility"], sub["impact"], s=55, zorder=3,
                        label=QUADRANTS[quadrant][k], **_style(quadrant, order))
-        placed: list[tuple[float, float, int]] = []
+        # points per scale unit on the page, estimated from the figure's size (the plot area
+        # is the figure less the axis labels and the legend below)
+        scale = (width * 72 * 0.78 / 4.0, height * 72 * 0.7 / 4.0)
+        points = [(float(r.feasibility), float(r.impact)) for r in rated.itertuples()]
+        # the quadrants are named in the legend (by their markers), not in the corners, where
+        # their names would cover the labels of ideas close to the edge
+        placed: list[tuple[float, float, float, float]] = []
         for row in rated.itertuples(index=False):
             text = str(row.title) if show_titles and hasattr(row, "title") else str(row.idea)
             x, y = float(row.feasibility), float(row.impact)
-            slot = _label_slot(x, y, placed)
-            placed.append((x, y, slot))
+            slot = _label_slot(x, y, text, placed, points, scale)
+            placed.append(_label_box(x, y, slot, text, scale))
             dx, dy, ha = LABEL_SLOTS[slot]
             ax.annotate(text, (x, y), xytext=(dx, dy), textcoords="offset points", ha=ha,
                         fontsize=9, zorder=4)
         ax.set_xlabel(("Umsetzbarkeit (Mittelwert 1-5)", "Feasibility (mean 1-5)")[k])
         ax.set_ylabel(("Wirkung (Mittelwert 1-5)", "Impact (mean 1-5)")[k])
         if len(rated):
-            _legend(figure, "outside right upper")
+            _legend(figure, "outside lower center", ncols=2)
         if title:
             ax.set_title(title)
         svg = svg_text(figure)

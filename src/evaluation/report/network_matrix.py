@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from evaluation import columns as C
 from evaluation.language import check_language
@@ -31,7 +32,7 @@ from evaluation.report.netplots import (
     type_rank,
 )
 
-__all__ = ["MIN_PER_TYPE", "TypeTies", "actor_type_matrix", "type_ties"]
+__all__ = ["MIN_PER_TYPE", "TypeTies", "actor_type_matrix", "type_ties", "type_ties_table"]
 
 #: actor groups with fewer organisations than this are merged ("weitere Akteure")
 MIN_PER_TYPE = 3
@@ -79,6 +80,23 @@ def type_ties(network: SiteNetwork, *, min_per_type: int = MIN_PER_TYPE) -> Type
                     ties=ties, possible=possible)
 
 
+def type_ties_table(network: SiteNetwork, *, language: str = "de",
+                    min_per_type: int = MIN_PER_TYPE) -> pd.DataFrame:
+    """The matrix as a table (the chart's figures for screen readers): one row and one
+    column per actor group (with its number of organisations), cells "pairs (share)"."""
+    check_language(language)
+    t = type_ties(network, min_per_type=min_per_type)
+    names = [f"{_label(g, language)} ({fmt_int(n, language)})"
+             for g, n in zip(t.groups, t.organisations, strict=True)]
+    share = t.share
+    cells = [[f"{fmt_int(t.ties[i, j], language)} ({fmt_percent(share[i, j], 0, language)})"
+              if t.possible[i, j] > 0 else "\u2013" for j in range(len(names))]
+             for i in range(len(names))]
+    first = "Akteursgruppe" if language == "de" else "Actor group"
+    return pd.DataFrame([[name, *row] for name, row in zip(names, cells, strict=True)],
+                        columns=[first, *names])
+
+
 def _label(group: str, language: str) -> str:
     k = 0 if language == "de" else 1
     if group == OTHERS:
@@ -97,7 +115,7 @@ def actor_type_matrix(network: SiteNetwork, *, language: str = "de",
     n = len(names)
     share = table.share
     with chart_style():
-        figure = new_figure(width, 1.8 + 0.45 * max(n, 5))
+        figure = new_figure(width, 1.4 + 0.32 * max(n, 5))
         ax = figure.add_subplot()
         # vector cells (an SVG without embedded raster images)
         image = ax.pcolormesh(np.arange(n + 1) - 0.5, np.arange(n + 1) - 0.5,

@@ -9,13 +9,21 @@ from __future__ import annotations
 
 import pandas as pd
 
+from evaluation import columns as C
 from evaluation.participation import QUADRANTS, STAGES
 from evaluation.report.chart_store import draw
 from evaluation.report.charts import chart_html
 from evaluation.report.formatting import fmt_int, fmt_number, fmt_percent, html_table
-from evaluation.report.fragments import bullet_list, heading, note, paragraph
+from evaluation.report.fragments import (
+    bullet_list,
+    heading,
+    kept_together,
+    note,
+    paragraph,
+    screen_only,
+)
 from evaluation.report.netplots import ChartInputError, quick_win_matrix
-from evaluation.report.network_matrix import MIN_PER_TYPE, actor_type_matrix
+from evaluation.report.network_matrix import MIN_PER_TYPE, actor_type_matrix, type_ties_table
 from evaluation.report.texts import IDEA_STATUS, text
 from evaluation.report.view import SiteView
 
@@ -50,6 +58,14 @@ def _metric_rows(view: SiteView, language: str) -> list[tuple[str, str]]:
         rows.append((f"Beziehungen seit der {since}: neu / weggefallen" if de
                      else f"Ties since the {since}: new / ended",
                      f"{fmt_int(c.get('gained'), language)} / {fmt_int(c.get('lost'), language)}"))
+    p = view.partner_changes
+    if not p.empty and str(p[C.WAVE].iloc[-1]) == view.wave:
+        last = p.iloc[-1]
+        since = view.labels.wave_label(str(last["previous_wave"]), language)
+        rows.append((f"Partnerorganisationen seit der {since}: ausgestiegen / neu" if de
+                     else f"Partner organisations since the {since}: left / joined",
+                     f"{fmt_int(last['n_left'], language)} / "
+                     f"{fmt_int(last['n_joined'], language)}"))
     return rows
 
 
@@ -78,7 +94,16 @@ def network(view: SiteView, language: str = "de") -> str:
         chart = draw(view.chart_store, actor_type_matrix, view.network, language=language)
         caption = (f"Zusammenarbeit zwischen Akteursgruppen {view.names.within}" if de else
                    f"Cooperation between actor groups in {view.site_name}")
-        parts.append(chart_html(chart, language, caption=caption, max_width="40rem"))
+        parts = [kept_together(*parts, chart_html(chart, language, caption=caption,
+                                                  max_width="40rem"))]
+        matrix = type_ties_table(view.network, language=language)
+        first = matrix.columns[0]
+        parts.append(screen_only(html_table(
+            matrix, caption=("Zusammenarbeit zwischen Akteursgruppen als Tabelle: Paare von "
+                             "Organisationen (Anteil der möglichen Paare)" if de else
+                             "Cooperation between actor groups as a table: pairs of "
+                             "organisations (share of possible pairs)"),
+            language=language, index=False, row_header=first)))
         measures = pd.DataFrame(_metric_rows(view, language),
                                 columns=[text("metric", language), text("value", language)])
         parts.append(html_table(measures, caption=("Kennzahlen des Netzwerks" if de
@@ -174,7 +199,8 @@ def ideas(view: SiteView, language: str = "de") -> str:
             caption = (f"Ideen nach Umsetzbarkeit und Wirkung {view.names.within}"
                        if de else
                        f"Ideas by feasibility and impact in {view.site_name}")
-            parts.append(chart_html(chart, language, caption=caption, max_width="40rem"))
+            parts = [kept_together(*parts, chart_html(chart, language, caption=caption,
+                                                      max_width="40rem"))]
         table = pd.DataFrame({
             text("idea", language): [f"{t} ({i})" for t, i in
                                      zip(rated["title"], rated["idea"], strict=True)],

@@ -27,9 +27,13 @@ from evaluation.report.fragments import (
     bullet_list,
     esc,
     heading,
+    kept_together,
     note,
     paragraph,
+    paragraph_with_print_note,
     paragraphs,
+    print_only,
+    screen_only,
     style_block,
 )
 from evaluation.report.labels import month_year
@@ -129,7 +133,9 @@ def profile(view: SiteView, language: str = "de") -> str:
             ("The impact scale is" if n_outcomes == 1 else
              f"The {count_word(n_outcomes, 'en')} impact scales are")
             + " at the bottom, below the dotted line.")
-    parts.append(paragraph(intro))
+    parts.append(paragraph_with_print_note(
+        intro, "Die Werte stehen als Tabelle in der Bildschirmfassung dieses Berichts." if de
+        else "The figures are given as a table in this report's screen version."))
     if not view.pool_shown:
         parts.append(note(text("no_pool", language)))
     caption = (f"Erfolgsfaktoren und Wirkung {view.names.within} im Vergleich mit "
@@ -138,7 +144,7 @@ def profile(view: SiteView, language: str = "de") -> str:
                f"{view.n_pool_sites} other municipalities")
     chart = draw(view.chart_store, profile_chart, view, language=language)
     parts.append(chart_html(chart, language, caption=caption))
-    return "\n".join(parts)
+    return kept_together(*parts)
 
 
 def factor_table(view: SiteView, language: str = "de") -> str:
@@ -165,9 +171,10 @@ def factor_table(view: SiteView, language: str = "de") -> str:
     table_note = (f"– = weniger als {view.k} Antworten oder kein Vergleich möglich." if
                   language == "de" else
                   f"– = fewer than {view.k} answers or no comparison possible.")
-    return heading(3, text("factor_table", language), anchor="factor-table") + "\n" + html_table(
-        table, caption=caption, language=language, index=False,
-        row_header=text("factor", language), digits=2, note=table_note)
+    return screen_only(heading(3, text("factor_table", language), anchor="factor-table")
+                       + "\n" + html_table(table, caption=caption, language=language,
+                                           index=False, row_header=text("factor", language),
+                                           digits=2, note=table_note))
 
 
 def change(view: SiteView, language: str = "de") -> str:
@@ -198,7 +205,7 @@ def change(view: SiteView, language: str = "de") -> str:
     caption = (f"Veränderung von der {since} zur {now} {view.names.within}" if de else
                f"Change from the {since} to the {now} in {view.site_name}")
     chart = draw(view.chart_store, change_chart, view, language=language)
-    parts.append(chart_html(chart, language, caption=caption))
+    parts = [kept_together(*parts, chart_html(chart, language, caption=caption))]
     rows = view.change[view.change["clear"]]
     if rows.empty:
         parts.append(paragraph(
@@ -267,7 +274,9 @@ def challenges(view: SiteView, language: str = "de") -> str:
     caption = (f"Herausforderungen {view.names.within}" if de else
                f"Challenges in {view.site_name}")
     chart = draw(view.chart_store, challenges_chart, view, language=language)
-    parts.append(chart_html(chart, language, caption=caption))
+    parts = [kept_together(*parts, chart_html(chart, language, caption=caption), print_only(
+        "Die Anteile mit Intervallen stehen als Tabelle in der Bildschirmfassung." if de else
+        "The shares with intervals are given as a table in the screen version."))]
     rows = view.challenges
     table = pd.DataFrame({
         text("challenge", language): [_label(r, language) for _, r in rows.iterrows()],
@@ -284,8 +293,8 @@ def challenges(view: SiteView, language: str = "de") -> str:
     agree = view.labels.agree_text(language)
     caption = (f"Anteil der Zustimmung ({agree}) in Prozent" if de
                else f"Share agreeing ({agree}), in percent")
-    parts.append(html_table(table, caption=caption, language=language, index=False,
-                            row_header=text("challenge", language)))
+    parts.append(screen_only(html_table(table, caption=caption, language=language, index=False,
+                                        row_header=text("challenge", language))))
     return "\n".join(parts)
 
 

@@ -59,7 +59,10 @@ TEXT = {
                       "Partnerkommune; die Paare sind so gewählt, dass Stärken und "
                       "Entwicklungsbedarfe einander möglichst ergänzen.",
            "groups": "Peer-Workshops zu gemeinsamen Entwicklungsthemen:",
-           "group": "{label}: {learn} Kommunen mit Entwicklungsbedarf, {share} mit Stärke",
+           "group": "{label}: {learn} Kommunen mit Entwicklungsbedarf; {share} Kommunen mit "
+                    "Stärke stellen dort ihre Erfahrungen vor",
+           "group_one": "{label}: {learn} Kommunen mit Entwicklungsbedarf; eine Kommune mit "
+                        "Stärke stellt dort ihre Erfahrungen vor",
            "reading": "So lesen Sie die Befunde", "findings": "Die Befunde im Einzelnen",
            "legend": ["stark: über Wellen und Modelle hinweg gleich, Intervalle klar",
                       "mittel: in dieser Welle klar, noch nicht wiederholt bestätigt",
@@ -79,7 +82,10 @@ TEXT = {
                       "the pairs are chosen so that strengths and room to grow complement each "
                       "other as far as possible.",
            "groups": "Peer workshops on shared development topics:",
-           "group": "{label}: {learn} municipalities with room to grow, {share} with a strength",
+           "group": "{label}: {learn} municipalities with room to grow; {share} municipalities "
+                    "with a strength present their experience there",
+           "group_one": "{label}: {learn} municipalities with room to grow; one municipality "
+                        "with a strength presents its experience there",
            "reading": "How to read the findings", "findings": "The findings",
            "legend": ["strong: consistent across waves and models, clear intervals",
                       "medium: clear in this wave, not yet confirmed again",
@@ -119,9 +125,10 @@ def digest_payload(results: Any, *, wave: str | None = None, language: str = "de
     groups = peer_groups(results, wave=wave)
     topics = []
     for _, g in groups.groupby("group", sort=True):
-        topics.append(text["group"].format(label=g[f"label_{language}"].iloc[0],
-                                           learn=int((g["role"] == "learn").sum()),
-                                           share=int((g["role"] == "share").sum())))
+        share = int((g["role"] == "share").sum())
+        topics.append(text["group_one" if share == 1 else "group"].format(
+            label=g[f"label_{language}"].iloc[0], learn=int((g["role"] == "learn").sum()),
+            share=share))
     return {"language": language, "wave": wave, "project": str(meta.get("project") or ""),
             "subtitle": " · ".join(x for x in (str(meta.get("project") or ""), wave_label,
                                                 pool) if x),

@@ -103,6 +103,10 @@ class SiteView:
     peer_hints: dict[str, list[str]] = field(default_factory=dict)
     #: who answers questions about the report (the project's ``contact``)
     contact: dict[str, str] = field(default_factory=dict)
+    #: partner organisations kept, lost and gained between consecutive waves up to this one
+    #: (columns of ``network_partner_retention``: wave, previous_wave, n_before, n_left,
+    #: n_joined, n_after; a pair only where both waves reach k for the site)
+    partner_changes: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def previous_wave(self) -> str | None:
@@ -282,6 +286,22 @@ def _by_event(table: pd.DataFrame | None, site: str, wave: str, *, k: int = 5
     return grouped.reset_index()
 
 
+def _partner_changes(results: Results, site: str, wave: str, shown_waves: set[str],
+                     waves: list[str]) -> pd.DataFrame:
+    """The site's partner retention rows up to ``wave`` where both waves are shown."""
+    rows = _rows(results.table("network_partner_retention"), site=site)
+    if rows.empty or wave not in waves:
+        return pd.DataFrame()
+    upto = set(waves[:waves.index(wave) + 1])
+    keep = (rows[C.WAVE].isin(upto) & rows[C.WAVE].isin(shown_waves)
+            & rows["previous_wave"].isin(shown_waves))
+    columns = [C.WAVE, "previous_wave", "n_before", "n_left", "n_joined", "n_after"]
+    rows = rows.loc[keep, columns]
+    order = {w: i for i, w in enumerate(waves)}
+    return rows.sort_values(C.WAVE, key=lambda s: s.map(order), kind="stable").reset_index(
+        drop=True)
+
+
 def _few_raters_hidden(ideas: pd.DataFrame, k: int) -> pd.DataFrame:
     """Ideas rated by fewer than ``k`` people keep their title and status but lose their
     means and their quadrant (the k rule, as for every other figure of the report)."""
@@ -370,6 +390,9 @@ def build_site_view(results: Results, site: str, wave: str, *,
                             "rank", "outcome", "n", "converged") if c in drivers]
         drivers = drivers[keep].reset_index(drop=True)
     peer_hints = {}
+    site_shown = set(shown_table.loc[(shown_table[C.SITE] == site) & shown_table["shown"],
+                                     C.WAVE].astype(str))
+    partner_changes = _partner_changes(results, site, wave, site_shown, list(labels.wave_keys))
     if "site_vs_pool" in results.tables and base["n_pool_sites"] >= MIN_POOL_SITES:
         peer_hints = {language: partner_peer_hint(
             site, results, wave=wave, language=language,
@@ -377,7 +400,7 @@ def build_site_view(results: Results, site: str, wave: str, *,
             if language == "de"
             else None) for language in ("de", "en")}
     return SiteView(
-        shown=True, **base, peer_hints=peer_hints,
+        shown=True, **base, peer_hints=peer_hints, partner_changes=partner_changes,
         n=int(count[C.N]),
         invited=int(count["invited"]) if _number(count.get("invited")) else None,
         response_rate=_number(count.get("response_rate")),
