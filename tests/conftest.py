@@ -37,6 +37,30 @@ def report_sha256(folder: Path) -> dict[str, str]:
             if not k.startswith("_run") and not k.endswith(".lock")}
 
 
+#: the formats besides HTML that :func:`example_output` writes (where Chromium is installed)
+EXAMPLE_FORMATS = ("pdf",)
+
+
+@pytest.fixture(scope="session")
+def example_output(tmp_path_factory) -> Path:
+    """The example project run once per test process with real kernels and every format
+    (PDF where Chromium is installed), for the tests that read what a run writes."""
+    import time
+
+    from evaluation.pipeline import run_pipeline
+    from evaluation.render import chromium_path
+
+    out = tmp_path_factory.mktemp("example-output") / "example"
+    formats = EXAMPLE_FORMATS if chromium_path() is not None else ()
+    start = time.perf_counter()
+    summary = run_pipeline(EXAMPLE, out, jobs=2, progress=False, formats=formats)
+    print(f"example pipeline with {formats}: {time.perf_counter() - start:.0f} s "
+          f"{summary.seconds}")
+    assert summary.ok, [f.error for f in summary.failures] + [
+        r["error"] for r in summary.reports if r.get("failed")]
+    return out
+
+
 @pytest.fixture
 def example_copy(tmp_path: Path) -> Path:
     """A copy of the example project in the test's own folder (see :func:`copy_example`)."""

@@ -94,7 +94,10 @@ def test_the_manifest_records_data_hash_parameters_versions_and_every_output(bat
     assert len(manifest["data_sha256"]) == 64
     assert manifest["parameters"]["wave"] == "w3"
     assert "pandas" in manifest["versions"]
-    assert len(manifest["outputs"]) == 39  # 36 site reports, synthesis, slides, handout
+    pages = {k for k, v in manifest["outputs"].items() if v["format"] == "html"}
+    assert len(pages) == 40  # 36 site reports, synthesis, slides, handout, data dictionary
+    workbooks = {k for k, v in manifest["outputs"].items() if v["format"] == "xlsx"}
+    assert len(workbooks) == 19  # the example's default format: one per site, the team's
     assert manifest["outputs"]["partner/K03"]["failed"] is True
     assert manifest["pool"]["sites"] == 18
 
@@ -104,10 +107,12 @@ def test_a_rerun_with_unchanged_inputs_reuses_results_and_gives_identical_bytes(
     out, first = batch
     assert not first.reused_results
     before = _html_files(out)
+    books = {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*.xlsx"))}
     manifest_before = (out / "manifest.json").read_bytes()
     again = run_pipeline(EXAMPLE, out, jobs=2, notebooks=notebooks, progress=False)
     assert again.reused_results
     assert _html_files(out) == before
+    assert {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*.xlsx"))} == books
     assert (out / "manifest.json").read_bytes() == manifest_before
 
 

@@ -68,29 +68,53 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def run_project(project_path: str | Path, out_dir: str | Path, *,
-                jobs: int | None = None, scheduler: str | None = None) -> int:
+                jobs: int | None = None, scheduler: str | None = None,
+                formats: tuple[str, ...] = ()) -> int:
     """Run the batch, print what happened, return the exit code."""
     from evaluation.io import format_summary
     from evaluation.pipeline import run_pipeline
 
     summary = run_pipeline(project_path, out_dir, jobs=jobs, scheduler=scheduler,
-                           progress=None)
+                           progress=None, formats=formats)
     if summary.validation is not None and not summary.validation.ok:
         print(format_summary(summary.validation))
         print("\nNothing was written: fix the errors above and run again.")
         return EXIT_DATA_ERRORS
-    n_ok = sum(1 for r in summary.reports if not r.get("failed"))
+    files = [r for r in summary.reports if r["key"] in WRITTEN_ALWAYS
+             or r.get("format", "html") != "html"]
+    pages = [r for r in summary.reports if r not in files]
+    n_ok = sum(1 for r in pages if not r.get("failed"))
     reuse = " (computed results reused)" if summary.reused_results else ""
-    print(f"{n_ok} of {len(summary.reports)} reports written to {summary.out_dir}{reuse}")
+    print(f"{n_ok} of {len(pages)} reports written to {summary.out_dir}{reuse}")
+    if files:
+        counts = {}
+        for r in files:
+            counts[r["format"]] = counts.get(r["format"], 0) + (not r.get("failed"))
+        print("other files: " + ", ".join(f"{n} {fmt.upper()}" for fmt, n in counts.items()))
     print(f"index: {summary.out_dir / 'index.html'}")
     timing = ", ".join(f"{k} {v:.1f} s" for k, v in summary.seconds.items())
     print(f"time: {timing}")
-    if summary.failures:
-        print(f"\n{len(summary.failures)} report(s) FAILED:")
-        for failure in summary.failures:
-            print(f"  - {failure.key}: {failure.error}")
+    failed_files = [r for r in files if r.get("failed")]
+    if summary.failures or failed_files:
+        if summary.failures:
+            print(f"\n{len(summary.failures)} report(s) FAILED:")
+            for failure in summary.failures:
+                print(f"  - {failure.key}: {failure.error}")
+        if failed_files:
+            print(f"\n{len(failed_files)} file(s) FAILED:")
+            for record in failed_files:
+                print(f"  - {record['key']}: {record['error']}")
         return EXIT_DATA_ERRORS
     return EXIT_OK
+
+
+#: files of every run that are not reports (the data dictionary)
+WRITTEN_ALWAYS = ("data_dictionary",)
+
+
+def _formats(args: argparse.Namespace) -> tuple[str, ...]:
+    """The formats asked for on the command line (besides the project's)."""
+    return tuple(f for f, wanted in (("pdf", args.pdf), ("docx", args.docx)) if wanted)
 
 
 def _out_dir(args: argparse.Namespace) -> Path:
@@ -100,12 +124,13 @@ def _out_dir(args: argparse.Namespace) -> Path:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     out = Path(args.out) if args.out else Path("reports") / "example"
-    return run_project(example_project(), out, jobs=args.jobs, scheduler=args.scheduler)
+    return run_project(example_project(), out, jobs=args.jobs, scheduler=args.scheduler,
+                       formats=_formats(args))
 
 
 def cmd_run(args: argparse.Namespace) -> int:
     return run_project(Path(args.project), _out_dir(args), jobs=args.jobs,
-                       scheduler=args.scheduler)
+                       scheduler=args.scheduler, formats=_formats(args))
 
 
 def cmd_digest(args: argparse.Namespace) -> int:
@@ -219,6 +244,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--scheduler", metavar="ADDRESS",
                    help="Dask scheduler for the reports (tcp://host:8786); default: "
                         "'scheduler:' in the project file, else local worker processes")
+    p.add_argument("--pdf", action="store_true",
+                   help="also print every report to tagged PDF (needs Debian's chromium)")
+    p.add_argument("--docx", action="store_true",
+                   help="also write each partner report as a Word file (needs chromium)")
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("digest", help="only the conference digest (slides and handout)")
@@ -260,6 +289,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", help="output folder (default: reports/example)")
     p.add_argument("--jobs", type=int, default=None, help="parallel workers (default: cores)")
     p.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler for the reports")
+    p.add_argument("--pdf", action="store_true",
+                   help="also print every report to tagged PDF (needs Debian's chromium)")
+    p.add_argument("--docx", action="store_true",
+                   help="also write each partner report as a Word file (needs chromium)")
     p.set_defaults(func=cmd_demo)
     return parser
 

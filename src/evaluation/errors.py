@@ -230,6 +230,10 @@ class RenderError(EvaluationError, ValueError):
     """A report cannot be rendered with the options given (edition, language, branding)."""
 
 
+class PdfError(EvaluationError, RuntimeError):
+    """A page cannot be printed to PDF (Chromium missing, closed, or refusing a command)."""
+
+
 class OutputFolderError(EvaluationError, ValueError):
     """An output folder or file cannot be written safely (it holds inputs, is not ours, ...)."""
 

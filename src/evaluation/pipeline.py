@@ -33,7 +33,7 @@ import hashlib
 import logging
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -53,6 +53,7 @@ from evaluation.execution import (
     make_executor,
     run_batch,
 )
+from evaluation.formats import write_formats
 from evaluation.io import ValidationResult, validate_project
 from evaluation.render import (
     check_output_folder,
@@ -272,8 +273,10 @@ def _date(iso: str) -> Any:
 
 def run_pipeline(project_path: str | Path, out_dir: str | Path, *, jobs: int | None = None,
                  executor: Executor | None = None, progress: bool | None = None,
-                 notebooks: Path | None = None, scheduler: str | None = None) -> RunSummary:
-    """Run the whole batch for a project; see the module docstring."""
+                 notebooks: Path | None = None, scheduler: str | None = None,
+                 formats: Sequence[str] = ()) -> RunSummary:
+    """Run the whole batch for a project; see the module docstring. ``formats`` are written
+    besides those the project names (``outputs.formats``; see :mod:`evaluation.formats`)."""
     started = time.perf_counter()
     project = load_project(project_path)
     out = Path(out_dir).expanduser().resolve()
@@ -291,7 +294,8 @@ def run_pipeline(project_path: str | Path, out_dir: str | Path, *, jobs: int | N
         _start_writing(out, project)
         _write_outputs(project, validation, out, summary, jobs=jobs, executor=executor,
                        progress=progress, notebooks=notebooks or NOTEBOOK_DIR,
-                       scheduler=scheduler)
+                       scheduler=scheduler,
+                       formats=tuple(dict.fromkeys((*project.formats, *formats))))
         mark(out, complete=True, version=__version__)
     summary.seconds["total"] = time.perf_counter() - started
     return summary
@@ -306,7 +310,8 @@ def _start_writing(out: Path, project: Project) -> None:
 
 def _write_outputs(project: Project, validation: ValidationResult, out: Path,
                    summary: RunSummary, *, jobs: int | None, executor: Executor | None,
-                   progress: bool | None, notebooks: Path, scheduler: str | None) -> None:
+                   progress: bool | None, notebooks: Path, scheduler: str | None,
+                   formats: Sequence[str] = ()) -> None:
     """Compute (or reuse) the results and write every report, the index and the manifest."""
     key = cache_key(project)
     # the workers (and their warm kernels) start while this process computes
@@ -357,6 +362,11 @@ def _write_outputs(project: Project, validation: ValidationResult, out: Path,
         summary.reports.append({"key": task.key, "path": str(target), "failed": True,
                                 "sha256": hashlib.sha256(page.encode()).hexdigest()})
 
+    t0 = time.perf_counter()
+    summary.reports.extend(write_formats(project, results, out, summary.reports, wave=wave,
+                                         date=_date(date_iso), formats=formats,
+                                         workers=min(2, jobs or os.cpu_count() or 1)))
+    summary.seconds["formats"] = time.perf_counter() - t0
     write_atomic(out / "index.html", index_html(project, summary.reports, wave=wave,
                                                 date_iso=date_iso))
     record = manifest(parameters={"wave": wave, "editions": list(project.editions),
@@ -364,6 +374,7 @@ def _write_outputs(project: Project, validation: ValidationResult, out: Path,
                       data_sha256=key["data_sha256"], source_date=_date(date_iso),
                       project=project.name,
                       outputs={r["key"]: {"path": str(Path(r["path"]).relative_to(out)),
+                                          "format": r.get("format", "html"),
                                           "sha256": r["sha256"],
                                           "failed": bool(r.get("failed"))}
                                for r in summary.reports},

@@ -31,6 +31,8 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("peers",),
     ("report",),
     ("render",),
+    ("export",),  # workbooks, data dictionary; above render (its stylesheet, source date)
+    ("formats",),  # which formats a run writes besides HTML, each isolated
     ("pipeline",),
     ("cli",),
     ("",),  # the package's own __init__: the public API, on top of everything

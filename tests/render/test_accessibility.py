@@ -15,9 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from evaluation.pipeline import run_pipeline
 from tests.browser import chromium_available, open_page
-from tests.conftest import EXAMPLE, ROOT
+from tests.conftest import ROOT
 
 pytestmark = pytest.mark.slow
 
@@ -34,12 +33,9 @@ needs_tools = pytest.mark.skipif(
 
 
 @pytest.fixture(scope="module")
-def example_pages(tmp_path_factory) -> list[Path]:
-    out = tmp_path_factory.mktemp("axe") / "example"
-    summary = run_pipeline(EXAMPLE, out, jobs=2, progress=False)
-    assert summary.ok, [f.error for f in summary.failures]
-    pages = sorted(p for p in out.rglob("*.html") if "_run" not in p.parts)
-    assert len(pages) >= 40  # 36 site reports, synthesis, slides, handout, index
+def example_pages(example_output) -> list[Path]:
+    pages = sorted(p for p in example_output.rglob("*.html") if "_run" not in p.parts)
+    assert len(pages) >= 41  # 36 site reports, synthesis, slides, handout, index, dictionary
     return pages
 
 

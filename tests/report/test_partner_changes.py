@@ -41,7 +41,7 @@ def test_partners_leaving_make_a_key_message_with_counts_and_a_question_to_clari
 
 def test_a_loss_below_a_tenth_of_the_partners_is_no_key_message():
     view = build_site_view(_with_retention(), "K03", "w2")
-    assert 1 < PARTNER_LOSS_SHARE * 20
+    assert PARTNER_LOSS_SHARE * 20 > 1  # one of 20 is below the share
     assert "partners_left" not in {m.kind for m in key_messages(view, "de")}
 
 

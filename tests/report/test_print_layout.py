@@ -20,7 +20,8 @@ def test_every_chart_section_starts_with_its_heading_kept_with_its_chart():
                          (sections.challenges, "challenges")):
         html = make(view, "de")
         block = KEEP.match(html)
-        assert block is not None and block.group(1) == anchor
+        assert block is not None
+        assert block.group(1) == anchor
         assert "<figure" in block.group(0)  # heading, lead-in and chart in one block
 
 

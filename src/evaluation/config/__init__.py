@@ -29,7 +29,8 @@ __getattr__, __dir__, __all__ = lazy_loader.attach(
             "HIGHER_IS_BETTER", "LOWER_IS_BETTER", "load_codebook", "parse_codebook",
         ],
         "project": [
-            "EDITIONS", "MIN_K_FLOOR", "PARTICIPATION_TABLES", "PROJECT_FILE", "SURVEY_FORMATS",
+            "DEFAULT_FORMATS", "EDITIONS", "FORMATS", "MIN_K_FLOOR", "PARTICIPATION_TABLES",
+            "PROJECT_FILE", "SURVEY_FORMATS",
             "ONE_WAVE", "Branding", "Privacy", "Project", "Site", "SurveyFile", "Wave",
             "find_project_file",
         ],

@@ -18,7 +18,9 @@ from typing import Any
 from evaluation.config.codebook import Codebook, Label
 
 __all__ = [
+    "DEFAULT_FORMATS",
     "EDITIONS",
+    "FORMATS",
     "MIN_K_FLOOR",
     "ONE_WAVE",
     "PARTICIPATION_TABLES",
@@ -38,6 +40,10 @@ SURVEY_FORMATS = ("auto", "csv", "xlsx", "sav", "limesurvey", "sosci")
 PARTICIPATION_TABLES = ("roster", "events", "attendance", "ties", "ideas", "idea_ratings",
                         "goals")
 EDITIONS = ("partner", "evaluator")
+#: formats written beside the HTML reports: tagged PDF (Chromium), Excel workbooks, Word
+FORMATS = ("pdf", "xlsx", "docx")
+#: the formats a project gets when it names none (the cheap ones; PDF and Word on request)
+DEFAULT_FORMATS = ("xlsx",)
 MIN_K_FLOOR = 3
 
 
@@ -110,6 +116,8 @@ class Project:
     privacy: Privacy
     branding: Branding
     editions: tuple[str, ...]
+    #: formats besides HTML (:data:`FORMATS`): ``outputs.formats`` in project.yml
+    formats: tuple[str, ...] = DEFAULT_FORMATS
     scheduler: str | None = None
     #: how item nonresponse enters omega's factor model: ``pairwise`` (default) or
     #: ``listwise`` (only respondents who answered every item of the scale)

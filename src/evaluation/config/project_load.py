@@ -17,7 +17,9 @@ from typing import Any
 from evaluation.config.codebook import Codebook, Label, code_key, normalise_text
 from evaluation.config.codebook_load import load_codebook
 from evaluation.config.project import (
+    DEFAULT_FORMATS,
     EDITIONS,
+    FORMATS,
     MIN_K_FLOOR,
     ONE_WAVE,
     PARTICIPATION_TABLES,
@@ -163,6 +165,16 @@ class ProjectParser:
             if edition not in EDITIONS:
                 self.problem("outputs.editions", "unknown edition", value=edition,
                              expected=", ".join(EDITIONS))
+        raw_formats = outputs.get("formats", list(DEFAULT_FORMATS))
+        if not isinstance(raw_formats, list):
+            self.problem("outputs.formats", "expected a list of formats", value=raw_formats,
+                         expected="e.g. [pdf, xlsx, docx]")
+            raw_formats = list(DEFAULT_FORMATS)
+        formats = tuple(str(f).lower() for f in raw_formats if str(f).lower() != "html")
+        for fmt in formats:
+            if fmt not in FORMATS:
+                self.problem("outputs.formats", "unknown format" + did_you_mean(fmt, set(FORMATS)),
+                             value=fmt, expected=", ".join(FORMATS) + " (HTML is always written)")
         scheduler = data.get("scheduler")
         if scheduler is not None and not isinstance(scheduler, str):
             self.problem("scheduler", "must be a Dask scheduler address", value=scheduler)
@@ -193,6 +205,7 @@ class ProjectParser:
             language=language, codebook=codebook, instrument_path=instrument_path,
             waves=waves, sites=sites, survey_files=survey_files, participation=participation,
             privacy=privacy, branding=branding, editions=editions, scheduler=scheduler,
+            formats=tuple(dict.fromkeys(f for f in formats if f in FORMATS)),
             missing_items=missing_items, compare_by=tuple(compare_by),
             eye_level_by=eye_by, eye_level_scales=eye_scales, contact=contact,
         )

@@ -40,7 +40,7 @@ CONTACT_KEYS = frozenset({"name", "organisation", "email", "phone"})
 PRIVACY_KEYS = frozenset({"min_group_size", "open_benchmarking", "free_text",
                           "min_raters_per_organisation", "pseudonym_key_env"})
 BRANDING_KEYS = frozenset({"project_name", "logo", "colours"})
-OUTPUT_KEYS = frozenset({"editions"})
+OUTPUT_KEYS = frozenset({"editions", "formats"})
 ANALYSIS_KEYS = frozenset({"missing_items", "compare_by", "eye_level"})
 #: The eye-level comparison where a project does not configure it: the default instrument's
 #: paid/volunteer and actor-type groups on trust and benefit, where the codebook has them.

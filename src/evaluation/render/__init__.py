@@ -7,6 +7,8 @@
 ``output_folder``  where a run may write: refused folders, the marker, the lock
 ``provenance``  data hash, parameters, versions and the manifest
 ``htmlcheck``   checks of a rendered page on its HTML text
+``chromium``    headless Chromium over the DevTools protocol (a pipe, no port)
+``pdf``         reports printed to tagged, reproducible PDF by Chromium, and their tag checks
 
 Layer: above ``report`` and ``execution``.
 """
@@ -18,6 +20,9 @@ import lazy_loader
 __getattr__, __dir__, __all__ = lazy_loader.attach(
     __name__,
     submod_attrs={
+        "chromium": [
+            "BrowserError", "CdpPipe", "chromium_path", "launched", "svg_images_to_png",
+        ],
         "html": [
             "failure_page", "normalise_notebook", "render_html",
         ],
@@ -36,6 +41,9 @@ __getattr__, __dir__, __all__ = lazy_loader.attach(
         "page": [
             "EDITIONS", "LABELS", "TEMPLATE_DIR", "TEMPLATE_NAME", "page_context",
             "page_environment", "page_stylesheet",
+        ],
+        "pdf": [
+            "PRINT_OPTIONS", "PdfJob", "PdfOutcome", "normalise_pdf", "print_pdfs", "tag_problems",
         ],
         "provenance": [
             "DEFAULT_SOURCE_DATE", "PACKAGES", "data_hash", "manifest", "manifest_json",

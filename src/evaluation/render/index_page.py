@@ -29,6 +29,10 @@ TEXT = {
         "failed": "Fehlgeschlagen",
         "failed_one": "fehlgeschlagen",
         "note": "Fehlgeschlagene Berichte sind durch eine Seite ersetzt, die den Fehler nennt.",
+        "as_format": "als",
+        "team_heading": "Für das Evaluationsteam",
+        "dictionary": "Datenwörterbuch des Fragebogens (Items, Skalen, Codes)",
+        "workbook": "Alle Ergebnistabellen als Excel-Arbeitsmappe",
     },
     "en": {
         "title": "Evaluation reports",
@@ -48,8 +52,22 @@ TEXT = {
         "failed": "Failed",
         "failed_one": "failed",
         "note": "Failed reports are replaced by a page that names the error.",
+        "as_format": "as",
+        "team_heading": "For the evaluation team",
+        "dictionary": "Data dictionary of the questionnaire (items, scales, codes)",
+        "workbook": "Every results table as an Excel workbook",
     },
 }
+
+
+FORMAT_LABELS = {"pdf": "PDF", "xlsx": "Excel", "docx": "Word"}
+
+
+def _formats(key: str, written: set[str], text: Mapping[str, Any]) -> list[dict[str, str]]:
+    """Links to the other formats of the page ``key`` that were written."""
+    return [{"href": f"{key}.{ext}", "label": label,
+             "title": f"{text['as_format']} {label}"}
+            for ext, label in FORMAT_LABELS.items() if f"{key}.{ext}" in written]
 
 
 def index_html(project: Project, reports: Sequence[Mapping[str, Any]], *, wave: str,
@@ -71,12 +89,20 @@ def index_html(project: Project, reports: Sequence[Mapping[str, Any]], *, wave: 
         for edition in ("partner", "evaluator"):
             key = f"{edition}/{site.key}"
             links.append({"href": f"{key}.html" if key in written else None,
-                          "label": text[edition], "failed": key in failed})
+                          "label": text[edition], "failed": key in failed,
+                          "formats": _formats(key, written - failed, text)})
         rows.append({"key": site.key, "name": site.name, "links": links})
+    team = [{"href": key, "label": text[label]}
+            for key, label in (("data_dictionary.html", "dictionary"),
+                               ("evaluator/tables.xlsx", "workbook"))
+            if key.removesuffix(".html") in written - failed]
     template = page_environment().get_template("index_page.html.j2")
     return template.render(report=report, css_block=page_stylesheet(), text=text, rows=rows,
                            synthetic=project.synthetic, synthesis_href="synthesis.html",
                            synthesis_failed="synthesis" in failed,
+                           synthesis_formats=_formats("synthesis", written - failed, text),
+                           handout_formats=_formats("digest/handout", written - failed, text),
+                           team=team,
                            digest=[{"href": "digest/slides.html", "label": text["slides"],
                                     "failed": "digest" in failed},
                                    {"href": "digest/handout.html", "label": text["handout"],

@@ -1,0 +1,35 @@
+"""Formats partners and funders ask for: Excel workbooks and the data dictionary.
+
+``site_workbook``       one site's partner report as an Excel workbook, built from its
+                        :class:`~evaluation.report.SiteView` (the privacy boundary)
+``evaluator_workbook``  every table of a run in one workbook, with an index and the data
+                        dictionary (evaluation team only: it holds respondent-level tables)
+``dictionary``          the data dictionary of a codebook as a tidy frame and an offline page
+``workbook``            shared by both workbooks: safe cells, sheet names, reproducible bytes
+
+Layer: above ``render`` (its stylesheet and source date), ``report``, ``results`` and
+``config``.
+"""
+
+import lazy_loader
+
+# Names load from their module on first use (SPEC 1): importing the package costs nothing,
+# and openpyxl is imported only when a workbook is written.
+__getattr__, __dir__, __all__ = lazy_loader.attach(
+    __name__,
+    submod_attrs={
+        "dictionary": [
+            "DICTIONARY_COLUMNS", "DICTIONARY_HEADERS", "data_dictionary", "data_dictionary_html",
+        ],
+        "evaluator_workbook": [
+            "write_evaluator_workbook",
+        ],
+        "site_workbook": [
+            "write_site_workbook",
+        ],
+        "workbook": [
+            "COUNT_FORMAT", "EXCEL_MAX_CELL_TEXT", "EXCEL_MAX_COLUMNS", "EXCEL_MAX_ROWS",
+            "MEAN_FORMAT", "SHARE_FORMAT", "SHEET_NAME_LIMIT", "unique_sheet_names",
+        ],
+    },
+)
