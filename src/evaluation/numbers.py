@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["NUMBER_PATTERN", "parse_number"]
+__all__ = ["NUMBER_PATTERN", "finite_or_none", "parse_number"]
 
 #: What a number in a cell may look like (after stripping surrounding spaces).
 NUMBER_PATTERN = re.compile(r"-?(?:[0-9]+(?:[.,][0-9]+)?|[.,][0-9]+)")
@@ -30,3 +30,16 @@ def parse_number(text: object) -> float | None:
     if not NUMBER_PATTERN.fullmatch(cleaned):
         return None
     return float(cleaned.replace(",", "."))
+
+
+def finite_or_none(value: object) -> float | None:
+    """A computed value (not a data cell) as a float, ``None`` where it is missing or NaN.
+
+    >>> finite_or_none(2), finite_or_none(None), finite_or_none(float("nan"))
+    (2.0, None, None)
+    """
+    try:
+        out = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return None if out != out else out

@@ -1,10 +1,9 @@
 """The words of the site workbook in German and English: sheet names, headers, what each
 column means, assessments and the explanation sheet.
 
-Assessments and fixed phrases follow the partner report (``evaluation.report.texts``,
-``evaluation.report.sections``) word for word, so that the workbook and the page say the same;
-``tests/export`` checks that they stay equal. They are repeated here because the report
-offers them only inside its own package.
+Assessments, changes and every fixed phrase of the partner report come from the report
+itself (``evaluation.report.assessment``, ``change_reading``, ``text``), so that the workbook
+and the page say the same; only what the page does not say is worded here.
 """
 
 from __future__ import annotations
@@ -15,14 +14,20 @@ from typing import Any
 
 from evaluation.language import check_language
 from evaluation.participation import STAGES
-from evaluation.report import SiteView, fmt_date, fmt_int, fmt_percent
+from evaluation.report import (
+    MIN_POOL_SITES,
+    SiteView,
+    change_reading,
+    fmt_date,
+    fmt_int,
+    fmt_percent,
+    text,
+)
+from evaluation.report import assessment as report_assessment
 
-__all__ = ["CHALLENGE_WORDS", "IDEA_STATUS", "MIN_POOL_SITES", "PARTICIPATION_METRICS", "WORDS",
+__all__ = ["CHALLENGE_WORDS", "IDEA_STATUS", "PARTICIPATION_METRICS", "WORDS",
            "assessment", "change_words", "explanation", "word"]
 
-#: Fewer other sites than this and the report shows no comparison
-#: (``evaluation.report.view.MIN_POOL_SITES``, which the report keeps to itself).
-MIN_POOL_SITES = 3
 
 WORDS: Mapping[str, tuple[str, str]] = {
     "title": ("Netzwerkbericht {site}: Tabellen", "Network report {site}: tables"),
@@ -164,18 +169,7 @@ WORDS: Mapping[str, tuple[str, str]] = {
     "reached_means": ("Ob die angestrebte Stufe erreicht ist.",
                       "Whether the stage targeted is reached."),
     # words in cells (as the partner report says them)
-    "above": ("über dem Durchschnitt", "above average"),
-    "below": ("unter dem Durchschnitt", "below average"),
-    "below_good": ("unter dem Durchschnitt (hier günstig)", "below average (good here)"),
-    "above_bad": ("über dem Durchschnitt (hier ungünstig)", "above average (unfavourable here)"),
-    "within": ("kein deutlicher Unterschied", "no clear difference"),
-    "hidden": ("zu wenige Antworten", "too few answers"),
     "no_pool": ("kein Vergleich möglich", "no comparison possible"),
-    "higher": ("deutlich gestiegen", "clearly higher"),
-    "lower": ("deutlich gesunken", "clearly lower"),
-    "worse_here": ("hier ungünstig", "unfavourable here"),
-    "better_here": ("hier günstig", "good here"),
-    "no_clear_change": ("keine deutliche Veränderung", "no clear change"),
     "challenge_higher": ("\u25b2 deutlich häufiger als anderswo",
                          "\u25b2 clearly more often than elsewhere"),
     "status_idea": ("Idee", "idea"), "status_planned": ("geplant", "planned"),
@@ -286,24 +280,20 @@ PARTICIPATION_METRICS: Mapping[str, bool] = {
 
 
 def word(key: str, language: str, **values: Any) -> str:
-    """The words ``key`` in ``language`` with their placeholders filled."""
-    pair = WORDS[key]
-    text = pair[0] if check_language(language) == "de" else pair[1]
-    return text.format(**values) if values else text
+    """The words ``key`` in ``language`` with their placeholders filled: the workbook's own,
+    else the partner report's (:func:`evaluation.report.text`)."""
+    pair = WORDS.get(key)
+    if pair is None:
+        return text(key, language, **values)
+    chosen = pair[0] if check_language(language) == "de" else pair[1]
+    return chosen.format(**values) if values else chosen
 
 
 def assessment(row: Mapping[str, Any], *, pool_shown: bool, language: str) -> str:
     """A profile row's flag in words, as the partner report's table says it."""
-    if row["suppressed"]:
-        return word("hidden", language)
-    if not pool_shown:
+    if not row["suppressed"] and not pool_shown:
         return word("no_pool", language)
-    lower_is_better = not row.get("higher_is_better", True)
-    if row["flag"] == "strength":
-        return "\u25b2 " + word("below_good" if lower_is_better else "above", language)
-    if row["flag"] == "weakness":
-        return "\u25bc " + word("above_bad" if lower_is_better else "below", language)
-    return word("within", language)
+    return report_assessment(row, language)  # type: ignore[arg-type]
 
 
 def change_words(difference: Any, clear: bool, higher_is_better: bool, language: str) -> str:
@@ -311,11 +301,7 @@ def change_words(difference: Any, clear: bool, higher_is_better: bool, language:
     value = float(difference) if difference is not None else math.nan
     if not clear or math.isnan(value):
         return word("no_clear_change", language)
-    words = ("\u25b2 " + word("higher", language)) if value > 0 else (
-        "\u25bc " + word("lower", language))
-    if higher_is_better:
-        return words
-    return f"{words} ({word('worse_here' if value > 0 else 'better_here', language)})"
+    return change_reading(value, higher_is_better, language)
 
 
 def _facts(view: SiteView, language: str) -> list[list[str]]:

@@ -22,7 +22,6 @@ Numbers are stored unrounded and shown with two decimals (means) or as percent (
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,7 +32,6 @@ import pandas as pd
 from evaluation.export.site_words import (
     CHALLENGE_WORDS,
     IDEA_STATUS,
-    MIN_POOL_SITES,
     PARTICIPATION_METRICS,
     assessment,
     change_words,
@@ -51,9 +49,10 @@ from evaluation.export.workbook import (
     unique_sheet_names,
 )
 from evaluation.language import check_language
+from evaluation.numbers import finite_or_none
 from evaluation.participation import QUADRANTS
 from evaluation.render import source_date
-from evaluation.report import SiteView
+from evaluation.report import MIN_POOL_SITES, SiteView
 
 __all__ = ["write_site_workbook"]
 
@@ -74,16 +73,8 @@ def _label(row: pd.Series, language: str) -> str:
     return str(row["label_de"] if language == "de" else row["label_en"])
 
 
-def _number(value: Any) -> float | None:
-    try:
-        out = float(value)
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(out) else out
-
-
 def _count(value: Any) -> int | None:
-    number = _number(value)
+    number = finite_or_none(value)
     return None if number is None else int(number)
 
 
@@ -112,9 +103,9 @@ def _profile(view: SiteView, language: str) -> Sheet | None:
         [_label(r, language) for _, r in rows.iterrows()],
         [_kind(k, language) for k in rows["kind"]],
         [None if r["suppressed"] else _count(r["n"]) for _, r in rows.iterrows()],
-        *([None if r["suppressed"] else _number(r[c]) for _, r in rows.iterrows()]
+        *([None if r["suppressed"] else finite_or_none(r[c]) for _, r in rows.iterrows()]
           for c in ("mean", "ci_low", "ci_high")),
-        *([_number(r[c]) if pool and not r["suppressed"] else None
+        *([finite_or_none(r[c]) if pool and not r["suppressed"] else None
            for _, r in rows.iterrows()] for c in ("benchmark", "difference")),
         [assessment(r, pool_shown=pool, language=language) for _, r in rows.iterrows()],
     ]
@@ -137,7 +128,7 @@ def _change(view: SiteView, table: pd.DataFrame, key: str, language: str) -> She
         [_label(r, language) for _, r in table.iterrows()],
         [_kind(k, language) for k in table["kind"]],
         *([_count(v) for v in table[c]] for c in ("n_from", "n_to")),
-        *([_number(v) for v in table[c]] for c in ("mean_from", "mean_to", "difference",
+        *([finite_or_none(v) for v in table[c]] for c in ("mean_from", "mean_to", "difference",
                                                    "ci_low", "ci_high")),
         [change_words(r["difference"], bool(r["clear"]),
                       view.labels.scale(str(r["scale"])).higher_is_better, language)
@@ -158,7 +149,7 @@ def _trend(view: SiteView, language: str) -> Sheet | None:
                *(h("mean_in", wave=view.labels.wave_label(w, language)) for w in waves)]
     values = [[_label(r, language) for _, r in view.trend.iterrows()],
               [_kind(k, language) for k in view.trend["kind"]],
-              *([_number(v) for v in view.trend[w]] for w in waves)]
+              *([finite_or_none(v) for v in view.trend[w]] for w in waves)]
     return _sheet("trend", columns, values, language,
                   formats={2 + i: MEAN_FORMAT for i in range(len(waves))},
                   about=word("trend_about", language, k=view.k))
@@ -175,9 +166,9 @@ def _challenges(view: SiteView, language: str) -> Sheet | None:
     values = [
         [_label(r, language) for _, r in rows.iterrows()],
         [_count(v) for v in rows["n"]],
-        *([_number(v) for v in rows[c]] for c in ("share_agree", "share_ci_low",
+        *([finite_or_none(v) for v in rows[c]] for c in ("share_agree", "share_ci_low",
                                                   "share_ci_high")),
-        [_number(v) if pool else None for v in rows["others_share_agree"]],
+        [finite_or_none(v) if pool else None for v in rows["others_share_agree"]],
         [word(CHALLENGE_WORDS["higher" if f == "higher" else "none" if pool else "no_pool"],
               language) for f in rows["flag"]],
     ]
@@ -189,14 +180,14 @@ def _challenges(view: SiteView, language: str) -> Sheet | None:
 
 def _participation(view: SiteView, language: str) -> Sheet | None:
     metrics = [(m, view.participation[m]) for m in PARTICIPATION_METRICS
-               if _number(view.participation.get(m)) is not None]
+               if finite_or_none(view.participation.get(m)) is not None]
     if not metrics:
         return None
     h = _builder(language)
     columns = [h("measure"), h("count"), h("share")]
     values = [[word(f"metric_{m}", language) for m, _ in metrics],
               [None if PARTICIPATION_METRICS[m] else _count(v) for m, v in metrics],
-              [_number(v) if PARTICIPATION_METRICS[m] else None for m, v in metrics]]
+              [finite_or_none(v) if PARTICIPATION_METRICS[m] else None for m, v in metrics]]
     return _sheet("participation", columns, values, language,
                   formats={1: COUNT_FORMAT, 2: SHARE_FORMAT},
                   about=word("participation_about", language))
@@ -212,7 +203,7 @@ def _events(view: SiteView, language: str) -> Sheet | None:
     values = [[view.labels.event_type(str(e), language) for e in events["event_type"]],
               *([_count(v) for v in events[c]] for c in ("n_events", "n_attendances",
                                                          "attendees")),
-              [_number(v) for v in events["decision_maker_share"]]]
+              [finite_or_none(v) for v in events["decision_maker_share"]]]
     return _sheet("events", columns, values, language,
                   formats={1: COUNT_FORMAT, 2: COUNT_FORMAT, 3: COUNT_FORMAT, 4: SHARE_FORMAT},
                   about=word("events_about", language))
@@ -240,7 +231,7 @@ def _ideas(view: SiteView, language: str) -> Sheet | None:
               [word(IDEA_STATUS[str(s)], language) if str(s) in IDEA_STATUS else str(s)
                for s in ideas["status"]],
               [_count(r.get("n_raters")) if rated(r) else None for _, r in ideas.iterrows()],
-              *([_number(r.get(c)) if rated(r) else None for _, r in ideas.iterrows()]
+              *([finite_or_none(r.get(c)) if rated(r) else None for _, r in ideas.iterrows()]
                 for c in ("feasibility", "impact")),
               [group(r) for _, r in ideas.iterrows()]]
     return _sheet("ideas", columns, values, language,

@@ -59,13 +59,19 @@ __getattr__, __dir__, __all__ = lazy_loader.attach(
             "AGGREGATION_READINGS", "AGREEMENT_READINGS", "DRIVER_LABELS", "EYE_LEVEL_LABELS",
             "aggregation_reading", "describe_association", "driver_reading", "eye_level_reading",
         ],
+        "sections": [
+            "assessment",
+        ],
         "slide_cells": [
             "DIGEST_MIMETYPE", "TEXT", "digest_payload", "digest_text", "drivers_chart",
             "show_chart", "show_finding", "show_key_message", "show_payload",
             "show_peer_learning", "show_reading", "show_title",
         ],
+        "texts": [
+            "change_reading", "text",
+        ],
         "view": [
-            "SiteView", "build_site_view",
+            "MIN_POOL_SITES", "SiteView", "build_site_view",
         ],
     },
 )

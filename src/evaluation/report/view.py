@@ -31,6 +31,7 @@ import pandas as pd
 from evaluation import columns as C
 from evaluation.errors import ReportError
 from evaluation.network import network_from_record
+from evaluation.numbers import finite_or_none
 from evaluation.peers import partner_peer_hint
 from evaluation.report.chart_store import STORE_DIR
 from evaluation.report.grammar import NameForms, german_forms
@@ -138,14 +139,6 @@ def _rows(table: pd.DataFrame | None, **where: Any) -> pd.DataFrame:
     return table[mask]
 
 
-def _number(value: Any) -> float | None:
-    try:
-        out = float(value)
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(out) else out
-
-
 def _trend_table(results: Results, labels: Labels, site: str, wave: str) -> pd.DataFrame:
     """The site's means per scale over every wave up to ``wave`` (below k: NaN)."""
     order = list(labels.wave_keys)
@@ -188,7 +181,7 @@ def _factor_table(results: Results, labels: Labels, site: str, wave: str) -> pd.
             record[name] = float(np.quantile(means, q)) if len(means) else math.nan
         for column in ("mean", "ci_low", "ci_high", "benchmark", "difference",
                        "difference_ci_low", "difference_ci_high"):
-            record[column] = math.nan if suppressed else _number(row[column])
+            record[column] = math.nan if suppressed else finite_or_none(row[column])
         record["flag"] = "none" if suppressed else str(row.get("flag") or "none")
         rows.append(record)
     return pd.DataFrame(rows, columns=FACTOR_COLUMNS)
@@ -213,12 +206,14 @@ def _change_table(results: Results, labels: Labels, site: str, wave: str, *,
     for key in labels.scale_order(rows[C.SCALE]):
         row = rows[rows[C.SCALE] == key].iloc[0]
         info = labels.scale(key)
-        low, high = _number(row[C.CI_LOW]), _number(row[C.CI_HIGH])
+        low, high = finite_or_none(row[C.CI_LOW]), finite_or_none(row[C.CI_HIGH])
         out.append({"scale": key, "kind": info.kind, "label_de": info.label_de,
                     "label_en": info.label_en, "wave_from": wave_from,
                     "n_from": int(row["n_from"]), "n_to": int(row["n_to"]),
-                    "mean_from": _number(row["mean_from"]), "mean_to": _number(row["mean_to"]),
-                    "difference": _number(row["difference"]), "ci_low": low, "ci_high": high,
+                    "mean_from": finite_or_none(row["mean_from"]),
+                    "mean_to": finite_or_none(row["mean_to"]),
+                    "difference": finite_or_none(row["difference"]), "ci_low": low,
+                    "ci_high": high,
                     "clear": bool(low is not None and high is not None
                                   and (low > 0 or high < 0))})
     return pd.DataFrame(out, columns=CHANGE_COLUMNS), wave_from
@@ -402,8 +397,8 @@ def build_site_view(results: Results, site: str, wave: str, *,
     return SiteView(
         shown=True, **base, peer_hints=peer_hints, partner_changes=partner_changes,
         n=int(count[C.N]),
-        invited=int(count["invited"]) if _number(count.get("invited")) else None,
-        response_rate=_number(count.get("response_rate")),
+        invited=int(count["invited"]) if finite_or_none(count.get("invited")) else None,
+        response_rate=finite_or_none(count.get("response_rate")),
         factors=factors,
         change=change, change_from=change_from, since_baseline=since_baseline,
         trend=_trend_table(results, labels, site, wave),
