@@ -194,8 +194,13 @@ def _pooled_change(ctx: DigestContext) -> dict[str, Any] | None:
                      f"; none shows such a {'fall' if rise else 'rise'}. ") if other.empty else
              ctx.say(f"; bei {len(other)} für einen Rückgang ({listed(other)}). ",
                      f"; for {len(other)} that of a fall ({listed(other)}). "))
-    text += (ctx.say(f"Nach Korrektur für {m} Tests (Holm) bleiben {len(held)} gesichert.",
-                     f"After correcting for {m} tests (Holm), {len(held)} remain secured.")
+    one = len(held) == 1
+    text += (ctx.say(f"Nach Korrektur für {m} Tests (Holm) "
+                     + (f"bleibt eine gesichert: {ctx.label(held.iloc[0][C.SCALE])}." if one
+                        else f"bleiben {len(held)} gesichert."),
+                     f"After correcting for {m} tests (Holm), "
+                     + (f"one remains secured: {ctx.label(held.iloc[0][C.SCALE])}." if one
+                        else f"{len(held)} remain secured."))
              if not held.empty else
              ctx.say(f"Nach Korrektur für {m} Tests (Holm) ist keine dieser Veränderungen "
                      f"gesichert; es sind Hinweise, keine Belege.",

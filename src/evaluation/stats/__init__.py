@@ -10,6 +10,7 @@ manner of pingouin; the numpydoc of each function names the R call that gives th
 ``reml``, ``icc``       random-intercept variance components (REML) and ICC(1)/ICC(2)
 ``rwg``                 within-group agreement rwg(j)
 ``mixed``, ``mixed_profiled``   random-intercept models with fixed effects
+``nested``              site and person (nested in site) intercepts with fixed effects
 ``rank_tests``          Kruskal-Wallis, Mann-Whitney, Dunn with their effect sizes
 ``multiple_testing``    Holm and Benjamini-Hochberg
 ``welch``               means with t intervals and Welch's difference
@@ -49,6 +50,9 @@ __getattr__, __dir__, __all__ = lazy_loader.attach(
         ],
         "multiple_testing": [
             "PAdjust", "adjust_pvalues",
+        ],
+        "nested": [
+            "SINGULAR_PERSON", "SINGULAR_SITE", "NestedFit", "fit_nested_intercepts",
         ],
         "omega": [
             "OmegaPoint", "OmegaResult", "bootstrap_omega", "mcdonald_omega",
