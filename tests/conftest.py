@@ -38,13 +38,13 @@ def report_sha256(folder: Path) -> dict[str, str]:
 
 
 #: the formats besides HTML that :func:`example_output` writes (where Chromium is installed)
-EXAMPLE_FORMATS = ("pdf",)
+EXAMPLE_FORMATS = ("pdf", "docx")
 
 
 @pytest.fixture(scope="session")
 def example_output(tmp_path_factory) -> Path:
     """The example project run once per test process with real kernels and every format
-    (PDF where Chromium is installed), for the tests that read what a run writes."""
+    (PDF and Word where Chromium is installed), for the tests that read what a run writes."""
     import time
 
     from evaluation.pipeline import run_pipeline

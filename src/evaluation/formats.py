@@ -36,7 +36,7 @@ from typing import Any
 from evaluation import columns as C
 from evaluation.atomic import write_atomic
 from evaluation.config import Project
-from evaluation.errors import EvaluationError
+from evaluation.errors import EvaluationError, PdfError
 from evaluation.results import TABLES, Results
 
 log = logging.getLogger("evaluation")
@@ -131,16 +131,18 @@ def _pdfs(out: Path, pages: Sequence[Mapping[str, Any]], date: dt.datetime,
 def _word(out: Path, pages: Sequence[Mapping[str, Any]], date: dt.datetime
           ) -> list[dict[str, Any]]:
     from evaluation.export import html_to_docx
-    from evaluation.render import svg_images_to_png
+    from evaluation.render import launched, svgs_to_png_with
 
     records = []
-    for r in pages:
-        page = Path(r["path"])
-        target = page.with_suffix(".docx")
-        records.append(_isolated(
-            out, f"{r['key']}.docx", target, "docx",
-            lambda p=page, t=target: html_to_docx(p.read_text(encoding="utf-8"), t,
-                                                  svg_to_png=svg_images_to_png, stamp=date)))
+    with launched() as pipe:  # one browser draws the charts of every page
+        for r in pages:
+            page = Path(r["path"])
+            target = page.with_suffix(".docx")
+            records.append(_isolated(
+                out, f"{r['key']}.docx", target, "docx",
+                lambda p=page, t=target: html_to_docx(
+                    p.read_text(encoding="utf-8"), t, stamp=date,
+                    svg_to_png=lambda svgs: svgs_to_png_with(pipe, svgs))))
     return records
 
 
@@ -158,9 +160,17 @@ def write_formats(project: Project, results: Results, out: Path,
         path, data_dictionary_html(project.codebook, project.language, project=project)))]
     if "xlsx" in formats:
         records += _workbooks(project, results, out, wave)
-    if "pdf" in formats:
-        records += _pdfs(out, [r for r in written if r["key"].startswith(PDF_PAGES)], date,
-                         workers)
-    if "docx" in formats:
-        records += _word(out, [r for r in written if r["key"].startswith("partner/")], date)
+    printed = [r for r in written if r["key"].startswith(PDF_PAGES)]
+    partner = [r for r in written if r["key"].startswith("partner/")]
+    for fmt, pages, write in (("pdf", printed, lambda: _pdfs(out, printed, date, workers)),
+                              ("docx", partner, lambda: _word(out, partner, date))):
+        if fmt not in formats:
+            continue
+        try:
+            records += write()
+        except PdfError as exc:  # no browser at all: every file of the format failed
+            log.warning("no %s files: %s", fmt.upper(), exc)
+            records += [_record(out, f"{r['key']}.{fmt}",
+                                Path(r["path"]).with_suffix(f".{fmt}"), fmt, error=str(exc))
+                        for r in pages]
     return records

@@ -94,3 +94,24 @@ def test_the_index_links_and_the_manifest_hashes_every_format(example_output):
         assert hashlib.sha256(path.read_bytes()).hexdigest() == record["sha256"], key
         if record["format"] != "html" or key == "data_dictionary":
             assert f'href="{Path(record["path"]).as_posix()}"' in index, key
+
+
+def test_without_a_browser_every_pdf_and_word_file_fails_alone_and_the_rest_is_written(
+        example_output, tmp_path, monkeypatch):
+    from evaluation.config import load_project
+    from evaluation.formats import write_formats
+    from tests.conftest import EXAMPLE
+
+    monkeypatch.setenv("CHROMIUM", str(tmp_path / "no-such-browser"))
+    (tmp_path / "partner").mkdir()
+    page = tmp_path / "partner" / "K07.html"
+    page.write_bytes((example_output / "partner" / "K07.html").read_bytes())
+    records = write_formats(load_project(EXAMPLE), load_results(example_output / "_run"),
+                            tmp_path, [{"key": "partner/K07", "path": str(page)}], wave="w3",
+                            date=source_date(None), formats=("pdf", "docx"))
+    by_key = {r["key"]: r for r in records}
+    assert by_key["data_dictionary"].get("failed") is None
+    for key in ("partner/K07.pdf", "partner/K07.docx"):
+        assert by_key[key]["failed"] is True
+        assert "Chromium was not found" in by_key[key]["error"]
+    assert not (tmp_path / "partner" / "K07.pdf").exists()

@@ -157,7 +157,10 @@ def wave_model(
         endog, sites = part[value].reset_index(drop=True), part[site].reset_index(drop=True)
         persons, n_persons = None, np.nan
         if person is not None:
+            # as lme4's site:respondent, a respondent is nested in a site: one who answered
+            # for two sites counts as two persons (the site model must not stop for them)
             persons = _person_ids(part[person].reset_index(drop=True), person)
+            persons = sites.astype(str) + "\x1f" + persons.astype(str)
             n_persons = int(persons.nunique())
         fit, note = _fit(endog, exog, sites, persons, part[wave].to_numpy(), reml=reml,
                          site=site, person=person, head=head)

@@ -6,6 +6,8 @@
                         dictionary (evaluation team only: it holds respondent-level tables)
 ``dictionary``          the data dictionary of a codebook as a tidy frame and an offline page
 ``workbook``            shared by both workbooks: safe cells, sheet names, reproducible bytes
+``site_docx``           a site's rendered partner page as a Word document for editing
+                        (python-docx; charts drawn as PNG by Chromium), reproducible bytes
 
 Layer: above ``render`` (its stylesheet and source date), ``report``, ``results`` and
 ``config``.
@@ -14,7 +16,7 @@ Layer: above ``render`` (its stylesheet and source date), ``report``, ``results`
 import lazy_loader
 
 # Names load from their module on first use (SPEC 1): importing the package costs nothing,
-# and openpyxl is imported only when a workbook is written.
+# openpyxl only when a workbook is written, python-docx only when a Word file is.
 __getattr__, __dir__, __all__ = lazy_loader.attach(
     __name__,
     submod_attrs={
@@ -23,6 +25,9 @@ __getattr__, __dir__, __all__ = lazy_loader.attach(
         ],
         "evaluator_workbook": [
             "write_evaluator_workbook",
+        ],
+        "site_docx": [
+            "DOCX_AUTHOR", "HEADING_STYLES", "SvgToPng", "docx_bytes", "html_to_docx",
         ],
         "site_workbook": [
             "write_site_workbook",

@@ -22,6 +22,7 @@ __getattr__, __dir__, __all__ = lazy_loader.attach(
     submod_attrs={
         "chromium": [
             "BrowserError", "CdpPipe", "chromium_path", "launched", "svg_images_to_png",
+            "svgs_to_png_with",
         ],
         "html": [
             "failure_page", "normalise_notebook", "render_html",

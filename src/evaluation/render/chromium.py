@@ -26,7 +26,8 @@ from typing import Any
 
 from evaluation.errors import PdfError
 
-__all__ = ["FLAGS", "BrowserError", "CdpPipe", "chromium_path", "launched", "svg_images_to_png"]
+__all__ = ["FLAGS", "BrowserError", "CdpPipe", "chromium_path", "launched", "svg_images_to_png",
+           "svgs_to_png_with"]
 
 FLAGS = (
     "--headless",
@@ -222,31 +223,36 @@ def launched(*extra_flags: str) -> Iterator[CdpPipe]:
         shutil.rmtree(profile, ignore_errors=True)
 
 
-def svg_images_to_png(svgs: list[str], *, scale: float = 2.0, timeout: float = 60.0
-                      ) -> list[bytes]:
-    """Each SVG text drawn as a PNG at ``scale`` times its size (for formats that cannot show
-    SVG, such as Word); one browser for all."""
+def svgs_to_png_with(pipe: CdpPipe, svgs: list[str], *, scale: float = 2.0,
+                     timeout: float = 60.0) -> list[bytes]:
+    """Each SVG text drawn as a PNG at ``scale`` times its size, in the browser behind
+    ``pipe`` (for formats that cannot show SVG, such as Word)."""
     import base64
     import re
 
     pngs = []
-    with launched() as pipe:
-        for svg in svgs:
-            size = re.search(r'<svg[^>]*\bwidth="([\d.]+)pt"[^>]*\bheight="([\d.]+)pt"', svg)
-            width, height = ((float(size.group(1)) * 4 / 3, float(size.group(2)) * 4 / 3)
-                             if size else (800.0, 600.0))
-            page = ("<!DOCTYPE html><html><head><style>html,body{margin:0;background:#fff}"
-                    "img{display:block}</style></head><body><img src=\"data:image/svg+xml;"
-                    f"base64,{base64.b64encode(svg.encode()).decode()}\"></body></html>")
-            session = pipe.open_tab("data:text/html;base64,"
-                                    + base64.b64encode(page.encode()).decode(),
-                                    timeout=timeout)
-            try:
-                shot = pipe.call("Page.captureScreenshot", {
-                    "format": "png", "captureBeyondViewport": True,
-                    "clip": {"x": 0, "y": 0, "width": width, "height": height,
-                             "scale": scale}}, session=session, timeout=timeout)
-            finally:
-                pipe.close_tab(session)
-            pngs.append(base64.b64decode(shot["data"]))
+    for svg in svgs:
+        size = re.search(r'<svg[^>]*\bwidth="([\d.]+)pt"[^>]*\bheight="([\d.]+)pt"', svg)
+        width, height = ((float(size.group(1)) * 4 / 3, float(size.group(2)) * 4 / 3)
+                         if size else (800.0, 600.0))
+        page = ("<!DOCTYPE html><html><head><style>html,body{margin:0;background:#fff}"
+                "img{display:block}</style></head><body><img src=\"data:image/svg+xml;"
+                f"base64,{base64.b64encode(svg.encode()).decode()}\"></body></html>")
+        session = pipe.open_tab("data:text/html;base64,"
+                                + base64.b64encode(page.encode()).decode(), timeout=timeout)
+        try:
+            shot = pipe.call("Page.captureScreenshot", {
+                "format": "png", "captureBeyondViewport": True,
+                "clip": {"x": 0, "y": 0, "width": width, "height": height, "scale": scale}},
+                session=session, timeout=timeout)
+        finally:
+            pipe.close_tab(session)
+        pngs.append(base64.b64decode(shot["data"]))
     return pngs
+
+
+def svg_images_to_png(svgs: list[str], *, scale: float = 2.0, timeout: float = 60.0
+                      ) -> list[bytes]:
+    """:func:`svgs_to_png_with` in a browser of its own."""
+    with launched() as pipe:
+        return svgs_to_png_with(pipe, svgs, scale=scale, timeout=timeout)

@@ -137,8 +137,8 @@ def actor_type_matrix(network: SiteNetwork, *, language: str = "de",
             side.set_visible(False)
         bar = figure.colorbar(image, ax=ax, shrink=0.8)
         bar.solids.set_rasterized(False)  # matplotlib would embed it as a raster image
-        bar.set_label("Anteil der möglichen Beziehungen" if language == "de" else
-                      "share of possible ties", fontsize=9)
+        bar.set_label("Anteil möglicher Paare" if language == "de" else
+                      "share of possible pairs", fontsize=9)
         shares = [0.0, 0.25, 0.5, 0.75, 1.0]
         bar.set_ticks(shares, labels=[fmt_percent(x, 0, language) for x in shares])
         bar.ax.tick_params(labelsize=9)

@@ -226,13 +226,30 @@ def change_across_waves(results: Results, wave: str, language: str = "de") -> st
             _t("95-%-KI", "95% CI", language): [ci_text(m.loc[k, C.CI_LOW], m.loc[k, C.CI_HIGH],
                                                        language) for k in keys],
             "p": [fmt_pvalue(m.loc[k, C.PVALUE], language, prefix=False) for k in keys],
+            _t("Standardfehler", "SE", language): [m.loc[k, C.SE] for k in keys],
+            _t("Varianz Standort", "Site variance", language): [
+                m.loc[k, "site_variance"] for k in keys],
+            _t("Varianz Person", "Person variance", language): [
+                m.loc[k, "person_variance"] if "person_variance" in m else None for k in keys],
+            _t("Varianz Rest", "Residual variance", language): [
+                m.loc[k, "residual_variance"] for k in keys],
+            _t("Befragte / Antworten", "Respondents / answers", language): [
+                (f"{fmt_int(m.loc[k, 'n_persons'], language)} / "
+                 f"{fmt_int(m.loc[k, C.N], language)}"
+                 if "n_persons" in m and pd.notna(m.loc[k, "n_persons"])
+                 else fmt_int(m.loc[k, C.N], language)) for k in keys],
         })
+        nested = "n_persons" in m and m["method"].astype(str).str.startswith("nested").any()
         parts.append(html_table(table, caption=_t(
             f"Unterschied {labels.wave_label(wave, language)} gegenüber {first} im "
-            "Mehrebenenmodell (zufälliger Achsenabschnitt je Standort)",
+            "Mehrebenenmodell (zufälliger Achsenabschnitt je Standort"
+            + (" und je befragter Person: wer in mehreren Wellen antwortete, wird mit sich "
+               "selbst verglichen)" if nested else ")"),
             f"Difference {labels.wave_label(wave, language)} against {first} in the multilevel "
-            "model (random intercept per site)", language), language=language, index=False,
-            row_header=_t("Skala", "Scale", language)))
+            "model (random intercept per site"
+            + (" and per respondent: who answered in several waves is compared with "
+               "themselves)" if nested else ")"), language), language=language, index=False,
+            row_header=_t("Skala", "Scale", language), digits=3))
     change = results.tables.get("change", pd.DataFrame())
     previous = labels.previous_wave(wave)
     if change.empty or previous is None:
