@@ -18,7 +18,7 @@ __getattr__, __dir__, __all__ = lazy_loader.attach(
             "optimal_pairs", "pair_scores", "peer_groups", "tandems",
         ],
         "partners": [
-            "partner_peer_hint", "peer_suggestions", "peer_tables",
+            "partner_peer_hint", "partner_peer_hints", "peer_suggestions", "peer_tables",
         ],
         "profiles": [
             "DEFAULT_K", "STRUCTURE_RANK", "STRUCTURE_TEXT", "latest_wave", "quote",

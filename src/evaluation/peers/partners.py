@@ -23,7 +23,7 @@ text comes from :func:`partner_peer_hint`, which under closed benchmarking
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import pandas as pd
@@ -50,6 +50,7 @@ from evaluation.peers.profiles import (
 
 __all__ = [
     "partner_peer_hint",
+    "partner_peer_hints",
     "peer_suggestions",
     "peer_tables",
 ]
@@ -152,25 +153,39 @@ def partner_peer_hint(site: str, results: Any, *, wave: str | None = None,
     gets no hint at all. ``name_form`` gives a name the form a sentence needs (in German
     its article: "der Landkreis Mühlengrund").
     """
-    check_language(language)
+    return partner_peer_hints(site, results, wave=wave, named=named,
+                              name_forms={language: name_form})[language]
+
+
+def partner_peer_hints(site: str, results: Any, *, wave: str | None = None,
+                       named: bool | None = None,
+                       name_forms: Mapping[str, Callable[[str], str] | None] | None = None
+                       ) -> dict[str, list[str]]:
+    """:func:`partner_peer_hint` in every language of ``name_forms`` (default German and
+    English), the suggestions computed once."""
+    name_forms = dict(name_forms) if name_forms is not None else {"de": None, "en": None}
+    for language in name_forms:
+        check_language(language)
     opted = {str(s["key"]) for s in results.meta.get("sites") or () if s.get("open_exchange")}
     if named is None:
         named = bool(results.meta.get("open_benchmarking"))
     wave = wave or latest_wave(results)
     table = peer_suggestions(results, wave=wave, peers_per_factor=10**6, site=site)
     profiles = shown_profiles(results, wave)
-    hints = []
+    labels = scale_labels(results.meta)
+    hints: dict[str, list[str]] = {language: [] for language in name_forms}
     for (_, factor, kind), rows in table.groupby(["rank", "factor", "kind"], sort=True):
-        label = scale_labels(results.meta).get(factor, {}).get(language, factor)
         if kind == CLEAR:
             count = int((profiles[(profiles[C.SCALE] == factor)]["flag"] == STRENGTH).sum())
         else:
             count = len(rows)
-        names = [(name_form or str)(str(name))
-                 for peer, name in zip(rows["peer"], rows["peer_name"], strict=True)
-                 if named or (site in opted and str(peer) in opted)]
-        hints.append(_hint_text(names, max(count, len(names)), quote(label, language), kind,
-                                language))
+        for language, name_form in name_forms.items():
+            label = labels.get(factor, {}).get(language, factor)
+            names = [(name_form or str)(str(name))
+                     for peer, name in zip(rows["peer"], rows["peer_name"], strict=True)
+                     if named or (site in opted and str(peer) in opted)]
+            hints[language].append(_hint_text(names, max(count, len(names)),
+                                              quote(label, language), kind, language))
     return hints
 
 

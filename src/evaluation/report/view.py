@@ -32,7 +32,7 @@ from evaluation import columns as C
 from evaluation.errors import ReportError
 from evaluation.network import network_from_record
 from evaluation.numbers import finite_or_none
-from evaluation.peers import partner_peer_hint
+from evaluation.peers import partner_peer_hints
 from evaluation.report.chart_store import STORE_DIR
 from evaluation.report.grammar import NameForms, german_forms
 from evaluation.report.labels import Labels, labels_from_meta, min_group_size
@@ -145,15 +145,16 @@ def _trend_table(results: Results, labels: Labels, site: str, wave: str) -> pd.D
     waves = order[:order.index(wave) + 1] if wave in order else [wave]
     table = results.table("site_vs_pool")
     own = table[(table[C.SITE] == site) & table[C.WAVE].isin(waves)]
+    means = {(scale, w): np.nan if suppressed else float(mean)
+             for scale, w, mean, suppressed in zip(own[C.SCALE], own[C.WAVE], own[C.MEAN],
+                                                   own["suppressed"].astype(bool), strict=True)}
     rows = []
     for key in labels.scale_order(own[C.SCALE].unique()):
         info = labels.scale(key)
         record: dict[str, Any] = {"scale": key, "kind": info.kind, "label_de": info.label_de,
                                   "label_en": info.label_en}
         for w in waves:
-            hit = own[(own[C.SCALE] == key) & (own[C.WAVE] == w)]
-            shown = len(hit) and not bool(hit["suppressed"].iloc[0])
-            record[w] = float(hit[C.MEAN].iloc[0]) if shown else np.nan
+            record[w] = means.get((key, w), np.nan)
         rows.append(record)
     return pd.DataFrame(rows, columns=["scale", "kind", "label_de", "label_en", *waves])
 
@@ -163,11 +164,15 @@ def _factor_table(results: Results, labels: Labels, site: str, wave: str) -> pd.
     in_wave = table[table[C.WAVE] == wave]
     own = in_wave[in_wave[C.SITE] == site]
     others = in_wave[(in_wave[C.SITE] != site) & ~in_wave["suppressed"].astype(bool)]
+    own_rows = {key: row for key, row in zip(own[C.SCALE], own.to_dict("records"),
+                                             strict=True)}
+    other_means = {key: np.sort(part[C.MEAN].dropna().to_numpy(float))
+                   for key, part in others.groupby(C.SCALE, sort=False)}
     rows = []
     for key in labels.scale_order(own[C.SCALE]):
-        row = own[own[C.SCALE] == key].iloc[0]
+        row = own_rows[key]
         info = labels.scale(key)
-        means = np.sort(others.loc[others[C.SCALE] == key, C.MEAN].dropna().to_numpy(float))
+        means = other_means.get(key, np.array([], dtype=float))
         suppressed = bool(row["suppressed"])
         record: dict[str, Any] = {
             "scale": key, "kind": info.kind, "higher_is_better": info.higher_is_better,
@@ -389,11 +394,8 @@ def build_site_view(results: Results, site: str, wave: str, *,
                                      C.WAVE].astype(str))
     partner_changes = _partner_changes(results, site, wave, site_shown, list(labels.wave_keys))
     if "site_vs_pool" in results.tables and base["n_pool_sites"] >= MIN_POOL_SITES:
-        peer_hints = {language: partner_peer_hint(
-            site, results, wave=wave, language=language,
-            name_form=(lambda name: german_forms(name, articles.get(name)).nominative)
-            if language == "de"
-            else None) for language in ("de", "en")}
+        peer_hints = partner_peer_hints(site, results, wave=wave, name_forms={
+            "de": lambda name: german_forms(name, articles.get(name)).nominative, "en": None})
     return SiteView(
         shown=True, **base, peer_hints=peer_hints, partner_changes=partner_changes,
         n=int(count[C.N]),
