@@ -33,6 +33,8 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from evaluation import columns as C
 from evaluation.atomic import write_atomic
 from evaluation.config import Project
@@ -48,6 +50,8 @@ EVALUATOR_WORKBOOK = "evaluator/tables.xlsx"
 DICTIONARY_PAGE = "data_dictionary.html"
 #: table levels that never leave the run folder (one row per person or organisation)
 PRIVATE_LEVELS = ("respondent", "organisation")
+#: columns that name a wave a row belongs to
+WAVE_COLUMNS = (C.WAVE, "wave_from", "wave_to", "previous_wave")
 #: pages printed to PDF: every report page except the slides (the handout is their print)
 PDF_PAGES = ("partner/", "evaluator/", "synthesis", "digest/handout")
 
@@ -74,8 +78,9 @@ def _isolated(out: Path, key: str, path: Path, fmt: str, write: Callable[[], Any
 
 
 def below_k_removed(results: Results) -> tuple[Results, int]:
-    """``results`` without the rows of site-waves below k in any table with site and wave
-    columns (as every report leaves them out), and how many rows were removed."""
+    """``results`` without the rows of site-waves below k in any table with a site and a
+    wave column (also a change from or into such a wave), as every report leaves them out;
+    and how many rows were removed."""
     shown = results.table("shown")
     if shown is None or shown.empty:
         return results, 0
@@ -83,10 +88,14 @@ def below_k_removed(results: Results) -> tuple[Results, int]:
                                                   shown["shown"], strict=True) if not ok}
     tables, removed = {}, 0
     for name, table in results.tables.items():
-        if hidden and {C.SITE, C.WAVE} <= set(table.columns):
-            keep = [(str(s), str(w)) not in hidden
-                    for s, w in zip(table[C.SITE], table[C.WAVE], strict=True)]
-            removed += len(keep) - sum(keep)
+        waves = [c for c in WAVE_COLUMNS if c in table.columns]
+        if hidden and C.SITE in table.columns and waves:
+            sites = table[C.SITE].astype(str)
+            keep = pd.Series(True, index=table.index)
+            for column in waves:
+                keep &= ~pd.Series([(s, str(w)) in hidden for s, w in
+                                    zip(sites, table[column], strict=True)], index=table.index)
+            removed += int((~keep).sum())
             table = table[keep]
         tables[name] = table
     return dataclasses.replace(results, tables=tables), removed

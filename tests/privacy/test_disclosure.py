@@ -366,6 +366,38 @@ def test_the_workbook_leak_finder_finds_the_small_site_wave_in_the_run_tables(
     assert workbook_leaks(planted)  # the unfiltered counts hold K18's w2 count
 
 
+def _docx_as_html(path: Path) -> str:
+    """A Word file's paragraphs and tables as a bare HTML page, for the leak finder."""
+    from docx import Document
+    from docx.oxml.ns import qn
+
+    def text(element) -> str:
+        return html.escape("".join(t.text or "" for t in element.iter(qn("w:t"))))
+
+    parts = []
+    for child in Document(path).element.body.iterchildren():
+        if child.tag == qn("w:p"):
+            parts.append(f"<p>{text(child)}</p>")
+        elif child.tag == qn("w:tbl"):
+            rows = "".join("<tr>" + "".join(f"<td>{text(cell)}</td>"
+                                            for cell in row.iter(qn("w:tc"))) + "</tr>"
+                           for row in child.iter(qn("w:tr")))
+            parts.append(f"<table>{rows}</table>")
+    return "\n".join(parts)
+
+
+def test_no_word_file_shows_a_number_of_the_small_site_wave(example_run):
+    files = sorted((example_run / "partner").glob("*.docx"))
+    if not files:
+        pytest.skip("no Word files: Chromium is not installed (scripts/test.sh installs it)")
+    assert len(files) == 18
+    pages = {f"partner/{p.stem}.docx": _docx_as_html(p) for p in files}
+    assert "Zwischenerhebung" in pages[f"partner/{SMALL_SITE}.docx"]  # the finder has text
+    found = {name: leaks for name, page in pages.items()
+             if (leaks := small_site_wave_leaks(name, page))}
+    assert found == {}
+
+
 def test_the_evaluator_report_of_the_small_site_hides_its_w2_count(example_run):
     page = (example_run / "evaluator" / f"{SMALL_SITE}.html").read_text(encoding="utf-8")
     table = next(t for t in _read(page).tables if t["caption"].startswith("Rücklauf in"))
@@ -393,7 +425,7 @@ def test_the_manifest_describes_the_report_wave_pool_only(example_run):
     assert SMALL_WAVE not in text
     assert SMALL_SITE not in text
     for key, output in manifest["outputs"].items():
-        assert set(output) == {"path", "sha256", "failed"}, key
+        assert set(output) == {"path", "format", "sha256", "failed"}, key
 
 
 #: sites of the example that agreed to open exchange (surveys/example/README.md)
