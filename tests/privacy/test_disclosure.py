@@ -283,7 +283,7 @@ def small_site_wave_leaks(name: str, page: str) -> list[str]:
         header = rows[0]
         about_w2 = w2 in table["caption"] or any(w2 in cell for cell in header)
         for r, row in enumerate(rows[1:], start=1):
-            row_is_w2 = row[0] == w2
+            row_is_w2 = row[0] == w2 or (own_page and w2 in row[0])  # "seit der ..."
             row_is_site = row[0] == SMALL_SITE or row[0].startswith(
                 (f"{SMALL_SITE} ", SITE_NAMES[SMALL_SITE]))
             for c, cell in enumerate(row[1:], start=1):

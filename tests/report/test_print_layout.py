@@ -44,3 +44,16 @@ def test_the_challenge_chart_marks_and_explains_a_flagged_challenge():
     chart = challenges_chart(view, language="de")
     assert "deutlich häufiger als anderswo" in chart.alt_de
     assert "\u25b2 deutlich häufiger als anderswo" in chart.svg
+
+
+def test_the_table_of_contents_goes_before_a_kept_block_never_into_it():
+    from evaluation.render.contents import MIN_SECTIONS, add_contents
+
+    sections = "".join(f'<h2 id="s{i}">Teil {i}</h2><p>Text</p>'
+                       for i in range(2, MIN_SECTIONS + 1))
+    body = ('<main><h2 id="s0">Kurz</h2><ul><li>x</li></ul>'
+            '<div class="er-keep"><h2 id="s1">Profil</h2><figure></figure></div>'
+            + sections + "</main>")
+    out = add_contents(body, "de")
+    assert '</ul><nav class="report-contents"' in out
+    assert '</nav>\n<div class="er-keep"><h2 id="s1">' in out

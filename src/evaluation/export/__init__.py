@@ -3,7 +3,7 @@
 ``site_workbook``       one site's partner report as an Excel workbook, built from its
                         :class:`~evaluation.report.SiteView` (the privacy boundary)
 ``evaluator_workbook``  every table of a run in one workbook, with an index and the data
-                        dictionary (evaluation team only: it holds respondent-level tables)
+                        dictionary (evaluation team only)
 ``dictionary``          the data dictionary of a codebook as a tidy frame and an offline page
 ``workbook``            shared by both workbooks: safe cells, sheet names, reproducible bytes
 ``site_docx``           a site's rendered partner page as a Word document for editing

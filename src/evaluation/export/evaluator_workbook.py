@@ -12,8 +12,10 @@ Sheets, in this order:
    the contents with its rows;
 3. the data dictionary of the codebook (:func:`evaluation.export.data_dictionary`).
 
-The workbook holds the respondent-level ``scores`` and the organisation-level network tables:
-like ``_run/`` it must not leave the evaluation team, and it is written with mode 0600.
+Given every table, the workbook holds the respondent-level ``scores`` and the organisation-
+level network tables: like ``_run/`` it must not leave the evaluation team, and it is written
+with mode 0600. The run's own workbook (``evaluator/tables.xlsx``, :mod:`evaluation.formats`)
+asks only for tables of site level and above and leaves out site-waves below k.
 """
 
 from __future__ import annotations

@@ -67,8 +67,8 @@ WORDS: Mapping[str, tuple[str, str]] = {
                     "weniger als {k} Personen werden nicht gezeigt.",
                     "Ideas from the idea workshops with their ratings; ratings by fewer than "
                     "{k} people are not shown."),
-    "goals_about": ("Ihre Ziele auf der Wirkungstreppe (Stufen unten erklärt).",
-                    "Your goals on the impact ladder (stages explained below)."),
+    "goals_about": ("Ihre Ziele auf der Wirkungstreppe (Stufen oben erklärt).",
+                    "Your goals on the impact ladder (stages explained above)."),
     # headers and what they mean
     "area": ("Bereich", "Area"),
     "area_means": ("Erfolgsfaktor oder Wirkung, wie der Fragebogen sie misst.",
@@ -270,7 +270,7 @@ WORDS: Mapping[str, tuple[str, str]] = {
     "sheet_column": ("Tabellenblatt / Spalte", "Sheet / column"),
     "meaning": ("Bedeutung", "Meaning"),
 }
-CHALLENGE_WORDS = {"higher": "challenge_higher", "none": "within", "no_pool": "no_pool"}
+CHALLENGE_WORDS = {"higher": "challenge_higher", "no_pool": "no_pool"}
 IDEA_STATUS = {"idea": "status_idea", "planned": "status_planned",
                "implemented": "status_implemented"}
 #: The participation measures the partner report states, each with whether it is a share.

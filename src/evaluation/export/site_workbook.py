@@ -169,8 +169,10 @@ def _challenges(view: SiteView, language: str) -> Sheet | None:
         *([finite_or_none(v) for v in rows[c]] for c in ("share_agree", "share_ci_low",
                                                   "share_ci_high")),
         [finite_or_none(v) if pool else None for v in rows["others_share_agree"]],
-        [word(CHALLENGE_WORDS["higher" if f == "higher" else "none" if pool else "no_pool"],
-              language) for f in rows["flag"]],
+        # only the flag the report marks; no flag is no judgement (as on the page: empty)
+        [word(CHALLENGE_WORDS["higher"], language) if f == "higher"
+         else None if pool else word(CHALLENGE_WORDS["no_pool"], language)
+         for f in rows["flag"]],
     ]
     return _sheet("challenges", columns, values, language,
                   formats={1: COUNT_FORMAT, 2: SHARE_FORMAT, 3: SHARE_FORMAT, 4: SHARE_FORMAT,

@@ -36,4 +36,7 @@ def add_contents(body: str, language: str) -> str:
            f'<p class="report-contents-title" id="contents-title">{title}</p>'
            f"<ol>{items}</ol></nav>\n")
     at = found[1].start()
+    keep = '<div class="er-keep">'
+    if body[:at].endswith(keep):  # the section is kept on one page with its chart: the list
+        at -= len(keep)            # goes before that block, not into it
     return body[:at] + nav + body[at:]

@@ -20,6 +20,7 @@ from evaluation.report.fragments import (
     kept_together,
     note,
     paragraph,
+    print_only,
     screen_only,
 )
 from evaluation.report.netplots import ChartInputError, quick_win_matrix
@@ -81,7 +82,7 @@ def network(view: SiteView, language: str = "de") -> str:
         parts.append(note(text("no_data", language)))
     else:
         parts.append(paragraph(
-            "Die Tabelle zeigt, wie viele Paare von Organisationen zusammenarbeiten, zwischen "
+            "Die Abbildung zeigt, wie viele Paare von Organisationen zusammenarbeiten, zwischen "
             "den Akteursgruppen (Zeile und Spalte) und innerhalb einer Gruppe (Diagonale). Je "
             "dunkler ein Feld, desto größer der Anteil der möglichen Paare. In Klammern: die "
             f"Zahl der Organisationen; Gruppen mit weniger als {MIN_PER_TYPE} Organisationen "
@@ -104,6 +105,9 @@ def network(view: SiteView, language: str = "de") -> str:
                              "Cooperation between actor groups as a table: pairs of "
                              "organisations (share of possible pairs)"),
             language=language, index=False, row_header=first)))
+        parts.append(print_only("Die Zahlen stehen auch als Tabelle in der Bildschirmfassung."
+                                if de else
+                                "The figures are also given as a table in the screen version."))
         measures = pd.DataFrame(_metric_rows(view, language),
                                 columns=[text("metric", language), text("value", language)])
         parts.append(html_table(measures, caption=("Kennzahlen des Netzwerks" if de

@@ -227,7 +227,7 @@ def change_across_waves(results: Results, wave: str, language: str = "de") -> st
                                                        language) for k in keys],
             "p": [fmt_pvalue(m.loc[k, C.PVALUE], language, prefix=False) for k in keys],
             _t("Standardfehler", "SE", language): [m.loc[k, C.SE] for k in keys],
-            _t("Varianz Standort", "Site variance", language): [
+            _t("Varianz Kommune", "Site variance", language): [
                 m.loc[k, "site_variance"] for k in keys],
             _t("Varianz Person", "Person variance", language): [
                 m.loc[k, "person_variance"] if "person_variance" in m else None for k in keys],

@@ -393,6 +393,8 @@ def build_site_view(results: Results, site: str, wave: str, *,
     site_shown = set(shown_table.loc[(shown_table[C.SITE] == site) & shown_table["shown"],
                                      C.WAVE].astype(str))
     partner_changes = _partner_changes(results, site, wave, site_shown, list(labels.wave_keys))
+    if "previous_wave" in tie_changes:  # no change against a wave below k for the site
+        tie_changes = tie_changes[tie_changes["previous_wave"].astype(str).isin(site_shown)]
     if "site_vs_pool" in results.tables and base["n_pool_sites"] >= MIN_POOL_SITES:
         peer_hints = partner_peer_hints(site, results, wave=wave, name_forms={
             "de": lambda name: german_forms(name, articles.get(name)).nominative, "en": None})
