@@ -93,7 +93,8 @@ def test_the_cli_on_separate_scheduler_and_worker_processes_matches_the_local_ru
     assert on_cluster.returncode == 0, on_cluster.stderr
     assert "39 of 39 reports written" in on_cluster.stdout
     cluster_files = report_sha256(tmp_path / "cluster")
-    assert len(cluster_files) == 42  # 39 reports, index, manifest, marker
+    # 39 reports, 19 workbooks, the data dictionary, index, manifest, marker
+    assert len(cluster_files) == 62
     assert cluster_files == local_files
 
 
