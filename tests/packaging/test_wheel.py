@@ -215,7 +215,9 @@ def test_the_wheel_installed_outside_the_repository_renders_the_example(example_
                  "digest/slides.html"):
         assert (out / name).is_file(), name
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    assert len(manifest["outputs"]) == 39  # 36 site reports, synthesis, slides, handout
+    formats = [output["format"] for output in manifest["outputs"].values()]
+    # 36 site reports, synthesis, slides, handout, data dictionary; 18 + 1 workbooks
+    assert (formats.count("html"), formats.count("xlsx")) == (40, 19)
     assert [key for key, output in manifest["outputs"].items() if output["failed"]] == []
     assert all((out / output["path"]).is_file() for output in manifest["outputs"].values())
     source = str(SRC).encode()

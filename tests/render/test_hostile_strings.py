@@ -109,7 +109,9 @@ def markup_problems(page: str, *, deck: bool = False) -> list[str]:
             if name == "style" and re.search(r"url\(|expression|javascript:|@import", value):
                 problems.append(f"<{tag} style={value[:60]!r}>")
             if name in URL_ATTRIBUTES:  # text attributes (alt, title) may hold any text
-                local = tag == "a" and (value.startswith("#") or value.endswith(".html"))
+                # the index links the run's own files: relative paths, no scheme
+                local = tag == "a" and (value.startswith("#") or bool(
+                    re.fullmatch(r"[\w./-]+\.(html|pdf|xlsx|docx)", value)))
                 if not (local or value.startswith("data:")) or "javascript:" in value.lower():
                     problems.append(f"<{tag} {name}={value[:60]!r}>")
     allowed = DECK_SCRIPTS if deck else 0
