@@ -80,20 +80,15 @@ def open_page(path_or_url: str | os.PathLike[str], *, screenshot: Path | None = 
         url = Path(url).resolve().as_uri()
     visit = PageVisit(url=url)
     with launched() as pipe:
-        target = pipe.call("Target.createTarget", {"url": "about:blank"}, timeout=timeout)
-        attached = pipe.call("Target.attachToTarget",
-                             {"targetId": target["targetId"], "flatten": True})
-        session = attached["sessionId"]
-        for domain in ("Page", "Network", "Runtime", "Log"):
-            pipe.call(f"{domain}.enable", session=session)
-        pipe.call("Emulation.setDeviceMetricsOverride",
-                  {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False},
-                  session=session)
-        if media:
-            pipe.call("Emulation.setEmulatedMedia", {"media": media}, session=session)
-        pipe.events.clear()
-        pipe.call("Page.navigate", {"url": url}, session=session)
-        pipe.wait_for("Page.loadEventFired", timeout)
+        def prepare(session: str) -> None:
+            pipe.call("Emulation.setDeviceMetricsOverride",
+                      {"width": width, "height": height, "deviceScaleFactor": 1,
+                       "mobile": False}, session=session)
+            if media:
+                pipe.call("Emulation.setEmulatedMedia", {"media": media}, session=session)
+
+        session = pipe.open_tab(url, timeout=timeout, prepare=prepare,
+                                domains=("Page", "Network", "Runtime", "Log"))
         pipe.pump(settle)
         urls: dict[str, str] = {}
         for event in pipe.events:

@@ -20,7 +20,7 @@ import shutil
 import subprocess
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -155,14 +155,19 @@ class CdpPipe:
                     return message
 
     def open_tab(self, url: str, *, timeout: float = 30.0,
-                 domains: tuple[str, ...] = ("Page",)) -> str:
-        """A new tab showing ``url`` once loaded; returns its session id."""
+                 domains: tuple[str, ...] = ("Page",),
+                 prepare: Callable[[str], object] | None = None) -> str:
+        """A new tab showing ``url`` once loaded; returns its session id. ``domains`` are
+        enabled first (their events are kept from the navigation on); ``prepare(session)``
+        runs before the navigation (e.g. the viewport or the emulated media)."""
         target = self.call("Target.createTarget", {"url": "about:blank"}, timeout=timeout)
         attached = self.call("Target.attachToTarget",
                              {"targetId": target["targetId"], "flatten": True})
         session = str(attached["sessionId"])
         for domain in domains:
             self.call(f"{domain}.enable", session=session)
+        if prepare is not None:
+            prepare(session)
         self.events.clear()
         navigated = self.call("Page.navigate", {"url": url}, session=session, timeout=timeout)
         if navigated.get("errorText"):  # e.g. net::ERR_FILE_NOT_FOUND: no page to print

@@ -286,17 +286,25 @@ def _by_event(table: pd.DataFrame | None, site: str, wave: str, *, k: int = 5
     return grouped.reset_index()
 
 
+def _between_shown_waves(rows: pd.DataFrame, shown_waves: set[str]) -> pd.DataFrame:
+    """Rows of a change between waves (``wave``, ``previous_wave``) where the site reaches k
+    in both: no change is reported against a wave below k."""
+    if rows.empty or "previous_wave" not in rows:
+        return rows
+    return rows[rows[C.WAVE].astype(str).isin(shown_waves)
+                & rows["previous_wave"].astype(str).isin(shown_waves)]
+
+
 def _partner_changes(results: Results, site: str, wave: str, shown_waves: set[str],
                      waves: list[str]) -> pd.DataFrame:
     """The site's partner retention rows up to ``wave`` where both waves are shown."""
     rows = _rows(results.table("network_partner_retention"), site=site)
     if rows.empty or wave not in waves:
         return pd.DataFrame()
-    upto = set(waves[:waves.index(wave) + 1])
-    keep = (rows[C.WAVE].isin(upto) & rows[C.WAVE].isin(shown_waves)
-            & rows["previous_wave"].isin(shown_waves))
+    rows = _between_shown_waves(rows[rows[C.WAVE].isin(waves[:waves.index(wave) + 1])],
+                                shown_waves)
     columns = [C.WAVE, "previous_wave", "n_before", "n_left", "n_joined", "n_after"]
-    rows = rows.loc[keep, columns]
+    rows = rows[columns]
     order = {w: i for i, w in enumerate(waves)}
     return rows.sort_values(C.WAVE, key=lambda s: s.map(order), kind="stable").reset_index(
         drop=True)
@@ -393,8 +401,7 @@ def build_site_view(results: Results, site: str, wave: str, *,
     site_shown = set(shown_table.loc[(shown_table[C.SITE] == site) & shown_table["shown"],
                                      C.WAVE].astype(str))
     partner_changes = _partner_changes(results, site, wave, site_shown, list(labels.wave_keys))
-    if "previous_wave" in tie_changes:  # no change against a wave below k for the site
-        tie_changes = tie_changes[tie_changes["previous_wave"].astype(str).isin(site_shown)]
+    tie_changes = _between_shown_waves(tie_changes, site_shown)
     if "site_vs_pool" in results.tables and base["n_pool_sites"] >= MIN_POOL_SITES:
         peer_hints = partner_peer_hints(site, results, wave=wave, name_forms={
             "de": lambda name: german_forms(name, articles.get(name)).nominative, "en": None})
